@@ -1,0 +1,40 @@
+import { AgentError } from '../../../shared/api/result';
+import { startHeadlessServer } from '../headless/server';
+import { rendererBuilt } from './cli-paths';
+import { createNodeAgent } from './node-agent';
+
+export async function runHeadless(options: { port: number; dataDir?: string; quickBench: boolean }): Promise<number> {
+  const { agent, logger, dataDir, staticDir } = createNodeAgent({
+    dataDir: options.dataDir,
+    quickBenchmarks: options.quickBench,
+    logLevel: 'info',
+  });
+  if (!rendererBuilt(staticDir)) {
+    throw new AgentError('renderer_missing', `The dashboard is not built (${staticDir}).`, 'Run: npm run build');
+  }
+  await agent.start({ sweepOrphans: true });
+  let server;
+  try {
+    server = await startHeadlessServer({ agent, staticDir, logger, port: options.port });
+  } catch (error) {
+    await agent.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new AgentError('port_in_use', `Port ${options.port} is already in use.`, 'Pick another with --port, or leave it out for a free one.');
+    }
+    throw error;
+  }
+  // performance.now() counts from process start: this is start-to-ready.
+  const readyMs = Math.round(performance.now());
+  process.stdout.write(
+    `RigShift agent ready in ${readyMs} ms (data: ${dataDir})\nOpen the dashboard: ${server.url}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stderr.write('rigshift: stopping…\n');
+  await server.close();
+  await agent.stop();
+  return 0;
+}

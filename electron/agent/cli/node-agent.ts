@@ -1,0 +1,21 @@
+import { composeAgent } from '../compose';
+import { createConfSettingsStore } from '../node-adapters/conf-settings-store';
+import { createConsoleLogger, type LogLevel } from '../node-adapters/console-logger';
+import { prepareDataDir } from '../node-adapters/data-dir';
+import { cliPaths } from './cli-paths';
+
+/** The agent as the CLI commands use it: conf settings in the data dir, logs on stderr. */
+export function createNodeAgent(options: { dataDir?: string; quickBenchmarks?: boolean; logLevel?: LogLevel }) {
+  const dataDir = prepareDataDir(options.dataDir);
+  const logger = createConsoleLogger(options.logLevel ?? (process.env.RIGSHIFT_LOG as LogLevel | undefined) ?? 'warn');
+  const { resourcesDir, staticDir } = cliPaths();
+  const agent = composeAgent({
+    mode: 'headless',
+    dataDir,
+    resourcesDir,
+    settingsStore: createConfSettingsStore(dataDir, logger),
+    logger,
+    quickBenchmarks: options.quickBenchmarks,
+  });
+  return { agent, logger, dataDir, staticDir };
+}

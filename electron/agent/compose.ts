@@ -1,0 +1,57 @@
+/**
+ * The composition root shared by the desktop main process and the headless CLI: builds
+ * the agent from the real Node adapters. Only the settings store and the mode differ.
+ */
+import { join } from 'node:path';
+import pkg from '../../package.json';
+import { type Agent, createAgent } from './agent';
+import { createBenchmarkRunner } from './benchmark/benchmark-runner';
+import { runEnvironmentChecks } from './checks/environment-checks';
+import { loadSecurityPolicy } from './checks/security-policy';
+import { createDockerodeRuntime } from './docker/dockerode-runtime';
+import { createGpuProbe } from './gpu/gpu-probe';
+import { createBenchmarkHistory } from './history/benchmark-history';
+import { createNodeCommandRunner } from './node-adapters/command-runner';
+import type { Clock, Logger, SettingsStore } from './ports';
+import { createSettingsService } from './settings/settings-service';
+
+export interface ComposeOptions {
+  mode: 'electron' | 'headless';
+  dataDir: string;
+  /** Where the benchmark image tarballs live (resources/images). */
+  resourcesDir: string;
+  settingsStore: SettingsStore;
+  logger: Logger;
+  quickBenchmarks?: boolean;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function composeAgent(options: ComposeOptions): Agent {
+  const { logger } = options;
+  const commands = createNodeCommandRunner();
+  const docker = createDockerodeRuntime();
+  const policy = loadSecurityPolicy(join(options.resourcesDir, 'security-policy.json'));
+  const gpuProbe = createGpuProbe({ commands, platform: process.platform, clock: systemClock });
+  return createAgent({
+    mode: options.mode,
+    version: pkg.version,
+    platform: process.platform,
+    docker,
+    gpuProbe,
+    runChecks: (detection) =>
+      runEnvironmentChecks({ commands, docker, detection, platform: process.platform, policy }),
+    benchmarkRunner: createBenchmarkRunner({
+      docker,
+      imagesDir: join(options.resourcesDir, 'images'),
+      clock: systemClock,
+      logger,
+      telemetry: (uuid, onSample) => gpuProbe.streamTelemetry(uuid, 500, onSample),
+    }),
+    settings: createSettingsService(options.settingsStore, logger),
+    history: createBenchmarkHistory(options.dataDir, logger),
+    clock: systemClock,
+    logger,
+    quickBenchmarks: options.quickBenchmarks,
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Numbered settings migrations. Each takes the document as the previous version left it
+ * and returns the next version. Never edit a shipped migration: add a new one and bump
+ * SETTINGS_SCHEMA_VERSION in shared/domain/settings.ts.
+ */
+import { m0001Initial } from './0001-initial';
+
+export interface Migration {
+  /** The schemaVersion this migration produces. */
+  to: number;
+  description: string;
+  up(document: Record<string, unknown>): Record<string, unknown>;
+}
+
+export const migrations: readonly Migration[] = [m0001Initial];

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import {
+  ActiveBenchmarkSchema,
+  BenchmarkResultSchema,
+  BenchmarkTargetSchema,
+} from '../domain/benchmark';
+import { ChecksReportSchema } from '../domain/checks';
+import { GpuDetectionSchema } from '../domain/gpu';
+import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
+import { SnapshotSchema } from '../domain/snapshot';
+import type { Result } from './result';
+
+/**
+ * The one API between the renderer and the agent, whatever carries it (preload IPC in
+ * the desktop app, HTTP + WebSocket in headless mode). Named calls only: no generic
+ * "invoke any channel" passthrough, so the renderer can reach exactly this surface.
+ * Every request is parsed with its schema at the agent's boundary.
+ */
+const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
+  request,
+  response,
+});
+
+const Empty = z.object({}).strict();
+
+export const calls = {
+  /** Full state for the first paint. */
+  getSnapshot: call(Empty, SnapshotSchema),
+  /** Detect GPUs again (after a driver install, say). */
+  detectHardware: call(Empty, GpuDetectionSchema),
+  /** Run the environment checks again. */
+  runChecks: call(Empty, ChecksReportSchema),
+  /** Start a benchmark; progress arrives as `benchmarkProgress` events. */
+  startBenchmark: call(
+    z.object({ target: BenchmarkTargetSchema }).strict(),
+    z.object({ runId: z.string() }),
+  ),
+  cancelBenchmark: call(
+    z.object({ runId: z.string().min(1) }).strict(),
+    z.object({ cancelled: z.boolean() }),
+  ),
+  listBenchmarks: call(
+    z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    z.array(BenchmarkResultSchema),
+  ),
+  updateSettings: call(z.object({ patch: SettingsPatchSchema }).strict(), SettingsSchema),
+} as const;
+
+/** Events the agent pushes; the renderer never polls. */
+export const events = {
+  detection: GpuDetectionSchema,
+  detecting: z.object({ detecting: z.boolean() }),
+  checks: z.object({ report: ChecksReportSchema.nullable(), running: z.boolean() }),
+  benchmarkProgress: ActiveBenchmarkSchema,
+  benchmarkFinished: BenchmarkResultSchema,
+  settings: SettingsSchema,
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallRequest<K extends CallName> = z.input<Calls[K]['request']>;
+export type CallResponse<K extends CallName> = z.infer<Calls[K]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.infer<Events[K]>;
+/** The envelope events travel in, on every transport. */
+export type AgentEvent = { [K in EventName]: { name: K; payload: EventPayload<K> } }[EventName];
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export const isCallName = (name: string): name is CallName =>
+  Object.prototype.hasOwnProperty.call(calls, name);
+
+/** The typed API both sides program against. */
+export type RigshiftApi = {
+  [K in CallName]: (request: CallRequest<K>) => Promise<Result<CallResponse<K>>>;
+};
+
+/**
+ * What the preload exposes on `window.rigshift`: one function per call plus `onEvent`.
+ * A test checks that the exposed object has exactly these keys.
+ */
+export type ExposedApi = RigshiftApi & {
+  onEvent(listener: (event: AgentEvent) => void): () => void;
+};
+export const exposedApiKeys = [...callNames, 'onEvent'] as const;
+
+/** IPC channel names, derived here so no other file spells them by hand. */
+export const ipcChannels = {
+  call: (name: CallName) => `rigshift:call:${name}`,
+  event: 'rigshift:event',
+} as const;
+
+/** HTTP paths of the headless transport. */
+export const httpPaths = {
+  call: (name: CallName) => `/api/call/${name}`,
+  events: '/api/events',
+} as const;

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
+import { createConfSettingsStore } from '../../../electron/agent/node-adapters/conf-settings-store';
+import { createSettingsService, migrateSettings } from '../../../electron/agent/settings/settings-service';
+import { recordingLogger } from '../../helpers/silent-logger';
+import { tempDir } from '../../helpers/temp-dir';
+
+describe('migrateSettings', () => {
+  it('turns an empty store into the defaults of the current version', () => {
+    expect(migrateSettings(undefined)).toEqual({ settings: DEFAULT_SETTINGS, migrated: true });
+  });
+
+  it('keeps groups the owner set in an unversioned document', () => {
+    const { settings } = migrateSettings({ ui: { theme: 'dark' } });
+    expect(settings.ui).toEqual({ theme: 'dark', fixOs: 'auto' });
+    expect(settings.sandbox).toEqual(DEFAULT_SETTINGS.sandbox);
+  });
+
+  it('leaves a current document alone', () => {
+    const stored = { ...DEFAULT_SETTINGS, ui: { theme: 'light', fixOs: 'windows' } };
+    expect(migrateSettings(stored)).toEqual({ settings: stored, migrated: false });
+  });
+
+  it('refuses a document written by a newer version instead of downgrading it', () => {
+    expect(() => migrateSettings({ schemaVersion: 99 })).toThrow(/newer RigShift/);
+  });
+});
+
+describe('settings service over the conf store', () => {
+  const dirs: Array<{ cleanup(): void }> = [];
+  afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+  it('persists a change and reads it back after a restart', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const { logger } = recordingLogger();
+    const first = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    first.update({ ui: { theme: 'dark' }, sandbox: { preferGvisor: false } });
+    const second = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    expect(second.get().ui.theme).toBe('dark');
+    expect(second.get().sandbox.preferGvisor).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir.path, 'settings.json'), 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('rejects an invalid patch and keeps the stored value', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const { logger } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    service.update({ ui: { theme: 'light' } });
+    expect(() => service.update({ ui: { theme: 'neon' as never } })).toThrow();
+    expect(service.get().ui.theme).toBe('light');
+  });
+
+  it('moves a corrupt settings file aside instead of losing it, and starts from defaults', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    writeFileSync(join(dir.path, 'settings.json'), '{"ui": {"theme": "da');
+    const { logger, entries } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    expect(service.get()).toEqual(DEFAULT_SETTINGS);
+    const backups = readdirSync(dir.path).filter((f) => f.startsWith('settings.json.corrupt-'));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(join(dir.path, backups[0]!), 'utf8')).toBe('{"ui": {"theme": "da');
+    expect(entries.some((e) => e.level === 'warn' && /moved aside/.test(e.message))).toBe(true);
+  });
+});
