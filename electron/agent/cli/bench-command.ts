@@ -37,7 +37,10 @@ export async function runBench(options: {
     });
   });
   const started = await agent.call('startBenchmark', { target: options.target });
-  if (!started.ok) throw new AgentError(started.error.code, started.error.message, started.error.hint);
+  if (!started.ok) {
+    await agent.stop();
+    throw new AgentError(started.error.code, started.error.message, started.error.hint);
+  }
   runId = (started.value as { runId: string }).runId;
   // Ctrl-C cancels the run; the runner removes its container before we exit.
   const cancel = () => void agent.call('cancelBenchmark', { runId });

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: measures the figures the issues set targets for, prints each with its
+ * target, and writes them all to bench-results.json. Figures are measured here, never
+ * asserted in tests (timings depend on the machine).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
+import { measureHeadless } from './headless-figures';
+import type { BenchFigure } from './figure';
+import { repoRoot } from '../helpers/cli';
+
+const figures: BenchFigure[] = [];
+const report = (figure: BenchFigure) => {
+  figures.push(figure);
+  const sign = figure.better === 'lower' ? '≤' : '≥';
+  const met = figure.better === 'lower' ? figure.value <= figure.target : figure.value >= figure.target;
+  console.log(
+    `${met ? 'MET ' : 'MISS'}  ${figure.name}: ${figure.value} ${figure.unit}  (target ${sign} ${figure.target} ${figure.unit})`,
+  );
+};
+
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+for (const figure of await measureHeadless({ idleSeconds, starts: 5 })) report(figure);
+for (const figure of await measureCpuBenchmark()) report(figure);
+
+const gpu = await detectNvidiaGpu();
+if (!gpu) {
+  console.log('SKIP  GPU figures (matmul vs cuBLAS, memory bandwidth vs spec): no NVIDIA GPU on this machine');
+}
+
+const out = join(repoRoot, 'bench-results.json');
+writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`\nwrote ${figures.length} figures to ${out}`);

@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cliShim, repoRoot } from './cli';
+
+export interface HeadlessProcess {
+  child: ChildProcess;
+  url: string;
+  origin: string;
+  token: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `rigshift headless` like a user would and waits for the link it prints. */
+export function startHeadlessAgent(args: string[], timeoutMs = 30_000): Promise<HeadlessProcess> {
+  const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`headless agent did not print its URL:\n${out}`)), timeoutMs);
+    const onData = () => {
+      const match = /Open the dashboard: (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({
+        child,
+        url: `${match[1]}/?token=${match[2]}`,
+        origin: match[1]!,
+        token: match[2]!,
+        output: () => out,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done(child.exitCode);
+            child.once('exit', (code) => done(code));
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`headless agent exited (${code}):\n${out}`));
+    });
+  });
+}
