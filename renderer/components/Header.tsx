@@ -1,0 +1,34 @@
+import type { Snapshot } from '../../shared/domain/snapshot';
+import type { ConnectionState } from '../lib/api-client';
+
+interface Props {
+  agent: Snapshot['agent'];
+  connection: ConnectionState;
+}
+
+const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  unauthorized: 'Not authorised',
+};
+
+export function Header({ agent, connection }: Props) {
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <h1 className="brand-name">RigShift</h1>
+      </div>
+      <div className="header-meta">
+        <span className="pill" data-testid="agent-mode" title={`Agent ${agent.version} on ${agent.platform}`}>
+          {agent.mode === 'electron' ? 'Desktop app' : 'Headless (browser)'}
+        </span>
+        <span className={`pill connection connection-${connection}`} data-testid="connection-state" data-state={connection}>
+          <span className="status-dot" aria-hidden="true" />
+          {CONNECTION_LABELS[connection]}
+        </span>
+      </div>
+    </header>
+  );
+}

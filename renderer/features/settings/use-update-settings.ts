@@ -1,0 +1,14 @@
+import type { SettingsPatch } from '../../../shared/domain/settings';
+import { useApi, useStore } from '../../app/app-context';
+import { useCall } from '../../lib/use-call';
+
+/** Every settings change goes through the agent; its answer is the new truth. */
+export function useUpdateSettings() {
+  const api = useApi();
+  const store = useStore();
+  return useCall(async (patch: SettingsPatch) => {
+    const result = await api.updateSettings({ patch });
+    if (result.ok) store.apply({ name: 'settings', payload: result.value });
+    return result;
+  });
+}

@@ -1,0 +1,15 @@
+// Must stay the first import: it configures zod before any schema module is evaluated.
+import './lib/zod-config';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { createDefaultApiClient } from './lib/api-client';
+import { createAppStore } from './lib/app-store';
+import './styles/app.css';
+
+const api = createDefaultApiClient();
+const store = createAppStore(api);
+void store.reload();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+createRoot(container).render(<App api={api} store={store} />);
