@@ -23,7 +23,8 @@ export function formatDetection(detection: GpuDetection): string {
 export function formatChecks(checks: EnvironmentCheck[], platform: NodeJS.Platform): string {
   return checks
     .map((check) => {
-      const fix = check.fix ? `\n        fix: ${platform === 'win32' ? check.fix.windows : check.fix.linux}` : '';
+      const text = check.fix ? (platform === 'win32' ? check.fix.windows : check.fix.linux) : '';
+      const fix = text ? `\n${text.split('\n').map((line) => `         ${line}`).join('\n')}` : '';
       return `  [${LIGHT[check.state]}] ${check.title}: ${check.summary}${fix}`;
     })
     .join('\n');

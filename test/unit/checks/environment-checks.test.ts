@@ -119,7 +119,7 @@ describe('runEnvironmentChecks', () => {
     for (const cve of cves) expect(toolkit?.summary).toContain(cve);
     expect(toolkit?.summary).toMatch(/install 1\.19\.1 or newer$/);
     expect(toolkit?.detail).toMatch(/NVIDIAScape/);
-    expect(toolkit?.fix?.linux).toMatch(/apt-get install -y --only-upgrade nvidia-container-toolkit .*must print 1\.19\.1 or newer/);
+    expect(toolkit?.fix?.linux).toMatch(/apt-get install -y --only-upgrade nvidia-container-toolkit .*must print 1\.19\.1 or newer/s);
     expect(report.gpuJobsAllowed).toBe(false);
   });
 
