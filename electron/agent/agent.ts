@@ -11,6 +11,7 @@ import type { ChecksReport } from '../../shared/domain/checks';
 import type { GpuDetection, GpuInfo } from '../../shared/domain/gpu';
 import { SNAPSHOT_VERSION, type Snapshot } from '../../shared/domain/snapshot';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
+import { isOrphan, isProcessAlive, MANAGED_LABEL } from './containers/owner-label';
 import { createEventBus } from './event-bus';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
@@ -53,6 +54,8 @@ export interface AgentDeps {
   logger: Logger;
   /** Short benchmark phases (tests, CI). */
   quickBenchmarks?: boolean;
+  /** Whether a pid belongs to a running process (injectable for tests). */
+  processAlive?: (pid: number) => boolean;
 }
 
 export interface Agent {
@@ -123,8 +126,9 @@ export function createAgent(deps: AgentDeps): Agent {
   /** Containers we labelled in an earlier run that did not end cleanly are never left behind. */
   const removeOrphans = async () => {
     try {
-      const orphans = await deps.docker.listContainers({ 'io.rigshift.managed': 'true' });
-      for (const orphan of orphans) {
+      const managed = await deps.docker.listContainers({ [MANAGED_LABEL]: 'true' });
+      const alive = deps.processAlive ?? isProcessAlive;
+      for (const orphan of managed.filter((c) => isOrphan(c.labels, alive, process.pid))) {
         await deps.docker.removeContainer(orphan.id);
         logger.warn('removed a container left over from an earlier run', { id: orphan.id, state: orphan.state });
       }

@@ -89,7 +89,9 @@ export interface ContainerRuntime {
   /** `docker load` of an image tarball (docker save / docker import format). */
   loadImage(tarballPath: string): Promise<void>;
   createContainer(options: ContainerCreateOptions): Promise<ContainerHandle>;
-  /** Containers carrying all of these labels (running or not). */
-  listContainers(labels: Record<string, string>): Promise<Array<{ id: string; state: string }>>;
+  /** Containers carrying all of these labels (running or not), with all their labels. */
+  listContainers(
+    labels: Record<string, string>,
+  ): Promise<Array<{ id: string; state: string; labels: Record<string, string> }>>;
   removeContainer(id: string): Promise<void>;
 }

@@ -62,6 +62,7 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
   const calls: FakeCall[] = [];
   const created: ContainerCreateOptions[] = [];
   const live = new Set<string>();
+  const labelsOf = new Map<string, Record<string, string>>();
   let nextId = 1;
   let signalStarted: (id: string) => void = () => undefined;
   const started = new Promise<string>((resolve) => (signalStarted = resolve));
@@ -143,11 +144,12 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
       const id = `fake${nextId++}`;
       created.push(create);
       live.add(id);
+      labelsOf.set(id, (create.Labels ?? {}) as Record<string, string>);
       return handle(id, create);
     },
     async listContainers(labels) {
       record('listContainers', labels);
-      return [...live].map((id) => ({ id, state: 'running' }));
+      return [...live].map((id) => ({ id, state: 'running', labels: labelsOf.get(id) ?? {} }));
     },
     async removeContainer(id) {
       record('removeContainer', id);

@@ -4,7 +4,8 @@
  * sampling telemetry -> wait -> collect -> always remove the container.
  * Never throws for a failed run: the result carries status 'failed' and the error.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
+import { OWNER_PID_LABEL } from '../containers/owner-label';
 import { type ApiError, AgentError } from '../../../shared/api/result';
 import type {
   ActiveBenchmark,
@@ -155,7 +156,7 @@ export function createBenchmarkRunner(deps: BenchmarkRunnerDeps): BenchmarkRunne
       const input = kind === 'gpu' ? { kind, gpuUuid: target.gpu.uuid } : { kind };
       const create = (limits: BenchmarkLimits) =>
         deps.docker.createContainer(
-          buildBenchmarkContainerOptions(input, image, runtime, { 'io.rigshift.run-id': req.runId }, {
+          buildBenchmarkContainerOptions(input, image, runtime, { 'io.rigshift.run-id': req.runId, [OWNER_PID_LABEL]: String(process.pid) }, {
             limits,
             cmd: benchmarkCommand(req.quick ?? false),
             name: containerName(req.runId),
@@ -313,7 +314,7 @@ function assembleResult(a: {
     durationMs: a.durationMs,
     device: gpu
       ? { name: gpu.name, uuid: gpu.uuid, driverVersion: gpu.driverVersion }
-      : { name: a.hello?.device.name ?? 'CPU', uuid: null, driverVersion: null },
+      : { name: cpuModelName(a.hello?.device.name), uuid: null, driverVersion: null },
     image: a.image,
     runtime: a.runtime,
     metrics: a.metrics,
@@ -325,4 +326,13 @@ function assembleResult(a: {
   };
   if (a.error) result.error = a.error;
   return result;
+}
+
+/**
+ * The CPU's name as the workload read it from /proc/cpuinfo; under gVisor that file has
+ * no model name ("unknown"), so then the host's view is used.
+ */
+function cpuModelName(fromWorkload: string | undefined): string {
+  if (fromWorkload && fromWorkload !== 'unknown') return fromWorkload;
+  return cpus()[0]?.model?.trim() || 'CPU';
 }

@@ -2,12 +2,13 @@
  * The exact Engine API create request for a benchmark container. Pure, so every hardening
  * field is unit-tested (sandbox.md section 3); the GPU is pinned by UUID (section 1).
  */
+import { MANAGED_LABEL } from '../containers/owner-label';
 import type { ContainerCreateOptions } from '../ports';
 
 export type BenchmarkContainerInput = { kind: 'cpu' } | { kind: 'gpu'; gpuUuid: string };
 export type OciRuntime = 'runc' | 'runsc';
 
-export const BENCHMARK_LABELS = { 'io.rigshift.managed': 'true', 'io.rigshift.role': 'benchmark' } as const;
+export const BENCHMARK_LABELS = { [MANAGED_LABEL]: 'true', 'io.rigshift.role': 'benchmark' } as const;
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

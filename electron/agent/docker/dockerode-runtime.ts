@@ -306,7 +306,7 @@ export function createDockerodeRuntime(docker: Dockerode = new Dockerode()): Con
           all: true,
           filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) },
         });
-        return list.map((c) => ({ id: c.Id, state: c.State }));
+        return list.map((c) => ({ id: c.Id, state: c.State, labels: c.Labels ?? {} }));
       } catch (error) {
         throw toAgentError(error, 'Could not list containers');
       }

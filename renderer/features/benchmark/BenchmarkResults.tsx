@@ -58,6 +58,12 @@ export function BenchmarkResults({ result }: { result: BenchmarkResult }) {
 
       <MetricTable metrics={result.metrics} comparisons={result.comparisons} />
       <ComparisonChart comparisons={result.comparisons} metrics={result.metrics} />
+      {result.kind === 'cpu' && result.status === 'completed' ? (
+        <p className="muted" data-testid="cpu-no-reference">
+          CPU results are not compared with a peak: the reference table covers NVIDIA GPUs, the cards RigShift rents
+          out. The CPU run proves the container path works on this machine.
+        </p>
+      ) : null}
 
       <h4>Memory integrity</h4>
       <IntegrityList checks={result.integrity} />

@@ -104,12 +104,19 @@ describe('createAgent', () => {
     expect(events).toContainEqual(expect.objectContaining({ name: 'settings' }));
   });
 
-  it('sweeps containers left by an earlier run only when asked to', async () => {
+  it('sweeps containers left by dead agents, only when asked to, never a live agent\'s', async () => {
     const removed: string[] = [];
-    const { deps } = fakeAgentDeps();
+    const { deps } = fakeAgentDeps({ processAlive: (pid) => pid === 4242 });
     deps.docker = {
       ...deps.docker,
-      listContainers: async (labels) => (labels['io.rigshift.managed'] === 'true' ? [{ id: 'old1', state: 'running' }] : []),
+      listContainers: async (labels) =>
+        labels['io.rigshift.managed'] === 'true'
+          ? [
+              { id: 'old1', state: 'running', labels: { 'io.rigshift.owner-pid': '999999' } },
+              { id: 'busy', state: 'running', labels: { 'io.rigshift.owner-pid': '4242' } },
+              { id: 'unowned', state: 'exited', labels: {} as Record<string, string> },
+            ]
+          : [],
       removeContainer: async (id) => void removed.push(id),
     };
     const oneShot = createAgent(deps);
@@ -119,6 +126,6 @@ describe('createAgent', () => {
     const longRunning = createAgent(deps);
     await longRunning.start({ sweepOrphans: true });
     await longRunning.settled();
-    expect(removed).toEqual(['old1']);
+    expect(removed).toEqual(['old1', 'unowned']);
   });
 });

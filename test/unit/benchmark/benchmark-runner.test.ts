@@ -171,7 +171,7 @@ describe('benchmark runner: GPU', () => {
         Env: [`NVIDIA_VISIBLE_DEVICES=${UUID}`, 'NVIDIA_DRIVER_CAPABILITIES=compute,utility'],
         User: '10001:10001',
         WorkingDir: '/tmp',
-        Labels: { 'io.rigshift.run-id': 'gpu-run', 'io.rigshift.managed': 'true', 'io.rigshift.role': 'benchmark' },
+        Labels: { 'io.rigshift.run-id': 'gpu-run', 'io.rigshift.owner-pid': String(process.pid), 'io.rigshift.managed': 'true', 'io.rigshift.role': 'benchmark' },
         NetworkDisabled: true,
         AttachStdin: false,
         AttachStdout: true,
