@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 120_000,

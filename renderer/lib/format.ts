@@ -49,5 +49,10 @@ export function formatPercent(fraction: number): string {
 }
 
 export function formatUsd(value: number): string {
+  // Sub-cent prices (a CPU's worth of compute) keep two significant digits instead of
+  // rounding to a misleading $0.00.
+  if (value > 0 && value < 0.01) {
+    return value.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
+  }
   return value.toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 3 });
 }
