@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
+import { measureGpuBenchmark } from './gpu-figures';
 import { measureHeadless } from './headless-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
@@ -24,9 +25,13 @@ const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 for (const figure of await measureHeadless({ idleSeconds, starts: 5 })) report(figure);
 for (const figure of await measureCpuBenchmark()) report(figure);
 
-const gpu = await detectNvidiaGpu();
-if (!gpu) {
-  console.log('SKIP  GPU figures (matmul vs cuBLAS, memory bandwidth vs spec): no NVIDIA GPU on this machine');
+if (await detectNvidiaGpu()) {
+  const { figures: gpuFigures, result } = await measureGpuBenchmark();
+  for (const figure of gpuFigures) report(figure);
+  for (const metric of result.metrics) console.log(`      measured ${metric.label}: ${metric.value} ${metric.unit}`);
+  console.log(`      card ${result.device.name}, driver ${result.device.driverVersion ?? '?'}: record these in docs/benchmarks.md`);
+} else {
+  console.log('SKIP  GPU figures (matmul vs cuBLAS, memory bandwidth vs spec): no usable NVIDIA GPU on this machine');
 }
 
 const out = join(repoRoot, 'bench-results.json');
