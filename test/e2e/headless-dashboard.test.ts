@@ -96,6 +96,16 @@ describe.skipIf(!ready)('dashboard in Chromium against rigshift headless', () =>
     expect(await page.locator('[data-testid^="history-"]').count()).toBeGreaterThan(0);
   }, 150_000);
 
+  it('cancels a running benchmark from the page, and says so', async () => {
+    await page.click('[data-testid="benchmark-start"]');
+    await page.locator('[data-testid="benchmark-progress"]').waitFor();
+    await page.click('[data-testid="benchmark-cancel"]');
+    await expect
+      .poll(() => page.textContent('[data-testid="benchmark-status"]'), { timeout: 30_000 })
+      .toMatch(/cancelled/i);
+    expect(await page.getAttribute('[data-testid="benchmark-results"]', 'data-status')).toBe('cancelled');
+  }, 60_000);
+
   it('reported no console errors, CSP violations or page errors', () => {
     expect(errors).toEqual([]);
   });
