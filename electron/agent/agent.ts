@@ -4,12 +4,24 @@
  * through `call` (the typed contract, validated at the boundary) and `onEvent`.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
 import type { AgentEvent, CallRequest } from '../../shared/api/contract';
 import { AgentError, type Result } from '../../shared/api/result';
 import type { ActiveBenchmark, BenchmarkResult, TelemetrySample } from '../../shared/domain/benchmark';
 import type { ChecksReport } from '../../shared/domain/checks';
 import type { GpuDetection, GpuInfo } from '../../shared/domain/gpu';
 import { SNAPSHOT_VERSION, type Snapshot } from '../../shared/domain/snapshot';
+import type { AvailabilityTransition } from '../../shared/domain/availability';
+import { resolvePause, validateSchedule } from '../../shared/domain/schedule';
+import type { SettingsPatch } from '../../shared/domain/settings';
+import {
+  type AvailabilityController,
+  createAvailabilityController,
+  type PresenceFeed,
+  type TemperatureFeed,
+} from './availability/availability-controller';
+import { createRentalSlots, type RentalSlots } from './availability/rental-slots';
+import type { JsonlHistory } from './history/jsonl-history';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
 import { isOrphan, isProcessAlive, MANAGED_LABEL } from './containers/owner-label';
 import { createEventBus } from './event-bus';
@@ -56,15 +68,25 @@ export interface AgentDeps {
   quickBenchmarks?: boolean;
   /** Whether a pid belongs to a running process (injectable for tests). */
   processAlive?: (pid: number) => boolean;
+  /** Presence detectors (idle, games, full screen, other GPU use, battery); long-running agents only. */
+  presence?: PresenceFeed & { start(): void; stop(): void };
+  /** GPU telemetry (temperatures for the temperature gate); long-running agents only. */
+  telemetry?: TemperatureFeed & { start(): void; stop(): void };
+  /** Puts back power limits a crash left applied; run at start of long-running agents. */
+  restorePowerLimits?: () => Promise<unknown>;
+  /** Running rental jobs and the yield path. */
+  slots?: RentalSlots;
+  availabilityHistory: JsonlHistory<AvailabilityTransition>;
 }
 
 export interface Agent {
   /**
    * Begins hardware detection and checks in the background; resolves once the agent can
    * answer calls. Long-running agents (desktop, headless) also sweep containers left over
-   * from an earlier crash; one-shot CLI commands must not, as another agent may be running.
+   * from an earlier crash, restore power limits, and run the presence detectors; one-shot
+   * CLI commands must not (another agent may be running, and they need none of it).
    */
-  start(options?: { sweepOrphans?: boolean }): Promise<void>;
+  start(options?: { longRunning?: boolean }): Promise<void>;
   /** Cancels a running benchmark and waits until its container is gone. */
   stop(): Promise<void>;
   snapshot(): Snapshot;
@@ -91,6 +113,22 @@ export function createAgent(deps: AgentDeps): Agent {
   let checking: Promise<ChecksReport> | null = null;
   let benchmark: RunningBenchmark | null = null;
   let background: Promise<unknown> = Promise.resolve();
+  const slots = deps.slots ?? createRentalSlots({ logger });
+  const availability: AvailabilityController = createAvailabilityController({
+    clock,
+    logger,
+    controls: () => deps.settings.get().controls,
+    devices: () => ({
+      gpus: detection?.gpus ?? [],
+      gpuJobsAllowed: checks?.gpuJobsAllowed ?? false,
+      cpuName: cpus()[0]?.model?.trim() || 'CPU',
+    }),
+    presence: deps.presence ?? null,
+    temperatures: deps.telemetry ?? null,
+    slots,
+    history: deps.availabilityHistory,
+    onReport: (report) => bus.emit('availability', report),
+  });
 
   const detect = (): Promise<GpuDetection> => {
     detecting ??= (async () => {
@@ -98,6 +136,7 @@ export function createAgent(deps: AgentDeps): Agent {
       try {
         detection = await deps.gpuProbe.detect();
         bus.emit('detection', detection);
+        availability.evaluate('hardware');
         logger.info('hardware detected', { gpus: detection.gpus.length, nvidiaSmi: detection.nvidiaSmi.state });
         return detection;
       } finally {
@@ -114,6 +153,7 @@ export function createAgent(deps: AgentDeps): Agent {
       try {
         const current = detection ?? (await detect());
         checks = await deps.runChecks(current);
+        availability.evaluate('checks');
         return checks;
       } finally {
         checking = null;
@@ -238,12 +278,53 @@ export function createAgent(deps: AgentDeps): Agent {
     }) as (request: never) => Promise<unknown>,
     listBenchmarks: (async ({ limit }: CallRequest<'listBenchmarks'>) =>
       deps.history.list(limit)) as (request: never) => Promise<unknown>,
-    updateSettings: (async ({ patch }: CallRequest<'updateSettings'>) => {
-      const next = deps.settings.update(patch);
-      bus.emit('settings', next);
-      return next;
+    updateSettings: (async ({ patch }: CallRequest<'updateSettings'>) => applySettings(patch)) as (
+      request: never,
+    ) => Promise<unknown>,
+    pauseRenting: (async ({ duration }: CallRequest<'pauseRenting'>) => {
+      const controls = deps.settings.get().controls;
+      const pause = resolvePause(duration, clock.now(), controls.schedule.timeZone);
+      return applySettings({ controls: { pause } }).controls.pause;
     }) as (request: never) => Promise<unknown>,
+    resumeRenting: async () => applySettings({ controls: { pause: { kind: 'none' } } }).controls.pause,
   };
+
+  /** Checks what the schemas cannot (the card's power range, an empty week), then saves. */
+  function validateControls(patch: SettingsPatch): void {
+    const controls = patch.controls;
+    if (!controls) return;
+    if (controls.schedule) {
+      const verdict = validateSchedule(controls.schedule);
+      if (!verdict.ok) throw new AgentError('invalid_settings', verdict.message, 'Nothing was saved.');
+    }
+    for (const [uuid, gpu] of Object.entries(controls.gpus ?? {})) {
+      if (gpu.powerLimitW === null) continue;
+      const card = detection?.gpus.find((g) => g.uuid === uuid);
+      const { min, max } = card?.power ?? { min: null, max: null };
+      if (!card || min === null || max === null) {
+        throw new AgentError(
+          'invalid_settings',
+          `No power range is known for GPU ${uuid}, so no power limit can be set for it.`,
+          'Detect the hardware again; if the driver reports no power range, leave the limit empty.',
+        );
+      }
+      if (gpu.powerLimitW < min || gpu.powerLimitW > max) {
+        throw new AgentError(
+          'invalid_settings',
+          `A power limit of ${gpu.powerLimitW} W is outside what ${card.name} allows (${min}–${max} W).`,
+          'Nothing was saved. Pick a value in that range, or leave the limit empty.',
+        );
+      }
+    }
+  }
+
+  function applySettings(patch: SettingsPatch) {
+    validateControls(patch);
+    const next = deps.settings.update(patch);
+    bus.emit('settings', next);
+    availability.evaluate('settings');
+    return next;
+  }
 
   function snapshot(): Snapshot {
     return {
@@ -255,6 +336,7 @@ export function createAgent(deps: AgentDeps): Agent {
       checksRunning: checking !== null,
       benchmark: { active: benchmark?.progress ?? null, history: deps.history.list(20) },
       settings: deps.settings.get(),
+      availability: availability.report(),
     };
   }
 
@@ -262,10 +344,21 @@ export function createAgent(deps: AgentDeps): Agent {
     async start(options = {}) {
       // Nothing here waits for Docker or nvidia-smi: the UI gets a snapshot at once and
       // the results arrive as events.
-      const sweep = options.sweepOrphans ? removeOrphans() : Promise.resolve();
-      background = Promise.allSettled([sweep, detect().then(() => runChecks())]);
+      const longRunning = options.longRunning ?? false;
+      availability.start();
+      if (longRunning) {
+        deps.presence?.start();
+        deps.telemetry?.start();
+      }
+      const restore = longRunning && deps.restorePowerLimits ? deps.restorePowerLimits() : Promise.resolve();
+      const sweep = longRunning ? removeOrphans() : Promise.resolve();
+      background = Promise.allSettled([restore, sweep, detect().then(() => runChecks())]);
     },
     async stop() {
+      availability.stop();
+      deps.presence?.stop();
+      deps.telemetry?.stop();
+      await Promise.allSettled(slots.active().map((slot) => slots.yieldDevice(slot.deviceId)));
       if (benchmark) {
         benchmark.abort.abort();
         await benchmark.done.catch(() => undefined);

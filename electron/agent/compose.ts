@@ -11,6 +11,8 @@ import { loadSecurityPolicy } from './checks/security-policy';
 import { createDockerodeRuntime } from './docker/dockerode-runtime';
 import { createGpuProbe } from './gpu/gpu-probe';
 import { createBenchmarkHistory } from './history/benchmark-history';
+import { createJsonlHistory } from './history/jsonl-history';
+import { AvailabilityTransitionSchema } from '../../shared/domain/availability';
 import { createNodeCommandRunner } from './node-adapters/command-runner';
 import type { Clock, Logger, SettingsStore } from './ports';
 import { createSettingsService } from './settings/settings-service';
@@ -50,6 +52,12 @@ export function composeAgent(options: ComposeOptions): Agent {
     }),
     settings: createSettingsService(options.settingsStore, logger),
     history: createBenchmarkHistory(options.dataDir, logger),
+    availabilityHistory: createJsonlHistory({
+      file: join(options.dataDir, 'availability-history.jsonl'),
+      schema: AvailabilityTransitionSchema,
+      keep: 1000,
+      logger,
+    }),
     clock: systemClock,
     logger,
     quickBenchmarks: options.quickBenchmarks,

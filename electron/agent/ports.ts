@@ -73,6 +73,8 @@ export interface ContainerHandle {
   wait(): Promise<ContainerExit>;
   /** SIGTERM, then SIGKILL after `graceSeconds`. */
   stop(graceSeconds: number): Promise<void>;
+  /** Sends one signal now (the yield path uses sub-second graces that `stop` cannot). */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   remove(): Promise<void>;
   /** Streams stats until the container stops; returns a stop function. */
   stats(onSample: (sample: ContainerStatsSample) => void): { stop(): void };

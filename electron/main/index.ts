@@ -39,7 +39,7 @@ async function start(): Promise<void> {
     logger,
   });
   registerIpcBridge(ipcMain, agent, indexUrl);
-  await agent.start({ sweepOrphans: true });
+  await agent.start({ longRunning: true });
 
   const window = createMainWindow({
     indexUrl,

@@ -4,7 +4,9 @@ import {
   BenchmarkResultSchema,
   BenchmarkTargetSchema,
 } from '../domain/benchmark';
+import { AvailabilityReportSchema } from '../domain/availability';
 import { ChecksReportSchema } from '../domain/checks';
+import { ManualPauseSchema } from '../domain/controls';
 import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
 import { SnapshotSchema } from '../domain/snapshot';
@@ -44,6 +46,15 @@ export const calls = {
     z.array(BenchmarkResultSchema),
   ),
   updateSettings: call(z.object({ patch: SettingsPatchSchema }).strict(), SettingsSchema),
+  /**
+   * Stop renting: for one hour, until tomorrow (next local midnight in the schedule's time
+   * zone), or until resumeRenting. A running job is yielded at once.
+   */
+  pauseRenting: call(
+    z.object({ duration: z.enum(['hour', 'tomorrow', 'indefinite']) }).strict(),
+    ManualPauseSchema,
+  ),
+  resumeRenting: call(Empty, ManualPauseSchema),
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
@@ -54,6 +65,8 @@ export const events = {
   benchmarkProgress: ActiveBenchmarkSchema,
   benchmarkFinished: BenchmarkResultSchema,
   settings: SettingsSchema,
+  /** Per-GPU availability, the presence readings behind it, and recent transitions. */
+  availability: AvailabilityReportSchema,
 } as const;
 
 export type Calls = typeof calls;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { type Controls, ControlsSchema, SCHEDULE_CELLS } from './controls';
 
 /**
  * The owner's settings, persisted by the settings port (electron-store in the app,
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 1;
+export const SETTINGS_SCHEMA_VERSION = 2;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -22,14 +23,54 @@ export const SettingsSchema = z.object({
     /** The owner has been through the first-run screen at least once. */
     firstRunDone: z.boolean(),
   }),
+  controls: ControlsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** The machine's time zone, where the runtime knows it. */
+export function localTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/**
+ * Defaults follow what owners of idle-PC apps expect (peers.md): rent whenever the PC is
+ * idle for 10 minutes, pause for games, full screen, other GPU use and battery, and never
+ * below the electricity break-even plus 10 %.
+ */
+export function defaultControls(timeZone: string = localTimeZone()): Controls {
+  return {
+    schedule: { timeZone, cells: '1'.repeat(SCHEDULE_CELLS) },
+    pause: { kind: 'none' },
+    presence: {
+      idle: { enabled: true, minutes: 10 },
+      processes: { enabled: true, builtIn: true, watchList: [] },
+      fullscreen: { enabled: true },
+      gpuInUse: { enabled: true },
+      battery: { enabled: true },
+    },
+    price: {
+      floorMicrosPerHour: '0',
+      // 0.18 USD/kWh: a mid-range household price (US residential ~0.13-0.32, EU average ~0.29 EUR).
+      electricityMicrosPerKwh: '180000',
+      systemOverheadW: 90,
+      neverBelowBreakEven: true,
+      marginPercent: 10,
+    },
+    temperatureLimitC: 83,
+    gpus: {},
+  };
+}
 
 export const DEFAULT_SETTINGS: Settings = {
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   sandbox: { preferGvisor: true },
   ui: { theme: 'system', fixOs: 'auto' },
   onboarding: { firstRunDone: false },
+  controls: defaultControls('UTC'),
 };
 
 /** A partial update: each group may be given in part. */
@@ -38,6 +79,8 @@ export const SettingsPatchSchema = z
     sandbox: SettingsSchema.shape.sandbox.partial().strict(),
     ui: SettingsSchema.shape.ui.partial().strict(),
     onboarding: SettingsSchema.shape.onboarding.partial().strict(),
+    /** Each controls group is replaced whole: the UI edits and validates one group at a time. */
+    controls: ControlsSchema.partial().strict(),
   })
   .partial()
   .strict();
@@ -49,5 +92,6 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     sandbox: { ...current.sandbox, ...patch.sandbox },
     ui: { ...current.ui, ...patch.ui },
     onboarding: { ...current.onboarding, ...patch.onboarding },
+    controls: { ...current.controls, ...patch.controls },
   });
 }

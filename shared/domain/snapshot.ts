@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AvailabilityReportSchema } from './availability';
 import { ActiveBenchmarkSchema, BenchmarkResultSchema } from './benchmark';
 import { ChecksReportSchema } from './checks';
 import { GpuDetectionSchema } from './gpu';
@@ -27,5 +28,6 @@ export const SnapshotSchema = z.object({
     history: z.array(BenchmarkResultSchema),
   }),
   settings: SettingsSchema,
+  availability: AvailabilityReportSchema,
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -4,6 +4,7 @@
  */
 import type { AgentDeps, BenchmarkRunRequest } from '../../electron/agent/agent';
 import type { BenchmarkHistory } from '../../electron/agent/history/benchmark-history';
+import type { JsonlHistory } from '../../electron/agent/history/jsonl-history';
 import type { ContainerRuntime, EngineInfo } from '../../electron/agent/ports';
 import type { SettingsService } from '../../electron/agent/settings/settings-service';
 import { applySettingsPatch, DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings';
@@ -91,8 +92,12 @@ export function controllableRunner() {
 }
 
 export function memoryHistory(): BenchmarkHistory {
-  const results: BenchmarkResult[] = [];
-  return { list: (limit = 50) => results.slice(0, limit), add: (r) => void results.unshift(r) };
+  return memoryJsonlHistory<BenchmarkResult>();
+}
+
+export function memoryJsonlHistory<T>(): JsonlHistory<T> {
+  const entries: T[] = [];
+  return { list: (limit = 50) => entries.slice(0, limit), add: (entry) => void entries.unshift(entry) };
 }
 
 export function memorySettings(): SettingsService {
@@ -125,6 +130,7 @@ export function fakeAgentDeps(overrides: Partial<AgentDeps> = {}) {
     benchmarkRunner: runner.runner,
     settings: memorySettings(),
     history: memoryHistory(),
+    availabilityHistory: memoryJsonlHistory(),
     clock: { now: () => new Date(0) },
     logger,
     ...overrides,

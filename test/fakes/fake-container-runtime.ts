@@ -102,6 +102,11 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
         stopped = true;
         release();
       },
+      async kill(signal) {
+        record('kill', id, signal);
+        stopped = true;
+        release();
+      },
       async remove() {
         record('remove', id);
         live.delete(id);

@@ -12,7 +12,7 @@ export async function runHeadless(options: { port: number; dataDir?: string; qui
   if (!rendererBuilt(staticDir)) {
     throw new AgentError('renderer_missing', `The dashboard is not built (${staticDir}).`, 'Run: npm run build');
   }
-  await agent.start({ sweepOrphans: true });
+  await agent.start({ longRunning: true });
   let server;
   try {
     server = await startHeadlessServer({ agent, staticDir, logger, port: options.port });

@@ -198,6 +198,16 @@ function handleFor(docker: Dockerode, container: Dockerode.Container): Container
       }
     },
 
+    async kill(signal) {
+      try {
+        await container.kill({ signal });
+      } catch (error) {
+        // 409: not running; 404: already gone. Both mean it no longer runs.
+        if (statusOf(error) === 409 || statusOf(error) === 404 || statusOf(error) === 304) return;
+        throw toAgentError(error, `Could not send ${signal} to the container`);
+      }
+    },
+
     async remove() {
       try {
         await container.remove({ force: true, v: true });

@@ -23,7 +23,13 @@ describe('createAgent', () => {
     await agent.settled();
     expect(agent.snapshot().detection?.gpus[0]?.uuid).toBe(rtx4090.uuid);
     expect(agent.snapshot().checks?.gpuJobsAllowed).toBe(true);
-    expect(events.map((e) => e.name)).toEqual(['detecting', 'detection', 'detecting', 'checks', 'checks']);
+    expect(events.map((e) => e.name).filter((n) => n !== 'availability')).toEqual([
+      'detecting',
+      'detection',
+      'detecting',
+      'checks',
+      'checks',
+    ]);
   });
 
   it('benchmarks the CPU on auto when there is no NVIDIA GPU', async () => {
@@ -124,7 +130,7 @@ describe('createAgent', () => {
     await oneShot.settled();
     expect(removed).toEqual([]);
     const longRunning = createAgent(deps);
-    await longRunning.start({ sweepOrphans: true });
+    await longRunning.start({ longRunning: true });
     await longRunning.settled();
     expect(removed).toEqual(['old1', 'unowned']);
   });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
+import { DEFAULT_SETTINGS, SETTINGS_SCHEMA_VERSION } from '../../../shared/domain/settings';
 import { createConfSettingsStore } from '../../../electron/agent/node-adapters/conf-settings-store';
 import { createSettingsService, migrateSettings } from '../../../electron/agent/settings/settings-service';
 import { recordingLogger } from '../../helpers/silent-logger';
@@ -23,6 +23,18 @@ describe('migrateSettings', () => {
     expect(migrateSettings(stored)).toEqual({ settings: stored, migrated: false });
   });
 
+  it('migration 2 adds the owner controls to a version-1 document and keeps the rest', () => {
+    const v1 = { schemaVersion: 1, sandbox: { preferGvisor: false }, ui: { theme: 'dark', fixOs: 'linux' }, onboarding: { firstRunDone: true } };
+    const { settings, migrated } = migrateSettings(v1);
+    expect(migrated).toBe(true);
+    expect(settings.schemaVersion).toBe(2);
+    expect(settings.sandbox.preferGvisor).toBe(false);
+    expect(settings.ui.theme).toBe('dark');
+    expect(settings.controls.schedule.cells).toMatch(/^1{336}$/);
+    expect(settings.controls.price.neverBelowBreakEven).toBe(true);
+    expect(settings.controls.pause).toEqual({ kind: 'none' });
+  });
+
   it('refuses a document written by a newer version instead of downgrading it', () => {
     expect(() => migrateSettings({ schemaVersion: 99 })).toThrow(/newer RigShift/);
   });
@@ -41,7 +53,7 @@ describe('settings service over the conf store', () => {
     const second = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
     expect(second.get().ui.theme).toBe('dark');
     expect(second.get().sandbox.preferGvisor).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir.path, 'settings.json'), 'utf8')).schemaVersion).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir.path, 'settings.json'), 'utf8')).schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
   });
 
   it('rejects an invalid patch and keeps the stored value', () => {

@@ -4,6 +4,7 @@
  * SETTINGS_SCHEMA_VERSION in shared/domain/settings.ts.
  */
 import { m0001Initial } from './0001-initial';
+import { m0002OwnerControls } from './0002-owner-controls';
 
 export interface Migration {
   /** The schemaVersion this migration produces. */
@@ -12,4 +13,4 @@ export interface Migration {
   up(document: Record<string, unknown>): Record<string, unknown>;
 }
 
-export const migrations: readonly Migration[] = [m0001Initial];
+export const migrations: readonly Migration[] = [m0001Initial, m0002OwnerControls];
