@@ -26,7 +26,9 @@ export const telemetryFields = (reasonsField: ReasonsField = CLOCK_EVENT_REASONS
 /** Below this nvidia-smi's own sampling dominates and the samples repeat. */
 export const MIN_TELEMETRY_INTERVAL_MS = 100;
 
-const UUID = /^(GPU|MIG)-[0-9a-fA-F-]+$/;
+/** What nvidia-smi prints for `uuid`: a GPU or MIG instance UUID (shared with the telemetry monitor). */
+export const NVIDIA_UUID_PATTERN = /^(GPU|MIG)-[0-9a-fA-F-]+$/;
+const UUID = NVIDIA_UUID_PATTERN;
 
 export function telemetryArgs(uuid: string, intervalMs: number, reasonsField: ReasonsField = CLOCK_EVENT_REASONS_FIELD): string[] {
   // The UUID becomes an argv element; refusing anything else keeps `-i` from ever
