@@ -20,6 +20,7 @@ import {
   type PresenceFeed,
   type TemperatureFeed,
 } from './availability/availability-controller';
+import { createRentalPower, type PowerControl, type RentalPower } from './availability/rental-power';
 import { createRentalSlots, type RentalSlots } from './availability/rental-slots';
 import type { JsonlHistory } from './history/jsonl-history';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
@@ -72,8 +73,8 @@ export interface AgentDeps {
   presence?: PresenceFeed & { start(): void; stop(): void };
   /** GPU telemetry (temperatures for the temperature gate); long-running agents only. */
   telemetry?: TemperatureFeed & { start(): void; stop(): void };
-  /** Puts back power limits a crash left applied; run at start of long-running agents. */
-  restorePowerLimits?: () => Promise<unknown>;
+  /** Power limits for rentals; restorePending puts back limits a crash left applied. */
+  power?: PowerControl & { restorePending(): Promise<unknown> };
   /** Running rental jobs and the yield path. */
   slots?: RentalSlots;
   availabilityHistory: JsonlHistory<AvailabilityTransition>;
@@ -114,7 +115,19 @@ export function createAgent(deps: AgentDeps): Agent {
   let benchmark: RunningBenchmark | null = null;
   let background: Promise<unknown> = Promise.resolve();
   const slots = deps.slots ?? createRentalSlots({ logger });
+  const rentalPower: RentalPower | null = deps.power
+    ? createRentalPower({
+        power: deps.power,
+        controls: () => deps.settings.get().controls,
+        gpus: () => detection?.gpus ?? [],
+        clock,
+        logger,
+        onChange: () => availability.evaluate('power'),
+      })
+    : null;
+  slots.onChange(() => void rentalPower?.sync(slots.active().map((slot) => slot.deviceId)));
   const availability: AvailabilityController = createAvailabilityController({
+    powerLimits: () => rentalPower?.statuses() ?? [],
     clock,
     logger,
     controls: () => deps.settings.get().controls,
@@ -350,7 +363,7 @@ export function createAgent(deps: AgentDeps): Agent {
         deps.presence?.start();
         deps.telemetry?.start();
       }
-      const restore = longRunning && deps.restorePowerLimits ? deps.restorePowerLimits() : Promise.resolve();
+      const restore = longRunning && deps.power ? deps.power.restorePending() : Promise.resolve();
       const sweep = longRunning ? removeOrphans() : Promise.resolve();
       background = Promise.allSettled([restore, sweep, detect().then(() => runChecks())]);
     },

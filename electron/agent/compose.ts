@@ -10,6 +10,8 @@ import { runEnvironmentChecks } from './checks/environment-checks';
 import { loadSecurityPolicy } from './checks/security-policy';
 import { createDockerodeRuntime } from './docker/dockerode-runtime';
 import { createGpuProbe } from './gpu/gpu-probe';
+import { createGpuTelemetryMonitor } from './gpu/telemetry-monitor';
+import { createLazyPowerLimiter } from './power/lazy-power-limiter';
 import { createBenchmarkHistory } from './history/benchmark-history';
 import { createJsonlHistory } from './history/jsonl-history';
 import { AvailabilityTransitionSchema } from '../../shared/domain/availability';
@@ -35,6 +37,7 @@ export function composeAgent(options: ComposeOptions): Agent {
   const docker = createDockerodeRuntime();
   const policy = loadSecurityPolicy(join(options.resourcesDir, 'security-policy.json'));
   const gpuProbe = createGpuProbe({ commands, platform: process.platform, clock: systemClock });
+  const telemetry = createGpuTelemetryMonitor({ commands, clock: systemClock, logger });
   return createAgent({
     mode: options.mode,
     version: pkg.version,
@@ -61,5 +64,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     clock: systemClock,
     logger,
     quickBenchmarks: options.quickBenchmarks,
+    telemetry,
+    power: createLazyPowerLimiter({ commands, dataDir: options.dataDir, platform: process.platform, logger, clock: systemClock }),
   });
 }

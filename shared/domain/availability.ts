@@ -78,8 +78,21 @@ export const PresenceReadingsSchema = z.object({
 });
 export type PresenceReadings = z.infer<typeof PresenceReadingsSchema>;
 
+/** What happened to the owner's power limit for a rental: shown as it is, never assumed. */
+export const PowerLimitStatusSchema = z.object({
+  gpuUuid: z.string(),
+  state: z.enum(['applied', 'failed', 'restored', 'restore-failed']),
+  watts: z.number().nullable(),
+  /** "Limited to 250 W for this rental", or why it could not be applied and what to do. */
+  message: z.string(),
+  at: z.string().datetime(),
+});
+export type PowerLimitStatus = z.infer<typeof PowerLimitStatusSchema>;
+
 export const AvailabilityReportSchema = z.object({
   gpus: z.array(GpuAvailabilitySchema),
+  /** The latest power-limit outcome per GPU (only GPUs with a limit set and a rental seen). */
+  powerLimits: z.array(PowerLimitStatusSchema),
   presence: PresenceReadingsSchema.nullable(),
   /** Newest first, bounded. */
   history: z.array(AvailabilityTransitionSchema),

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
 import { measureGpuBenchmark } from './gpu-figures';
+import { measureEngineCost, measureYield } from './availability-figures';
 import { measureHeadless } from './headless-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
@@ -24,6 +25,8 @@ const report = (figure: BenchFigure) => {
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 for (const figure of await measureHeadless({ idleSeconds, starts: 5 })) report(figure);
 for (const figure of await measureCpuBenchmark()) report(figure);
+for (const figure of measureEngineCost()) report(figure);
+for (const figure of await measureYield(Number(process.env.BENCH_YIELD_RUNS ?? 30))) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();

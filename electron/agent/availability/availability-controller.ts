@@ -40,6 +40,8 @@ export interface AvailabilityControllerDeps {
   slots: RentalSlots;
   history: JsonlHistory<AvailabilityTransition>;
   onReport: (report: AvailabilityReport) => void;
+  /** Latest power-limit outcomes, for the report. */
+  powerLimits?: () => AvailabilityReport['powerLimits'];
 }
 
 export interface AvailabilityController {
@@ -79,6 +81,7 @@ export function createAvailabilityController(deps: AvailabilityControllerDeps): 
 
   const report = (): AvailabilityReport => ({
     gpus: [...previous.values()],
+    powerLimits: deps.powerLimits?.() ?? [],
     presence: deps.presence?.latest() ?? null,
     history: deps.history.list(50),
   });
@@ -135,7 +138,7 @@ export function createAvailabilityController(deps: AvailabilityControllerDeps): 
     armTimer(now, decision.devices, controls);
 
     const next = report();
-    const key = JSON.stringify([next.gpus, next.presence, next.history[0]?.at]);
+    const key = JSON.stringify([next.gpus, next.presence, next.history[0]?.at, next.powerLimits]);
     if (key !== lastReportKey) {
       lastReportKey = key;
       deps.onReport(next);
