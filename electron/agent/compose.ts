@@ -12,12 +12,15 @@ import { createDockerodeRuntime } from './docker/dockerode-runtime';
 import { createGpuProbe } from './gpu/gpu-probe';
 import { createGpuTelemetryMonitor } from './gpu/telemetry-monitor';
 import { createLazyPowerLimiter } from './power/lazy-power-limiter';
+import { createNodePresenceSources } from './presence/node-presence-sources';
+import { createPresenceMonitor } from './presence/presence-monitor';
+import type { IdleSource } from './presence/presence-ports';
+import { createSettingsService } from './settings/settings-service';
 import { createBenchmarkHistory } from './history/benchmark-history';
 import { createJsonlHistory } from './history/jsonl-history';
 import { AvailabilityTransitionSchema } from '../../shared/domain/availability';
 import { createNodeCommandRunner } from './node-adapters/command-runner';
 import type { Clock, Logger, SettingsStore } from './ports';
-import { createSettingsService } from './settings/settings-service';
 
 export interface ComposeOptions {
   mode: 'electron' | 'headless';
@@ -27,6 +30,8 @@ export interface ComposeOptions {
   settingsStore: SettingsStore;
   logger: Logger;
   quickBenchmarks?: boolean;
+  /** The desktop app passes Electron's powerMonitor-based source; headless reads logind/X11. */
+  idleSource?: IdleSource;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -38,6 +43,19 @@ export function composeAgent(options: ComposeOptions): Agent {
   const policy = loadSecurityPolicy(join(options.resourcesDir, 'security-policy.json'));
   const gpuProbe = createGpuProbe({ commands, platform: process.platform, clock: systemClock });
   const telemetry = createGpuTelemetryMonitor({ commands, clock: systemClock, logger });
+  const settings = createSettingsService(options.settingsStore, logger);
+  const sources = createNodePresenceSources({ runner: commands, docker, logger, clock: systemClock });
+  const presence = createPresenceMonitor({
+    ...sources,
+    idle: options.idleSource ?? sources.idle,
+    settings: () => settings.get().controls.presence,
+    temperatures: () => telemetry.temperatures(),
+    clock: systemClock,
+    logger,
+    // nvidia-smi costs tens of ms of CPU per start on real drivers: every 5 s keeps the
+    // agent's idle CPU within budget; games are caught sooner by the process watch.
+    intervalsMs: { gpuInUse: 5_000 },
+  });
   return createAgent({
     mode: options.mode,
     version: pkg.version,
@@ -53,7 +71,7 @@ export function composeAgent(options: ComposeOptions): Agent {
       logger,
       telemetry: (uuid, onSample) => gpuProbe.streamTelemetry(uuid, 500, onSample),
     }),
-    settings: createSettingsService(options.settingsStore, logger),
+    settings,
     history: createBenchmarkHistory(options.dataDir, logger),
     availabilityHistory: createJsonlHistory({
       file: join(options.dataDir, 'availability-history.jsonl'),
@@ -65,6 +83,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     logger,
     quickBenchmarks: options.quickBenchmarks,
     telemetry,
+    presence,
     power: createLazyPowerLimiter({ commands, dataDir: options.dataDir, platform: process.platform, logger, clock: systemClock }),
   });
 }

@@ -5,9 +5,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, ipcMain } from 'electron';
+import { app, ipcMain, powerMonitor } from 'electron';
 import { composeAgent } from '../agent/compose';
 import { createConsoleLogger } from '../agent/node-adapters/console-logger';
+import { createElectronIdleSource } from './electron-idle-source';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { forwardEvents, registerIpcBridge } from './ipc-bridge';
 import { createMainWindow } from './main-window';
@@ -37,6 +38,8 @@ async function start(): Promise<void> {
     resourcesDir,
     settingsStore: createElectronSettingsStore(dataDir, logger),
     logger,
+    // powerMonitor works only after 'ready'; it sees input the headless agent cannot (Windows).
+    idleSource: createElectronIdleSource(powerMonitor),
   });
   registerIpcBridge(ipcMain, agent, indexUrl);
   await agent.start({ longRunning: true });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
 import { measureGpuBenchmark } from './gpu-figures';
 import { measureEngineCost, measureYield } from './availability-figures';
+import { measurePresenceCost } from './presence-figures';
 import { measureHeadless } from './headless-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
@@ -26,6 +27,7 @@ const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 for (const figure of await measureHeadless({ idleSeconds, starts: 5 })) report(figure);
 for (const figure of await measureCpuBenchmark()) report(figure);
 for (const figure of measureEngineCost()) report(figure);
+for (const figure of await measurePresenceCost(Number(process.env.BENCH_PRESENCE_SECONDS ?? 30))) report(figure);
 for (const figure of await measureYield(Number(process.env.BENCH_YIELD_RUNS ?? 30))) report(figure);
 
 if (await detectNvidiaGpu()) {
