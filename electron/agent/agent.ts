@@ -114,6 +114,7 @@ export function createAgent(deps: AgentDeps): Agent {
   let checking: Promise<ChecksReport> | null = null;
   let benchmark: RunningBenchmark | null = null;
   let background: Promise<unknown> = Promise.resolve();
+  let stopTelemetryEvents: () => void = () => undefined;
   const slots = deps.slots ?? createRentalSlots({ logger });
   const rentalPower: RentalPower | null = deps.power
     ? createRentalPower({
@@ -362,12 +363,14 @@ export function createAgent(deps: AgentDeps): Agent {
       if (longRunning) {
         deps.presence?.start();
         deps.telemetry?.start();
+        if (deps.telemetry) stopTelemetryEvents = deps.telemetry.onSample((sample) => bus.emit('telemetry', sample));
       }
       const restore = longRunning && deps.power ? deps.power.restorePending() : Promise.resolve();
       const sweep = longRunning ? removeOrphans() : Promise.resolve();
       background = Promise.allSettled([restore, sweep, detect().then(() => runChecks())]);
     },
     async stop() {
+      stopTelemetryEvents();
       availability.stop();
       deps.presence?.stop();
       deps.telemetry?.stop();

@@ -10,6 +10,7 @@ import { ManualPauseSchema } from '../domain/controls';
 import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
 import { SnapshotSchema } from '../domain/snapshot';
+import { GpuTelemetrySchema } from '../domain/telemetry';
 import type { Result } from './result';
 
 /**
@@ -67,6 +68,8 @@ export const events = {
   settings: SettingsSchema,
   /** Per-GPU availability, the presence readings behind it, and recent transitions. */
   availability: AvailabilityReportSchema,
+  /** Live GPU telemetry, at most once a second per GPU (power, temperature, clocks...). */
+  telemetry: GpuTelemetrySchema,
 } as const;
 
 export type Calls = typeof calls;

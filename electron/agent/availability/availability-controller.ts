@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/domain/availability';
 import type { Controls } from '../../../shared/domain/controls';
 import type { GpuInfo } from '../../../shared/domain/gpu';
+import type { GpuTelemetry } from '../../../shared/domain/telemetry';
 import { describeSchedule } from '../../../shared/domain/schedule';
 import { temperatureGate } from '../../../shared/domain/temperature-gate';
 import type { JsonlHistory } from '../history/jsonl-history';
@@ -27,7 +28,7 @@ export interface PresenceFeed {
 
 export interface TemperatureFeed {
   temperatures(): Record<string, number>;
-  onSample(listener: () => void): () => void;
+  onSample(listener: (sample: GpuTelemetry) => void): () => void;
 }
 
 export interface AvailabilityControllerDeps {
