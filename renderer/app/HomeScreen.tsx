@@ -1,14 +1,14 @@
+import { useEffect } from 'react';
 import type { ApiError } from '../../shared/api/result';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Header } from '../components/Header';
-import { BenchmarkPanel } from '../features/benchmark/BenchmarkPanel';
-import { ChecksPanel } from '../features/checks/ChecksPanel';
-import { HardwarePanel } from '../features/hardware/HardwarePanel';
-import { SettingsPanel } from '../features/settings/SettingsPanel';
-import { WelcomeIntro } from '../features/settings/WelcomeIntro';
+import { StatusBanner } from '../features/availability/StatusBanner';
+import { ControlsPage } from '../features/controls/ControlsPage';
 import type { ConnectionState } from '../lib/api-client';
+import { ROUTES, useHashRoute } from '../lib/use-hash-route';
+import { OverviewPage } from './OverviewPage';
 
 interface Props {
   snapshot: Snapshot;
@@ -16,22 +16,24 @@ interface Props {
   loadError: ApiError | null;
 }
 
+/** The connected app: header with the page links, the status banner, then the page. */
 export function HomeScreen({ snapshot, connection, loadError }: Props) {
+  const route = useHashRoute();
+  useEffect(() => {
+    const label = ROUTES.find((r) => r.route === route)?.label ?? 'Overview';
+    document.title = `${label} · RigShift`;
+  }, [route]);
+
   return (
     <>
       <div className="top">
-        <Header agent={snapshot.agent} connection={connection} />
+        <Header agent={snapshot.agent} connection={connection} route={route} />
         <ConnectionBanner connection={connection} />
       </div>
-      <main className="home">
+      <StatusBanner />
+      <main className="home" data-testid={`page-${route}`}>
         {loadError && connection === 'connected' ? <ErrorNotice error={loadError} testId="refresh-error" /> : null}
-        {!snapshot.settings.onboarding.firstRunDone ? <WelcomeIntro /> : null}
-        <div className="columns">
-          <HardwarePanel />
-          <ChecksPanel />
-        </div>
-        <BenchmarkPanel />
-        <SettingsPanel />
+        {route === 'controls' ? <ControlsPage /> : <OverviewPage snapshot={snapshot} />}
       </main>
       <footer className="app-footer muted small">
         RigShift agent {snapshot.agent.version} · {snapshot.agent.platform}

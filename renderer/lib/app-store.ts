@@ -40,7 +40,10 @@ export function createAppStore(client: ApiClient): AppStore {
 
   const apply = (event: AgentEvent) => {
     if (pending) pending.push(event);
-    if (state.snapshot) set({ snapshot: applyEvent(state.snapshot, event) });
+    if (!state.snapshot) return;
+    const snapshot = applyEvent(state.snapshot, event);
+    // Events that change nothing (a replayed result, telemetry) do not re-render the app.
+    if (snapshot !== state.snapshot) set({ snapshot });
   };
 
   const reload = async () => {

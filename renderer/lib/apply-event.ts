@@ -29,6 +29,13 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
       return { ...snapshot, benchmark: finishRun(snapshot.benchmark, event.payload) };
     case 'settings':
       return { ...snapshot, settings: event.payload };
+    case 'availability':
+      // Each report is complete (states, readings, recent history): the newest one wins.
+      return { ...snapshot, availability: event.payload };
+    case 'telemetry':
+      // A live stream (up to once a second per GPU) the snapshot does not carry: the same
+      // snapshot comes back, so the store notifies nobody and nothing re-renders.
+      return snapshot;
   }
 }
 

@@ -4,7 +4,7 @@ import type { Result } from '../../../shared/api/result';
 import type { Snapshot } from '../../../shared/domain/snapshot';
 import type { ApiClient, ConnectionState } from '../../../renderer/lib/api-client';
 import { createAppStore } from '../../../renderer/lib/app-store';
-import { detection, progress, result, snapshot } from './fixtures';
+import { availabilityReport, detection, progress, result, snapshot } from './fixtures';
 
 /** A client whose getSnapshot answers only when the test says so. */
 function fakeClient(initial: ConnectionState = 'connected') {
@@ -96,5 +96,52 @@ describe('app store', () => {
     fake.answer({ ok: true, value: snapshot({ detecting: false }) });
     await Promise.all([first, second]);
     expect(store.getState().snapshot?.detecting).toBe(false);
+  });
+
+  it('applies availability events, also those that raced with the snapshot request', async () => {
+    const fake = fakeClient();
+    const store = createAppStore(fake.client);
+    const load = store.reload();
+    const paused = availabilityReport({
+      gpus: [
+        {
+          gpuUuid: 'cpu',
+          gpuName: 'CPU',
+          state: 'paused',
+          reasons: [{ code: 'manual', message: 'paused by you until you resume' }],
+          headline: 'Paused: paused by you until you resume',
+          since: '2025-01-01T10:00:00.000Z',
+        },
+      ],
+    });
+    fake.emit({ name: 'availability', payload: paused });
+    // The snapshot was taken before the pause.
+    fake.answer({ ok: true, value: snapshot() });
+    await load;
+    expect(store.getState().snapshot?.availability.gpus[0]?.state).toBe('paused');
+    const listener = vi.fn();
+    store.subscribe(listener);
+    fake.emit({ name: 'availability', payload: availabilityReport() });
+    expect(store.getState().snapshot?.availability.gpus[0]?.state).toBe('available');
+    expect(listener).toHaveBeenCalledTimes(1);
+    // Live telemetry is not part of the snapshot: it notifies nobody.
+    listener.mockClear();
+    fake.emit({
+      name: 'telemetry',
+      payload: {
+        uuid: 'GPU-1',
+        at: '2025-01-01T10:00:00.000Z',
+        powerW: 250,
+        temperatureC: 61,
+        utilizationGpuPct: null,
+        utilizationMemoryPct: null,
+        memoryUsedMiB: null,
+        memoryTotalMiB: null,
+        smClockMHz: null,
+        memClockMHz: null,
+        throttleReasons: null,
+      },
+    });
+    expect(listener).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { applyEvent } from '../../../renderer/lib/apply-event';
-import { checksReport, detection, progress, result, snapshot } from './fixtures';
+import { availabilityReport, checksReport, detection, progress, result, snapshot } from './fixtures';
 
 describe('applyEvent', () => {
   it('replaces detection and the detecting flag', () => {
@@ -52,11 +52,65 @@ describe('applyEvent', () => {
     expect(applyEvent(snapshot(), { name: 'settings', payload: settings }).settings).toEqual(settings);
   });
 
+  it('replaces the availability report with the pushed one', () => {
+    const paused = availabilityReport({
+      gpus: [
+        {
+          gpuUuid: 'GPU-1',
+          gpuName: 'NVIDIA GeForce RTX 4080 SUPER',
+          state: 'paused',
+          reasons: [{ code: 'process', message: 'Cyberpunk2077.exe is running' }],
+          headline: 'Paused: Cyberpunk2077.exe is running',
+          since: '2025-01-01T10:00:00.000Z',
+        },
+      ],
+      history: [
+        {
+          at: '2025-01-01T10:00:00.000Z',
+          gpuUuid: 'GPU-1',
+          from: 'available',
+          to: 'paused',
+          headline: 'Paused: Cyberpunk2077.exe is running',
+        },
+      ],
+    });
+    const s = snapshot();
+    const next = applyEvent(s, { name: 'availability', payload: paused });
+    expect(next.availability).toEqual(paused);
+    // Everything else is left alone.
+    expect({ ...next, availability: s.availability }).toEqual(s);
+  });
+
+  it('applies the same availability report twice to the same result (replay after a snapshot)', () => {
+    const report = availabilityReport({ presence: null });
+    const once = applyEvent(snapshot(), { name: 'availability', payload: report });
+    expect(applyEvent(once, { name: 'availability', payload: report })).toEqual(once);
+  });
+
+  it('leaves the snapshot as it is for live telemetry, which it does not carry', () => {
+    const s = snapshot();
+    const telemetry = {
+      uuid: 'GPU-1',
+      at: '2025-01-01T10:00:00.000Z',
+      powerW: 250,
+      temperatureC: 61,
+      utilizationGpuPct: 99,
+      utilizationMemoryPct: 40,
+      memoryUsedMiB: 9000,
+      memoryTotalMiB: 16376,
+      smClockMHz: 2600,
+      memClockMHz: 11200,
+      throttleReasons: null,
+    };
+    expect(applyEvent(s, { name: 'telemetry', payload: telemetry })).toBe(s);
+  });
+
   it('does not mutate its input', () => {
     const s = snapshot();
     const copy = structuredClone(s);
     applyEvent(s, { name: 'benchmarkFinished', payload: result('r1') });
     applyEvent(s, { name: 'detection', payload: detection });
+    applyEvent(s, { name: 'availability', payload: availabilityReport({ gpus: [] }) });
     expect(s).toEqual(copy);
   });
 });

@@ -1,3 +1,4 @@
+import type { AvailabilityReport } from '../../../shared/domain/availability';
 import type { ActiveBenchmark, BenchmarkResult } from '../../../shared/domain/benchmark';
 import type { ChecksReport } from '../../../shared/domain/checks';
 import type { GpuDetection } from '../../../shared/domain/gpu';
@@ -17,6 +18,25 @@ export const checksReport: ChecksReport = {
   checkedAt: '2025-01-01T00:00:00.000Z',
 };
 
+export function availabilityReport(overrides: Partial<AvailabilityReport> = {}): AvailabilityReport {
+  return {
+    gpus: [
+      {
+        gpuUuid: 'cpu',
+        gpuName: 'CPU',
+        state: 'available',
+        reasons: [],
+        headline: 'Available',
+        since: '2025-01-01T00:00:00.000Z',
+      },
+    ],
+    powerLimits: [],
+    presence: null,
+    history: [],
+    ...overrides,
+  };
+}
+
 export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   return {
     version: 1,
@@ -27,6 +47,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     checksRunning: false,
     benchmark: { active: null, history: [] },
     settings: DEFAULT_SETTINGS,
+    availability: availabilityReport(),
     ...overrides,
   };
 }

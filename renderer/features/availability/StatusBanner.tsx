@@ -1,0 +1,96 @@
+import { describePause, isPauseActive } from '../../../shared/domain/schedule';
+import { useSnapshot } from '../../app/app-context';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Spinner } from '../../components/Spinner';
+import { useNow } from '../../lib/use-now';
+import { AvailabilityLight } from './AvailabilityLight';
+import { CPU_DEVICE_ID, deviceLabel } from './availability-view';
+import { type PauseDuration, usePause } from './use-pause';
+
+const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
+  { duration: 'hour', label: 'Pause 1 h' },
+  { duration: 'tomorrow', label: 'Pause until tomorrow' },
+  { duration: 'indefinite', label: 'Pause until I resume' },
+];
+
+/** Under the header on every page: what each device is doing now, and the pause controls. */
+export function StatusBanner() {
+  const { availability, settings, detection } = useSnapshot();
+  const now = useNow();
+  const pause = usePause();
+  const { pause: manual, schedule } = settings.controls;
+  const paused = isPauseActive(manual, new Date(now));
+  const devices = availability.gpus;
+
+  return (
+    <section className="status-banner" aria-label="Renting status" data-testid="status-banner" data-paused={paused}>
+      <div className="status-banner-inner">
+        <ul className="availability-list" aria-live="polite">
+          {devices.length === 0 ? (
+            <li className="availability-row" data-testid={`availability-${CPU_DEVICE_ID}`} data-state="unknown">
+              <span className="availability-device">CPU only</span>
+              <span className="muted">Working out availability…</span>
+            </li>
+          ) : (
+            devices.map((entry) => (
+              <li
+                key={entry.gpuUuid}
+                className="availability-row"
+                data-testid={`availability-${entry.gpuUuid}`}
+                data-state={entry.state}
+                data-reasons={entry.reasons.map((r) => r.code).join(' ')}
+              >
+                <span className="availability-device">{deviceLabel(entry, detection)}</span>
+                <AvailabilityLight state={entry.state} />
+                <span className="availability-headline">
+                  {entry.state === 'yielding' ? <Spinner /> : null} {entry.headline}
+                  <OtherReasons headline={entry.headline} reasons={entry.reasons} />
+                </span>
+              </li>
+            ))
+          )}
+        </ul>
+        <div className="pause-controls">
+          {paused ? (
+            <span className="pause-text" data-testid="pause-text">
+              {describePause(manual, new Date(now), schedule.timeZone)}
+            </span>
+          ) : null}
+          <div className="pause-buttons" role="group" aria-label="Pause renting">
+            {PAUSE_BUTTONS.map((b) => (
+              <button
+                key={b.duration}
+                type="button"
+                className="button-small"
+                onClick={() => void pause.run(b.duration)}
+                disabled={pause.pending}
+                data-testid={`pause-${b.duration}`}
+              >
+                {b.label}
+              </button>
+            ))}
+            {paused ? (
+              <button
+                type="button"
+                className="button-small button-primary"
+                onClick={() => void pause.run('resume')}
+                disabled={pause.pending}
+                data-testid="resume"
+              >
+                Resume
+              </button>
+            ) : null}
+          </div>
+        </div>
+      </div>
+      {pause.error ? <ErrorNotice error={pause.error} onDismiss={pause.clearError} testId="pause-error" /> : null}
+    </section>
+  );
+}
+
+/** Reasons besides the one the headline already gives ("also outside your hours"). */
+function OtherReasons({ headline, reasons }: { headline: string; reasons: { message: string }[] }) {
+  const others = reasons.filter((r, i) => i > 0 && !headline.includes(r.message));
+  if (others.length === 0) return null;
+  return <span className="muted small availability-also"> · also {others.map((r) => r.message).join(' · ')}</span>;
+}
