@@ -1,5 +1,6 @@
 import type { GpuInfo } from '../../../shared/domain/gpu';
 import { NOT_REPORTED, formatMiB, formatWatts } from '../../lib/format';
+import { formatLiveTelemetry, useLiveTelemetry } from '../../lib/use-live-telemetry';
 
 function pcieLink(gen: number | null, width: number | null): string {
   if (gen === null && width === null) return NOT_REPORTED;
@@ -8,12 +9,15 @@ function pcieLink(gen: number | null, width: number | null): string {
 
 export function GpuCard({ gpu }: { gpu: GpuInfo }) {
   const { power, pcie } = gpu;
+  const live = useLiveTelemetry(gpu.uuid);
   return (
     <article className="gpu" data-testid={`gpu-${gpu.index}`} aria-label={gpu.name}>
       <h3 className="gpu-name">
         <span className="gpu-index">GPU {gpu.index}</span> {gpu.name}
       </h3>
       <dl className="facts">
+        <dt>Right now</dt>
+        <dd data-testid={`gpu-live-${gpu.index}`}>{live ? formatLiveTelemetry(live) : 'waiting for telemetry…'}</dd>
         <dt>Video memory</dt>
         <dd>{formatMiB(gpu.vramMiB)}</dd>
         <dt>Driver</dt>
