@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { Header } from '../components/Header';
 import { StatusBanner } from '../features/availability/StatusBanner';
 import { ControlsPage } from '../features/controls/ControlsPage';
+import { JobsPage } from '../features/jobs/JobsPage';
 import type { ConnectionState } from '../lib/api-client';
 import { ROUTES, useHashRoute } from '../lib/use-hash-route';
 import { OverviewPage } from './OverviewPage';
@@ -33,7 +34,7 @@ export function HomeScreen({ snapshot, connection, loadError }: Props) {
       <StatusBanner />
       <main className="home" data-testid={`page-${route}`}>
         {loadError && connection === 'connected' ? <ErrorNotice error={loadError} testId="refresh-error" /> : null}
-        {route === 'controls' ? <ControlsPage /> : <OverviewPage snapshot={snapshot} />}
+        {route === 'controls' ? <ControlsPage /> : route === 'jobs' ? <JobsPage /> : <OverviewPage snapshot={snapshot} />}
       </main>
       <footer className="app-footer muted small">
         RigShift agent {snapshot.agent.version} · {snapshot.agent.platform}

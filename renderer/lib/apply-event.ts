@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../../shared/api/contract';
 import type { BenchmarkResult } from '../../shared/domain/benchmark';
+import type { JobProgress, JobRecord } from '../../shared/domain/job';
 import type { Snapshot } from '../../shared/domain/snapshot';
 
 /**
@@ -36,7 +37,45 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
       // A live stream (up to once a second per GPU) the snapshot does not carry: the same
       // snapshot comes back, so the store notifies nobody and nothing re-renders.
       return snapshot;
+    case 'jobProgress': {
+      const jobs = progressJob(snapshot.jobs, event.payload);
+      return jobs === snapshot.jobs ? snapshot : { ...snapshot, jobs };
+    }
+    case 'jobFinished': {
+      const jobs = finishJob(snapshot.jobs, event.payload);
+      return jobs === snapshot.jobs ? snapshot : { ...snapshot, jobs };
+    }
+    case 'jobLog':
+      // Log lines arrive several times a second while a job runs: the log tail that shows
+      // them subscribes itself (use-job-log-tail.ts); the app does not re-render.
+      return snapshot;
   }
+}
+
+/**
+ * A running job's new state. Only `state` lives in the snapshot: the label and fraction
+ * change often and are read by the job's own label (use-job-progress.ts), so a progress
+ * that keeps the state returns the same object and re-renders nothing. Progress for a
+ * job the snapshot does not list adds nothing: the next snapshot or its jobFinished will.
+ */
+function progressJob(jobs: Snapshot['jobs'], progress: JobProgress): Snapshot['jobs'] {
+  const index = jobs.active.findIndex((job) => job.id === progress.jobId);
+  const current = jobs.active[index];
+  if (!current || current.state === progress.state) return jobs;
+  const active = jobs.active.slice();
+  active[index] = { ...current, state: progress.state };
+  return { ...jobs, active };
+}
+
+/** A finished job leaves `active` and goes first in history, once (replays are no-ops). */
+function finishJob(jobs: Snapshot['jobs'], record: JobRecord): Snapshot['jobs'] {
+  const active = jobs.active.some((job) => job.id === record.id)
+    ? jobs.active.filter((job) => job.id !== record.id)
+    : jobs.active;
+  if (jobs.history.some((job) => job.id === record.id)) {
+    return active === jobs.active ? jobs : { ...jobs, active };
+  }
+  return { active, history: [record, ...jobs.history] };
 }
 
 function finishRun(benchmark: Snapshot['benchmark'], result: BenchmarkResult): Snapshot['benchmark'] {

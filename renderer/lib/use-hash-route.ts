@@ -1,20 +1,21 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * Two pages, addressed by the URL hash (`#/` and `#/controls`) so a reload keeps the page
+ * Three pages, addressed by the URL hash (`#/`, `#/controls`, `#/jobs`) so a reload keeps the page
  * and the back button works, without a router library. The token handling in
  * api-client.ts keeps the hash when it cleans the address bar.
  */
-export type Route = 'overview' | 'controls';
+export type Route = 'overview' | 'controls' | 'jobs';
 
 export const ROUTES: readonly { route: Route; hash: string; label: string }[] = [
   { route: 'overview', hash: '#/', label: 'Overview' },
   { route: 'controls', hash: '#/controls', label: 'Controls' },
+  { route: 'jobs', hash: '#/jobs', label: 'Jobs' },
 ];
 
 export function routeFromHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '').split('?')[0]?.toLowerCase() ?? '';
-  return path === 'controls' ? 'controls' : 'overview';
+  return ROUTES.find((r) => r.route === path)?.route ?? 'overview';
 }
 
 export function hashFor(route: Route): string {

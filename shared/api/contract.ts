@@ -7,6 +7,7 @@ import {
 import { AvailabilityReportSchema } from '../domain/availability';
 import { ChecksReportSchema } from '../domain/checks';
 import { ManualPauseSchema } from '../domain/controls';
+import { JobLogLinesSchema, JobProgressSchema, JobRecordSchema } from '../domain/job';
 import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
 import { SnapshotSchema } from '../domain/snapshot';
@@ -56,6 +57,15 @@ export const calls = {
     ManualPauseSchema,
   ),
   resumeRenting: call(Empty, ManualPauseSchema),
+  /** Finished jobs, newest first. */
+  listJobs: call(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), z.array(JobRecordSchema)),
+  /** The last log lines kept for a job (live or finished). */
+  getJobLogs: call(
+    z.object({ jobId: z.string().min(1), tail: z.number().int().min(1).max(5000).optional() }).strict(),
+    JobLogLinesSchema,
+  ),
+  /** Stops a running job at the owner's request (recorded as cancelled). */
+  cancelJob: call(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() })),
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
@@ -70,6 +80,12 @@ export const events = {
   availability: AvailabilityReportSchema,
   /** Live GPU telemetry, at most once a second per GPU (power, temperature, clocks...). */
   telemetry: GpuTelemetrySchema,
+  /** A job's state changed (pulling, running...). */
+  jobProgress: JobProgressSchema,
+  /** New log lines of a running job, batched (at most a few times a second). */
+  jobLog: JobLogLinesSchema,
+  /** A job ended; the full record. */
+  jobFinished: JobRecordSchema,
 } as const;
 
 export type Calls = typeof calls;

@@ -3,6 +3,7 @@ import { AvailabilityReportSchema } from './availability';
 import { ActiveBenchmarkSchema, BenchmarkResultSchema } from './benchmark';
 import { ChecksReportSchema } from './checks';
 import { GpuDetectionSchema } from './gpu';
+import { JobRecordSchema } from './job';
 import { SettingsSchema } from './settings';
 
 export const SNAPSHOT_VERSION = 1;
@@ -29,5 +30,11 @@ export const SnapshotSchema = z.object({
   }),
   settings: SettingsSchema,
   availability: AvailabilityReportSchema,
+  jobs: z.object({
+    /** Jobs running now (one per device at most). */
+    active: z.array(JobRecordSchema),
+    /** Finished jobs, newest first. */
+    history: z.array(JobRecordSchema),
+  }),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

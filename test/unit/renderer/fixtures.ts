@@ -2,6 +2,7 @@ import type { AvailabilityReport } from '../../../shared/domain/availability';
 import type { ActiveBenchmark, BenchmarkResult } from '../../../shared/domain/benchmark';
 import type { ChecksReport } from '../../../shared/domain/checks';
 import type { GpuDetection } from '../../../shared/domain/gpu';
+import type { JobRecord } from '../../../shared/domain/job';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import type { Snapshot } from '../../../shared/domain/snapshot';
 
@@ -48,6 +49,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     benchmark: { active: null, history: [] },
     settings: DEFAULT_SETTINGS,
     availability: availabilityReport(),
+    jobs: { active: [], history: [] },
     ...overrides,
   };
 }
@@ -82,4 +84,49 @@ export function result(id: string): BenchmarkResult {
     warnings: [],
     suggestedPrice: null,
   };
+}
+
+/** A job record: running by default; pass a reason and state 'finished' for history. */
+export function job(id: string, overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id,
+    name: `job ${id}`,
+    image: `registry.example/render@sha256:${'a'.repeat(64)}`,
+    deviceId: 'GPU-1',
+    runtime: 'runsc',
+    network: 'none',
+    preemptible: true,
+    state: 'running',
+    reason: null,
+    exitCode: null,
+    message: 'Running',
+    timings: {
+      createdAt: '2025-01-01T00:00:00.000Z',
+      startedAt: '2025-01-01T00:00:05.000Z',
+      finishedAt: null,
+      prepareMs: 5000,
+      runMs: null,
+    },
+    outputs: [],
+    logs: { bytesKept: 0, bytesDropped: 0 },
+    ...overrides,
+  };
+}
+
+/** The record jobFinished carries for `id`. */
+export function finishedJob(id: string, overrides: Partial<JobRecord> = {}): JobRecord {
+  return job(id, {
+    state: 'finished',
+    reason: 'completed',
+    exitCode: 0,
+    message: 'Completed in 42 s',
+    timings: {
+      createdAt: '2025-01-01T00:00:00.000Z',
+      startedAt: '2025-01-01T00:00:05.000Z',
+      finishedAt: '2025-01-01T00:00:47.000Z',
+      prepareMs: 5000,
+      runMs: 42_000,
+    },
+    ...overrides,
+  });
 }

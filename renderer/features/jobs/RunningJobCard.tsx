@@ -1,0 +1,109 @@
+import { useId } from 'react';
+import type { JobRecord } from '../../../shared/domain/job';
+import { useSnapshot } from '../../app/app-context';
+import { Spinner } from '../../components/Spinner';
+import { formatPercent } from '../../lib/format';
+import { useJobProgress } from '../../lib/use-job-progress';
+import { formatLiveTelemetry, useLiveTelemetry } from '../../lib/use-live-telemetry';
+import { useNow } from '../../lib/use-now';
+import { CancelJob } from './CancelJob';
+import { JobLogView } from './JobLogView';
+import { CPU_JOB_DEVICE, formatElapsed, jobDeviceLabel, jobStartMs, NETWORK_LABELS, NETWORK_WHY, shortImage, STATE_LABELS } from './job-view';
+import { RuntimeBadge } from './RuntimeBadge';
+
+/**
+ * One running job. The parts that change often each live in their own component (state
+ * label, elapsed clock, GPU readings, log tail), so a log batch or a clock tick re-renders
+ * only that part, never the card or the page.
+ */
+export function RunningJobCard({ job }: { job: JobRecord }) {
+  const { detection } = useSnapshot();
+  const headingId = useId();
+  const gpu = job.deviceId !== CPU_JOB_DEVICE;
+  return (
+    <article className="job-card" data-testid={`job-${job.id}`} data-state={job.state} aria-labelledby={headingId}>
+      <header className="job-card-head">
+        <h3 id={headingId} className="job-name">
+          {job.name}
+        </h3>
+        <JobStateLabel job={job} />
+        <JobElapsed job={job} />
+      </header>
+      <dl className="facts job-facts">
+        <dt>Image</dt>
+        <dd>
+          <code className="job-image" title={job.image}>
+            {shortImage(job.image)}
+          </code>
+        </dd>
+        <dt>Device</dt>
+        <dd>{jobDeviceLabel(job.deviceId, detection)}</dd>
+        <dt>Sandbox</dt>
+        <dd>
+          <RuntimeBadge runtime={job.runtime} />
+        </dd>
+        <dt>Network</dt>
+        <dd title={NETWORK_WHY[job.network]}>{NETWORK_LABELS[job.network]}</dd>
+        <dt>Preemptible</dt>
+        <dd>
+          {job.preemptible
+            ? 'Yes: it stops as soon as you need your PC back'
+            : 'No: taken only because your hours cover its full length'}
+        </dd>
+        {gpu ? (
+          <>
+            <dt>GPU now</dt>
+            <dd>
+              <JobTelemetry gpuUuid={job.deviceId} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <JobLogView jobId={job.id} bytesDropped={job.logs.bytesDropped} live />
+      <CancelJob job={job} />
+    </article>
+  );
+}
+
+/** The state, worded by the latest jobProgress when there is one ("Pulling image: 312 of 840 MB"). */
+function JobStateLabel({ job }: { job: JobRecord }) {
+  const progress = useJobProgress(job.id);
+  const current = progress?.state === job.state ? progress : null;
+  const label = current?.label || STATE_LABELS[job.state];
+  return (
+    <span className="job-state" data-testid={`job-state-${job.id}`}>
+      {job.state === 'running' ? <span className="job-running-dot" aria-hidden="true" /> : <Spinner />}
+      {label}
+      {current?.fraction != null ? (
+        <span
+          className="progress job-progress"
+          role="progressbar"
+          aria-label={label}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(current.fraction * 100)}
+          aria-valuetext={formatPercent(current.fraction)}
+        >
+          <span className="progress-fill" style={{ width: `${Math.round(current.fraction * 100)}%` }} />
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function JobElapsed({ job }: { job: JobRecord }) {
+  const now = useNow();
+  const start = jobStartMs(job);
+  if (start === null) return null;
+  return (
+    <span className="job-elapsed" title={job.timings.startedAt ? 'Since the container started' : 'Since the job arrived'}>
+      <span className="visually-hidden">Elapsed time </span>
+      {formatElapsed(now - start)}
+    </span>
+  );
+}
+
+function JobTelemetry({ gpuUuid }: { gpuUuid: string }) {
+  const live = useLiveTelemetry(gpuUuid);
+  return <span data-testid={`job-gpu-live-${gpuUuid}`}>{live ? formatLiveTelemetry(live) : 'waiting for telemetry…'}</span>;
+}
