@@ -2,11 +2,18 @@
  * The exact Engine API create request for a benchmark container. Pure, so every hardening
  * field is unit-tested (sandbox.md section 3); the GPU is pinned by UUID (section 1).
  */
+import {
+  ATTACH_OUTPUT_ONLY,
+  buildHardenedHostConfig,
+  gpuEnv,
+  tmpfsOptions,
+  type OciRuntime,
+} from '../containers/hardened-host-config';
 import { MANAGED_LABEL } from '../containers/owner-label';
 import type { ContainerCreateOptions } from '../ports';
 
+export type { OciRuntime } from '../containers/hardened-host-config';
 export type BenchmarkContainerInput = { kind: 'cpu' } | { kind: 'gpu'; gpuUuid: string };
-export type OciRuntime = 'runc' | 'runsc';
 
 export const BENCHMARK_LABELS = { [MANAGED_LABEL]: 'true', 'io.rigshift.role': 'benchmark' } as const;
 
@@ -42,59 +49,27 @@ export function buildBenchmarkContainerOptions(
   options: { limits?: BenchmarkLimits; cmd?: string[]; name?: string } = {},
 ): ContainerCreateOptions {
   const limits = options.limits ?? defaultBenchmarkLimits(input.kind, 1);
-  // Container Env overrides image ENV: an image can never widen the GPU set or the
-  // driver capabilities (graphics/display would mount more host libraries).
-  const env =
-    input.kind === 'gpu'
-      ? [`NVIDIA_VISIBLE_DEVICES=${input.gpuUuid}`, 'NVIDIA_DRIVER_CAPABILITIES=compute,utility']
-      : [];
   const create: ContainerCreateOptions = {
     Image: image,
     Cmd: options.cmd ?? [],
-    Env: env,
+    // The benchmark image is ours, but the GPU env still goes through the shared rule.
+    Env: input.kind === 'gpu' ? gpuEnv(input.gpuUuid) : [],
     User: '10001:10001',
     WorkingDir: '/tmp',
     Labels: { ...labels, ...BENCHMARK_LABELS },
     NetworkDisabled: true,
-    AttachStdin: false,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-    OpenStdin: false,
-    HostConfig: {
-      Runtime: runtime,
-      Privileged: false,
-      CapDrop: ['ALL'],
-      CapAdd: [],
-      SecurityOpt: ['no-new-privileges:true'],
-      ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': 'rw,nosuid,nodev,noexec,size=64m' },
-      PidsLimit: 256,
-      Memory: limits.memoryBytes,
-      MemorySwap: limits.memoryBytes,
-      OomKillDisable: false,
-      NanoCpus: Math.round(limits.cpus * 1e9),
-      Ulimits: [
-        { Name: 'nofile', Soft: 1024, Hard: 1024 },
-        { Name: 'core', Soft: 0, Hard: 0 },
-      ],
-      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
-      NetworkMode: 'none',
-      IpcMode: 'private',
-      Init: true,
-      RestartPolicy: { Name: 'no' },
-      AutoRemove: false, // we remove it ourselves after reading the exit code
-      Binds: [],
-      Mounts: [],
-      Devices: [],
-      ...(input.kind === 'gpu'
-        ? {
-            DeviceRequests: [
-              { Driver: 'nvidia', DeviceIDs: [input.gpuUuid], Capabilities: [['gpu', 'compute', 'utility']] },
-            ],
-          }
-        : {}),
-    },
+    ...ATTACH_OUTPUT_ONLY,
+    HostConfig: buildHardenedHostConfig({
+      runtime,
+      memoryBytes: limits.memoryBytes,
+      cpus: limits.cpus,
+      pidsLimit: 256,
+      // The workloads only keep a few result files; they never need to exec from /tmp.
+      tmpfs: { '/tmp': tmpfsOptions(64 * MiB, { exec: false }) },
+      nofile: 1024,
+      network: { mode: 'none' },
+      ...(input.kind === 'gpu' ? { gpuUuid: input.gpuUuid } : {}),
+    }),
   };
   if (options.name) create.name = options.name;
   return create;
