@@ -84,6 +84,34 @@ export interface ContainerHandle {
 
 export type ContainerCreateOptions = Docker.ContainerCreateOptions;
 
+/**
+ * One progress message of an image pull, as the engine sent it (Docker's JSON progress:
+ * one per layer event). Aggregation into one figure is the caller's job (images/).
+ */
+export interface PullProgress {
+  /** "Pulling fs layer", "Downloading", "Download complete", "Extracting", "Pull complete", "Already exists", ... */
+  status: string;
+  /** The layer (short id) the message is about; absent for messages about the whole pull. */
+  layerId?: string;
+  /** Bytes so far for this layer and action (downloaded or extracted). */
+  current?: number;
+  /** The layer's size for this action, when the engine knows it. */
+  total?: number;
+}
+
+/** What the agent needs to know about a local image. */
+export interface ImageInfo {
+  /** `sha256:...` image (config) id. */
+  id: string;
+  /** `name@sha256:<manifest digest>` references the image was pulled by. */
+  repoDigests: string[];
+  /** `name:tag` references; empty for an image known only by digest. */
+  repoTags: string[];
+  /** Unpacked size on disk (shared layers counted in full). */
+  sizeBytes: number;
+  labels: Record<string, string>;
+}
+
 export interface ContainerRuntime {
   /** Resolves to EngineInfo, or throws AgentError('docker_unreachable', ...). */
   info(): Promise<EngineInfo>;
@@ -96,4 +124,15 @@ export interface ContainerRuntime {
     labels: Record<string, string>,
   ): Promise<Array<{ id: string; state: string; labels: Record<string, string> }>>;
   removeContainer(id: string): Promise<void>;
+  /**
+   * Pulls an image, reporting each engine progress message. Aborting the signal closes the
+   * HTTP stream (the engine then cancels the pull) and rejects with
+   * AgentError('image_pull_cancelled'); an engine error rejects with 'image_pull_failed'.
+   */
+  pullImage(reference: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
+  /** The image, or null when the engine does not have it. */
+  inspectImage(reference: string): Promise<ImageInfo | null>;
+  /** Removes the reference (without force: an image a container uses is refused); a missing one is fine. */
+  removeImage(reference: string): Promise<void>;
+  listImages(): Promise<ImageInfo[]>;
 }

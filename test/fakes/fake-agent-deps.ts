@@ -114,6 +114,10 @@ export function unusedDocker(info: EngineInfo = engineInfo): ContainerRuntime {
     createContainer: no,
     listContainers: async () => [],
     removeContainer: no,
+    pullImage: no,
+    inspectImage: no,
+    removeImage: no,
+    listImages: no,
   };
 }
 

@@ -11,6 +11,8 @@ import type {
   ContainerRuntime,
   ContainerStatsSample,
   EngineInfo,
+  ImageInfo,
+  PullProgress,
 } from '../../electron/agent/ports';
 
 export interface FakeWorkloadScript {
@@ -24,7 +26,23 @@ export interface FakeWorkloadScript {
   stats?: ContainerStatsSample[];
 }
 
+/** How a scripted pull of one reference plays out. */
+export interface FakePullScript {
+  /** Engine progress messages, delivered one per macrotask, as from a stream. */
+  progress?: PullProgress[];
+  /** The image the engine holds once the pull ends; default: one pulled by exactly this reference. */
+  result?: Partial<ImageInfo>;
+  /** The pull fails with this after the progress messages. */
+  error?: AgentError;
+}
+
 export interface FakeRuntimeOptions {
+  /** Images the engine holds (inspectImage/listImages/removeImage work on these). */
+  storedImages?: ImageInfo[];
+  /** Scripted pulls by reference; an unscripted reference pulls a 1 MB single-layer image. */
+  pulls?: Record<string, FakePullScript>;
+  /** Image ids the engine refuses to remove because a container uses them. */
+  imagesUsedByContainers?: string[];
   /** References the engine already has. */
   images?: string[];
   /** The reference a loadImage call makes available (null: load "succeeds" but adds nothing). */
@@ -54,7 +72,24 @@ export interface FakeContainerRuntime extends ContainerRuntime {
   live: Set<string>;
   /** Resolves once the next container has started (for cancelling mid-run). */
   started: Promise<string>;
+  /** The images the engine holds now, by id. */
+  storedImages: Map<string, ImageInfo>;
   methods(): string[];
+}
+
+let fakeImageCounter = 0;
+
+/** A plausible ImageInfo for a digest reference (tests override what they care about). */
+export function fakeImage(reference: string, overrides: Partial<ImageInfo> = {}): ImageInfo {
+  fakeImageCounter += 1;
+  return {
+    id: `sha256:${fakeImageCounter.toString(16).padStart(64, '0')}`,
+    repoDigests: reference.includes('@') ? [reference] : [],
+    repoTags: reference.includes('@') ? [] : [reference],
+    sizeBytes: 1_000_000,
+    labels: {},
+    ...overrides,
+  };
 }
 
 export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): FakeContainerRuntime {
@@ -68,6 +103,11 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
   const started = new Promise<string>((resolve) => (signalStarted = resolve));
   const record = (method: string, ...args: unknown[]) => calls.push({ method, args });
   const script = options.script ?? {};
+  const storedImages = new Map<string, ImageInfo>((options.storedImages ?? []).map((i) => [i.id, { ...i }]));
+  const findImage = (reference: string) =>
+    [...storedImages.values()].find(
+      (i) => i.id === reference || i.repoDigests.includes(reference) || i.repoTags.includes(reference),
+    ) ?? null;
 
   function handle(id: string, create: ContainerCreateOptions): ContainerHandle {
     let stopped = false;
@@ -129,6 +169,7 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
     created,
     live,
     started,
+    storedImages,
     methods: () => calls.map((c) => c.method),
     async info() {
       record('info');
@@ -159,6 +200,43 @@ export function createFakeContainerRuntime(options: FakeRuntimeOptions = {}): Fa
     async removeContainer(id) {
       record('removeContainer', id);
       live.delete(id);
+    },
+    async pullImage(reference, onProgress, signal) {
+      record('pullImage', reference);
+      const pull = options.pulls?.[reference] ?? {};
+      const cancelled = () => new AgentError('image_pull_cancelled', `The pull of ${reference} was cancelled.`);
+      for (const message of pull.progress ?? []) {
+        if (signal?.aborted) throw cancelled();
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw cancelled();
+        onProgress(message);
+      }
+      if (signal?.aborted) throw cancelled();
+      if (pull.error) throw pull.error;
+      const image = fakeImage(reference, pull.result);
+      const existing = storedImages.get(image.id);
+      storedImages.set(image.id, existing ? { ...existing, repoDigests: [...new Set([...existing.repoDigests, ...image.repoDigests])] } : image);
+    },
+    async inspectImage(reference) {
+      record('inspectImage', reference);
+      const image = findImage(reference);
+      return image ? { ...image } : null;
+    },
+    async removeImage(reference) {
+      record('removeImage', reference);
+      const image = findImage(reference);
+      if (!image) return;
+      if (options.imagesUsedByContainers?.includes(image.id)) {
+        throw new AgentError('image_in_use', `The image ${reference} is still used by a container.`);
+      }
+      // Like the engine: removing one of several references only untags it.
+      image.repoDigests = image.repoDigests.filter((r) => r !== reference);
+      image.repoTags = image.repoTags.filter((r) => r !== reference);
+      if (reference === image.id || image.repoDigests.length + image.repoTags.length === 0) storedImages.delete(image.id);
+    },
+    async listImages() {
+      record('listImages');
+      return [...storedImages.values()].map((i) => ({ ...i }));
     },
   };
 }

@@ -14,7 +14,9 @@ import type {
   ContainerRuntime,
   ContainerStatsSample,
   EngineInfo,
+  ImageInfo,
 } from '../ports';
+import { consumePullStream, PULL_FAILED_HINT, pullCancelled, realReferences } from '../images/docker-pull-stream';
 
 interface EngineErrorShape {
   statusCode?: number;
@@ -55,7 +57,16 @@ function toAgentError(error: unknown, what: string, code = 'docker_error'): Agen
 const statusOf = (error: unknown) => (error as EngineErrorShape)?.statusCode;
 
 /** Calls `onLine` once per complete line; `flush` emits a trailing line without a newline. */
-export function createLineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | string): void; flush(): void } {
+/**
+ * A container can print gigabytes without a newline: past `maxLineChars` the pending text
+ * is emitted as a line of its own, so the agent's memory stays bounded whatever a job does.
+ */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+export function createLineSplitter(
+  onLine: (line: string) => void,
+  maxLineChars = MAX_LINE_CHARS,
+): { push(chunk: Buffer | string): void; flush(): void } {
   let pending = '';
   return {
     push(chunk) {
@@ -65,6 +76,10 @@ export function createLineSplitter(onLine: (line: string) => void): { push(chunk
         onLine(pending.slice(0, nl).replace(/\r$/, ''));
         pending = pending.slice(nl + 1);
         nl = pending.indexOf('\n');
+      }
+      while (pending.length > maxLineChars) {
+        onLine(pending.slice(0, maxLineChars));
+        pending = pending.slice(maxLineChars);
       }
     },
     flush() {
@@ -328,6 +343,64 @@ export function createDockerodeRuntime(docker: Dockerode = new Dockerode()): Con
       } catch (error) {
         if (statusOf(error) === 404 || statusOf(error) === 409) return;
         throw toAgentError(error, `Could not remove container ${id}`);
+      }
+    },
+
+    async pullImage(reference, onProgress, signal) {
+      if (signal?.aborted) throw pullCancelled(reference);
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await docker.pull(reference, { abortSignal: signal });
+      } catch (error) {
+        if (signal?.aborted) throw pullCancelled(reference);
+        const failed = toAgentError(error, `Pulling ${reference} failed`, 'image_pull_failed');
+        if (failed.code !== 'image_pull_failed') throw failed;
+        throw new AgentError(failed.code, failed.message, PULL_FAILED_HINT);
+      }
+      await consumePullStream(stream, reference, onProgress, signal);
+    },
+
+    async inspectImage(reference): Promise<ImageInfo | null> {
+      try {
+        const info = await docker.getImage(reference).inspect();
+        return {
+          id: info.Id,
+          repoDigests: realReferences(info.RepoDigests),
+          repoTags: realReferences(info.RepoTags),
+          sizeBytes: Number(info.Size ?? 0),
+          labels: (info.Config?.Labels as Record<string, string> | null | undefined) ?? {},
+        };
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw toAgentError(error, `Could not look up image ${reference}`);
+      }
+    },
+
+    async removeImage(reference) {
+      try {
+        // No force: the engine refuses (409) to delete an image a container still uses.
+        await docker.getImage(reference).remove({ force: false });
+      } catch (error) {
+        if (statusOf(error) === 404) return;
+        if (statusOf(error) === 409) {
+          throw new AgentError('image_in_use', `The image ${reference} is still used: ${engineMessage(error)}`);
+        }
+        throw toAgentError(error, `Could not remove image ${reference}`, 'image_remove_failed');
+      }
+    },
+
+    async listImages(): Promise<ImageInfo[]> {
+      try {
+        const list = await docker.listImages({ all: false });
+        return list.map((i) => ({
+          id: i.Id,
+          repoDigests: realReferences(i.RepoDigests),
+          repoTags: realReferences(i.RepoTags),
+          sizeBytes: Number(i.Size ?? 0),
+          labels: i.Labels ?? {},
+        }));
+      } catch (error) {
+        throw toAgentError(error, 'Could not list images');
       }
     },
   };
