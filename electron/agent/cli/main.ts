@@ -1,5 +1,5 @@
 /**
- * `rigshift` command line: detect, bench, headless. Every command has --help and fails
+ * `rigshift` command line: detect, bench, headless, run-job. Every command has --help and fails
  * with exit code 1 and one line saying why (and what to do), never a stack trace.
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { runBench } from './bench-command';
 import { HELP } from './commands';
 import { runDetect } from './detect-command';
 import { runHeadless } from './headless-command';
+import { runJobCommand } from './run-job-command';
 
 class UsageError extends Error {}
 
@@ -75,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
             port: { type: 'string' },
             'data-dir': { type: 'string' },
             'quick-bench': { type: 'boolean' },
+            'run-job': { type: 'string' },
           },
         }),
       );
@@ -83,7 +85,34 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port must be a whole number from 0 to 65535, not "${String(values.port)}"`);
       }
-      return runHeadless({ port, dataDir: values['data-dir'], quickBench: Boolean(values['quick-bench']) });
+      return runHeadless({
+        port,
+        dataDir: values['data-dir'],
+        quickBench: Boolean(values['quick-bench']),
+        runJob: values['run-job'],
+      });
+    }
+    case 'run-job': {
+      const { values, positionals } = usage(() =>
+        parseArgs({
+          args: rest,
+          strict: true,
+          allowPositionals: true,
+          options: {
+            ...helpOption,
+            json: { type: 'boolean' },
+            'data-dir': { type: 'string' },
+            runtime: { type: 'string' },
+          },
+        }),
+      );
+      if (values.help) return help('run-job');
+      if (positionals.length !== 1) throw new UsageError('run-job needs exactly one job spec file (try: rigshift run-job --help)');
+      const runtime = values.runtime;
+      if (runtime !== undefined && runtime !== 'runc' && runtime !== 'runsc') {
+        throw new UsageError(`--runtime must be runc or runsc, not "${runtime}"`);
+      }
+      return runJobCommand({ specPath: positionals[0]!, json: Boolean(values.json), dataDir: values['data-dir'], runtime });
     }
     default:
       throw new UsageError(`unknown command "${command}" (try: rigshift --help)`);

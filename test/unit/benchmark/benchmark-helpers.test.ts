@@ -68,6 +68,15 @@ describe('dockerode runtime helpers', () => {
     expect(lines).toEqual(['{"a":1}', '{"b":2}', 'partial']);
   });
 
+  it('never holds more than the line cap when a container prints no newline', () => {
+    const lines: string[] = [];
+    const s = createLineSplitter((l) => lines.push(l), 10);
+    s.push('x'.repeat(25));
+    expect(lines).toEqual(['x'.repeat(10), 'x'.repeat(10)]);
+    s.push('yy\nz');
+    expect(lines).toEqual(['x'.repeat(10), 'x'.repeat(10), 'xxxxxyy']);
+  });
+
   it.each([
     ['two busy cores', { total: 2e9, system: 2e9, online: 2 }, { total: 0, system: 0 }, 200],
     ['one of four cores', { total: 1e9, system: 4e9, online: 4 }, { total: 0, system: 0 }, 100],
