@@ -23,6 +23,9 @@ import {
 import { createRentalPower, type PowerControl, type RentalPower } from './availability/rental-power';
 import { createRentalSlots, type RentalSlots } from './availability/rental-slots';
 import type { JsonlHistory } from './history/jsonl-history';
+import type { JobRecord, JobSpec } from '../../shared/domain/job';
+import type { JobRunner } from './jobs/job-runner';
+import { createJobService, type JobService } from './rentals/job-service';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
 import { isOrphan, isProcessAlive, MANAGED_LABEL } from './containers/owner-label';
 import { createEventBus } from './event-bus';
@@ -78,6 +81,14 @@ export interface AgentDeps {
   /** Running rental jobs and the yield path. */
   slots?: RentalSlots;
   availabilityHistory: JsonlHistory<AvailabilityTransition>;
+  /** Rental jobs: the runner (shares `slots`), their history, and the data dir for kept logs. */
+  jobs?: {
+    runner: JobRunner;
+    history: JsonlHistory<JobRecord>;
+    dataDir: string;
+    /** Removes workspaces of jobs an earlier run left behind (long-running start). */
+    cleanupStaleWorkspaces?: (activeJobIds: Iterable<string>) => unknown;
+  };
 }
 
 export interface Agent {
@@ -96,6 +107,11 @@ export interface Agent {
   call(name: string, request: unknown): Promise<Result<unknown>>;
   /** Resolves when the detection and checks started by start() have finished. */
   settled(): Promise<void>;
+  /**
+   * Runs a rental job on a device ('cpu' or a GPU UUID). Not part of the renderer's
+   * contract: the marketplace (and tests) start jobs; the owner can only cancel them.
+   */
+  startJob(spec: JobSpec, deviceId: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
 }
 
 interface RunningBenchmark {
@@ -127,6 +143,21 @@ export function createAgent(deps: AgentDeps): Agent {
       })
     : null;
   slots.onChange(() => void rentalPower?.sync(slots.active().map((slot) => slot.deviceId)));
+  const jobs: JobService | null = deps.jobs
+    ? createJobService({
+        runner: deps.jobs.runner,
+        history: deps.jobs.history,
+        dataDir: deps.jobs.dataDir,
+        engineInfo: () => deps.docker.info(),
+        gpus: () => detection?.gpus ?? [],
+        preferGvisor: () => deps.settings.get().sandbox.preferGvisor,
+        clock,
+        logger,
+        onProgress: (progress) => bus.emit('jobProgress', progress),
+        onLog: (lines) => bus.emit('jobLog', lines),
+        onFinished: (record) => bus.emit('jobFinished', record),
+      })
+    : null;
   const availability: AvailabilityController = createAvailabilityController({
     powerLimits: () => rentalPower?.statuses() ?? [],
     clock,
@@ -301,6 +332,13 @@ export function createAgent(deps: AgentDeps): Agent {
       return applySettings({ controls: { pause } }).controls.pause;
     }) as (request: never) => Promise<unknown>,
     resumeRenting: async () => applySettings({ controls: { pause: { kind: 'none' } } }).controls.pause,
+    listJobs: (async ({ limit }: CallRequest<'listJobs'>) => jobs?.history(limit) ?? []) as (request: never) => Promise<unknown>,
+    getJobLogs: (async ({ jobId, tail }: CallRequest<'getJobLogs'>) => jobs?.logs(jobId, tail) ?? { jobId, lines: [] }) as (
+      request: never,
+    ) => Promise<unknown>,
+    cancelJob: (async ({ jobId }: CallRequest<'cancelJob'>) => ({ cancelled: (await jobs?.cancel(jobId)) ?? false })) as (
+      request: never,
+    ) => Promise<unknown>,
   };
 
   /** Checks what the schemas cannot (the card's power range, an empty week), then saves. */
@@ -351,6 +389,7 @@ export function createAgent(deps: AgentDeps): Agent {
       benchmark: { active: benchmark?.progress ?? null, history: deps.history.list(20) },
       settings: deps.settings.get(),
       availability: availability.report(),
+      jobs: { active: jobs?.active() ?? [], history: jobs?.history(20) ?? [] },
     };
   }
 
@@ -367,10 +406,12 @@ export function createAgent(deps: AgentDeps): Agent {
       }
       const restore = longRunning && deps.power ? deps.power.restorePending() : Promise.resolve();
       const sweep = longRunning ? removeOrphans() : Promise.resolve();
+      if (longRunning) deps.jobs?.cleanupStaleWorkspaces?.([]);
       background = Promise.allSettled([restore, sweep, detect().then(() => runChecks())]);
     },
     async stop() {
       stopTelemetryEvents();
+      await jobs?.stop();
       availability.stop();
       deps.presence?.stop();
       deps.telemetry?.stop();
@@ -386,6 +427,10 @@ export function createAgent(deps: AgentDeps): Agent {
     call: (name, request) => dispatchCall(handlers, name, request),
     settled: async () => {
       await background;
+    },
+    startJob: async (spec, deviceId) => {
+      if (!jobs) throw new AgentError('jobs_unavailable', 'This agent was built without a job runner.');
+      return jobs.start({ spec, deviceId });
     },
   };
 }

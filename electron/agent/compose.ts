@@ -10,6 +10,9 @@ import { runEnvironmentChecks } from './checks/environment-checks';
 import { loadSecurityPolicy } from './checks/security-policy';
 import { createDockerodeRuntime } from './docker/dockerode-runtime';
 import { createGpuProbe } from './gpu/gpu-probe';
+import { createRentalSlots } from './availability/rental-slots';
+import { cleanupStaleWorkspaces } from './jobs/job-workspace';
+import { createNodeJobRunner } from './jobs/node-job-runner';
 import { createGpuTelemetryMonitor } from './gpu/telemetry-monitor';
 import { createLazyPowerLimiter } from './power/lazy-power-limiter';
 import { createNodePresenceSources } from './presence/node-presence-sources';
@@ -43,6 +46,10 @@ export function composeAgent(options: ComposeOptions): Agent {
   const policy = loadSecurityPolicy(join(options.resourcesDir, 'security-policy.json'));
   const gpuProbe = createGpuProbe({ commands, platform: process.platform, clock: systemClock });
   const telemetry = createGpuTelemetryMonitor({ commands, clock: systemClock, logger });
+  // One set of rental slots: the job runner tracks jobs in it and the availability
+  // controller yields from it.
+  const slots = createRentalSlots({ logger });
+  const { runner: jobRunner, history: jobHistory } = createNodeJobRunner({ dataDir: options.dataDir, logger, clock: systemClock, docker, slots });
   const settings = createSettingsService(options.settingsStore, logger);
   const sources = createNodePresenceSources({ runner: commands, docker, logger, clock: systemClock });
   const presence = createPresenceMonitor({
@@ -84,6 +91,13 @@ export function composeAgent(options: ComposeOptions): Agent {
     quickBenchmarks: options.quickBenchmarks,
     telemetry,
     presence,
+    slots,
+    jobs: {
+      runner: jobRunner,
+      history: jobHistory,
+      dataDir: options.dataDir,
+      cleanupStaleWorkspaces: (active) => cleanupStaleWorkspaces(options.dataDir, active),
+    },
     power: createLazyPowerLimiter({ commands, dataDir: options.dataDir, platform: process.platform, logger, clock: systemClock }),
   });
 }

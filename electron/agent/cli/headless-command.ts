@@ -1,9 +1,12 @@
 import { AgentError } from '../../../shared/api/result';
 import { startHeadlessServer } from '../headless/server';
 import { rendererBuilt } from './cli-paths';
+import { readJobSpec } from './run-job-command';
 import { createNodeAgent } from './node-agent';
 
-export async function runHeadless(options: { port: number; dataDir?: string; quickBench: boolean }): Promise<number> {
+export async function runHeadless(options: { port: number; dataDir?: string; quickBench: boolean; runJob?: string }): Promise<number> {
+  // Read the test job first: a bad spec is a usage error, before anything starts.
+  const testJob = options.runJob === undefined ? null : readJobSpec(options.runJob);
   const { agent, logger, dataDir, staticDir } = createNodeAgent({
     dataDir: options.dataDir,
     quickBenchmarks: options.quickBench,
@@ -29,6 +32,23 @@ export async function runHeadless(options: { port: number; dataDir?: string; qui
   process.stdout.write(
     `RigShift agent ready in ${readyMs} ms (data: ${dataDir})\nOpen the dashboard: ${server.url}\n`,
   );
+  if (testJob) {
+    await agent.settled();
+    const gpu = agent.snapshot().detection?.gpus[0];
+    const deviceId = testJob.resources.gpus > 0 ? gpu?.uuid : 'cpu';
+    if (!deviceId) {
+      process.stderr.write('rigshift: the test job needs a GPU and none was found; it was not started\n');
+    } else {
+      try {
+        const { jobId, done } = await agent.startJob(testJob, deviceId);
+        process.stdout.write(`Test job ${jobId} started: see the Jobs page\n`);
+        void done.then((record) => process.stdout.write(`Test job ${jobId} ended: ${record.reason} (${record.message})\n`));
+      } catch (error) {
+        // The dashboard keeps running: the owner can read why on the console.
+        process.stderr.write(`rigshift: the test job could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
