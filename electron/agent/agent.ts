@@ -151,6 +151,11 @@ export function createAgent(deps: AgentDeps): Agent {
         engineInfo: () => deps.docker.info(),
         gpus: () => detection?.gpus ?? [],
         preferGvisor: () => deps.settings.get().sandbox.preferGvisor,
+        gpuJobsBlocked: () => {
+          if (checks?.gpuJobsAllowed) return null;
+          const red = checks?.checks.find((c) => c.state === 'fail');
+          return red ? { title: red.title, summary: red.summary } : { title: 'Machine checklist', summary: 'not passed yet' };
+        },
         clock,
         logger,
         onProgress: (progress) => bus.emit('jobProgress', progress),

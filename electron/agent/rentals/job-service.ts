@@ -23,6 +23,8 @@ export interface JobServiceDeps {
   engineInfo: () => Promise<EngineInfo>;
   gpus: () => GpuInfo[];
   preferGvisor: () => boolean;
+  /** The machine checklist's verdict on GPU jobs (a vulnerable toolkit blocks them). */
+  gpuJobsBlocked: () => { title: string; summary: string } | null;
   clock: Clock;
   logger: Logger;
   onProgress: (progress: JobProgress) => void;
@@ -86,6 +88,15 @@ export function createJobService(deps: JobServiceDeps): JobService {
       const gpu = deviceId === 'cpu' ? null : deps.gpus().find((g) => g.uuid === deviceId);
       if (deviceId !== 'cpu' && !gpu) {
         throw new AgentError('gpu_not_found', `No NVIDIA GPU with UUID ${deviceId} is present.`, 'Detect the hardware again.');
+      }
+      const blocked = gpu ? deps.gpuJobsBlocked() : null;
+      if (blocked) {
+        // e.g. an NVIDIA Container Toolkit with a known container escape: never hand it a stranger's job.
+        throw new AgentError(
+          'gpu_jobs_blocked',
+          `GPU jobs are refused on this machine: ${blocked.title} — ${blocked.summary}.`,
+          'Fix the red item in the machine checklist (it names the version to install).',
+        );
       }
       const engine = await deps.engineInfo();
       const abort = new AbortController();
