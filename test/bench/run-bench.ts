@@ -9,6 +9,7 @@ import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
 import { measureGpuBenchmark } from './gpu-figures';
 import { measureEngineCost, measureYield } from './availability-figures';
 import { measurePresenceCost } from './presence-figures';
+import { measureJobFigures } from './job-figures';
 import { measureHeadless } from './headless-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
@@ -29,6 +30,7 @@ for (const figure of await measureCpuBenchmark()) report(figure);
 for (const figure of measureEngineCost()) report(figure);
 for (const figure of await measurePresenceCost(Number(process.env.BENCH_PRESENCE_SECONDS ?? 30))) report(figure);
 for (const figure of await measureYield(Number(process.env.BENCH_YIELD_RUNS ?? 30))) report(figure);
+for (const figure of await measureJobFigures(Number(process.env.BENCH_JOB_RUNS ?? 15))) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();
