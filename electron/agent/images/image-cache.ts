@@ -99,8 +99,12 @@ export function createImageCache(deps: ImageCacheDeps): ImageCache {
     // Another reference of ours to the same image in use keeps the bytes in use too.
     if (pairs.some((p) => p.image.id === image.id && (inUse.get(p.entry.reference) ?? 0) > 0)) return 'in use';
     if (image.repoTags.length > 0) return 'tagged by the owner';
-    const ours = new Set(pairs.filter((p) => p.image.id === image.id).map((p) => p.entry.reference));
-    if (image.repoDigests.some((d) => !ours.has(d))) return 'also pulled by the owner';
+    const ours = pairs
+      .filter((p) => p.image.id === image.id)
+      .map((p) => parseDigestReference(p.entry.reference))
+      .filter((r) => r !== null);
+    // Compared in normal form: the engine lists Docker Hub images under their short name.
+    if (image.repoDigests.some((d) => !ours.some((r) => hasRepoDigest([d], r)))) return 'also pulled by the owner';
     if (pulling.has(entry.reference)) return 'still being pulled';
     return null;
   };
