@@ -88,6 +88,8 @@ export interface AgentDeps {
     dataDir: string;
     /** Removes workspaces of jobs an earlier run left behind (long-running start). */
     cleanupStaleWorkspaces?: (activeJobIds: Iterable<string>) => unknown;
+    /** Shrinks the job-image cache to the owner's budget. */
+    evictImages?: () => Promise<unknown>;
   };
 }
 
@@ -377,9 +379,13 @@ export function createAgent(deps: AgentDeps): Agent {
 
   function applySettings(patch: SettingsPatch) {
     validateControls(patch);
+    const before = deps.settings.get();
     const next = deps.settings.update(patch);
     bus.emit('settings', next);
     availability.evaluate('settings');
+    if (next.jobs.imageBudgetGiB < before.jobs.imageBudgetGiB && deps.jobs?.evictImages) {
+      deps.jobs.evictImages().catch((error: unknown) => logger.warn('image eviction failed', { error: String(error) }));
+    }
     return next;
   }
 

@@ -49,7 +49,14 @@ export function composeAgent(options: ComposeOptions): Agent {
   // One set of rental slots: the job runner tracks jobs in it and the availability
   // controller yields from it.
   const slots = createRentalSlots({ logger });
-  const { runner: jobRunner, history: jobHistory } = createNodeJobRunner({ dataDir: options.dataDir, logger, clock: systemClock, docker, slots });
+  const { runner: jobRunner, history: jobHistory, evictImages } = createNodeJobRunner({
+    dataDir: options.dataDir,
+    logger,
+    clock: systemClock,
+    docker,
+    slots,
+    imageBudgetBytes: () => settings.get().jobs.imageBudgetGiB * 1024 ** 3,
+  });
   const settings = createSettingsService(options.settingsStore, logger);
   const sources = createNodePresenceSources({ runner: commands, docker, logger, clock: systemClock });
   const presence = createPresenceMonitor({
@@ -97,6 +104,7 @@ export function composeAgent(options: ComposeOptions): Agent {
       history: jobHistory,
       dataDir: options.dataDir,
       cleanupStaleWorkspaces: (active) => cleanupStaleWorkspaces(options.dataDir, active),
+      evictImages,
     },
     power: createLazyPowerLimiter({ commands, dataDir: options.dataDir, platform: process.platform, logger, clock: systemClock }),
   });

@@ -6,7 +6,7 @@ import { type Controls, ControlsSchema, SCHEDULE_CELLS } from './controls';
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 2;
+export const SETTINGS_SCHEMA_VERSION = 3;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -24,6 +24,10 @@ export const SettingsSchema = z.object({
     firstRunDone: z.boolean(),
   }),
   controls: ControlsSchema,
+  jobs: z.object({
+    /** Disk the job-image cache may use; least recently used job images go first. */
+    imageBudgetGiB: z.number().int().min(1).max(4096),
+  }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -65,12 +69,16 @@ export function defaultControls(timeZone: string = localTimeZone()): Controls {
   };
 }
 
+/** Room for a few CUDA images (5 to 15 GB each) until the owner sets a budget. */
+export const DEFAULT_IMAGE_BUDGET_GIB = 40;
+
 export const DEFAULT_SETTINGS: Settings = {
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   sandbox: { preferGvisor: true },
   ui: { theme: 'system', fixOs: 'auto' },
   onboarding: { firstRunDone: false },
   controls: defaultControls('UTC'),
+  jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB },
 };
 
 /** A partial update: each group may be given in part. */
@@ -81,6 +89,7 @@ export const SettingsPatchSchema = z
     onboarding: SettingsSchema.shape.onboarding.partial().strict(),
     /** Each controls group is replaced whole: the UI edits and validates one group at a time. */
     controls: ControlsSchema.partial().strict(),
+    jobs: SettingsSchema.shape.jobs.partial().strict(),
   })
   .partial()
   .strict();
@@ -93,5 +102,6 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     ui: { ...current.ui, ...patch.ui },
     onboarding: { ...current.onboarding, ...patch.onboarding },
     controls: { ...current.controls, ...patch.controls },
+    jobs: { ...current.jobs, ...patch.jobs },
   });
 }

@@ -29,6 +29,8 @@ export function createNodeJobRunner(options: NodeJobRunnerOptions): {
   slots: RentalSlots;
   /** The one history instance over <dataDir>/jobs.jsonl: read it through this, or it goes stale. */
   history: JobHistory;
+  /** Evicts least recently used job images down to the budget (after the owner lowers it). */
+  evictImages: () => Promise<unknown>;
 } {
   const clock = options.clock ?? { now: () => new Date() };
   const docker = options.docker ?? createDockerodeRuntime();
@@ -51,5 +53,5 @@ export function createNodeJobRunner(options: NodeJobRunnerOptions): {
     history,
     ...(options.egress ? { egress: options.egress } : {}),
   });
-  return { runner, docker, slots, history };
+  return { runner, docker, slots, history, evictImages: () => images.evictToBudget() };
 }

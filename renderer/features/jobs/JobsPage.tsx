@@ -1,6 +1,7 @@
 import { useSnapshot } from '../../app/app-context';
 import { JobHistory } from './JobHistory';
 import { RunningJobs } from './RunningJobs';
+import { ImageBudget } from './ImageBudget';
 import { SandboxInfo } from './SandboxInfo';
 
 /** What renters run on this PC: the jobs running now, the sandbox they get, and past jobs. */
@@ -11,6 +12,7 @@ export function JobsPage() {
       <h1 className="visually-hidden">Jobs</h1>
       <RunningJobs active={jobs.active} />
       <SandboxInfo />
+      <ImageBudget />
       <JobHistory history={jobs.history} />
     </>
   );

@@ -96,3 +96,18 @@ describe('agent jobs', () => {
     expect(scripted.requests).toHaveLength(1);
   });
 });
+
+describe('job image budget', () => {
+  it('evicts job images when the owner lowers the budget, not when raising it', async () => {
+    let evictions = 0;
+    const { deps } = fakeAgentDeps({
+      jobs: { runner: scriptedRunner().runner, history: memoryJsonlHistory<JobRecord>(), dataDir: '/nonexistent', evictImages: async () => void (evictions += 1) },
+    });
+    const agent = createAgent(deps);
+    expect((await agent.call('updateSettings', { patch: { jobs: { imageBudgetGiB: 80 } } })).ok).toBe(true);
+    expect(evictions).toBe(0);
+    expect((await agent.call('updateSettings', { patch: { jobs: { imageBudgetGiB: 10 } } })).ok).toBe(true);
+    expect(evictions).toBe(1);
+    expect(await agent.call('updateSettings', { patch: { jobs: { imageBudgetGiB: 0 } } })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+});

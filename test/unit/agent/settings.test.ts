@@ -23,16 +23,26 @@ describe('migrateSettings', () => {
     expect(migrateSettings(stored)).toEqual({ settings: stored, migrated: false });
   });
 
-  it('migration 2 adds the owner controls to a version-1 document and keeps the rest', () => {
+  it('migrations 2 and 3 add the owner controls and the image budget to a version-1 document, keeping the rest', () => {
     const v1 = { schemaVersion: 1, sandbox: { preferGvisor: false }, ui: { theme: 'dark', fixOs: 'linux' }, onboarding: { firstRunDone: true } };
     const { settings, migrated } = migrateSettings(v1);
     expect(migrated).toBe(true);
-    expect(settings.schemaVersion).toBe(2);
+    expect(settings.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
     expect(settings.sandbox.preferGvisor).toBe(false);
     expect(settings.ui.theme).toBe('dark');
     expect(settings.controls.schedule.cells).toMatch(/^1{336}$/);
     expect(settings.controls.price.neverBelowBreakEven).toBe(true);
     expect(settings.controls.pause).toEqual({ kind: 'none' });
+  });
+
+  it('migration 3 adds the job image budget and keeps the owner controls', () => {
+    const v2 = migrateSettings(undefined).settings as Record<string, unknown>;
+    const asV2 = { ...v2, schemaVersion: 2, controls: { ...DEFAULT_SETTINGS.controls, temperatureLimitC: 77 } };
+    delete (asV2 as Record<string, unknown>).jobs;
+    const { settings } = migrateSettings(asV2);
+    expect(settings.schemaVersion).toBe(3);
+    expect(settings.jobs).toEqual({ imageBudgetGiB: 40 });
+    expect(settings.controls.temperatureLimitC).toBe(77);
   });
 
   it('refuses a document written by a newer version instead of downgrading it', () => {

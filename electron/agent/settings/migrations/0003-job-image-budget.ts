@@ -1,0 +1,11 @@
+import { DEFAULT_IMAGE_BUDGET_GIB } from '../../../../shared/domain/settings';
+import type { Migration } from './index';
+
+/** Version 3: the owner's disk budget for cached job images. */
+export const m0003JobImageBudget: Migration = {
+  to: 3,
+  description: 'disk budget for cached job images',
+  up(document) {
+    return { ...document, schemaVersion: 3, jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB } };
+  },
+};
