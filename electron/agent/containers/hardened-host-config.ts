@@ -10,8 +10,8 @@
  * - read-only root filesystem; the only writable places are size-capped tmpfs mounts
  *   (nosuid, nodev; their pages count against the memory limit) and mounts the caller
  *   passes explicitly (a job's own workspace); never Binds, never Devices;
- * - Memory = MemorySwap (no swap), OOM killer on, PidsLimit (fork bombs), NanoCpus,
- *   nofile and core 0 (and optionally fsize) ulimits;
+ * - Memory = MemorySwap (no swap), OOM killer on, PidsLimit (fork bombs; runtime-aware,
+ *   see hostPidsLimit), NanoCpus, nofile and core 0 (and optionally fsize) ulimits;
  * - json-file logs capped at 2 x 10 MiB (the default driver keeps them forever);
  * - no network unless the caller names one, private IPC, an init that reaps zombies, and
  *   no restart: a container we kill stays dead, and we remove it ourselves.
@@ -33,6 +33,7 @@ export interface HardenedHostConfigInput {
   memoryBytes: number;
   /** CPUs the container may use (NanoCpus = cpus * 1e9). */
   cpus: number;
+  /** Processes the workload may have; what the host cgroup gets depends on the runtime (hostPidsLimit). */
   pidsLimit: number;
   /** Mount point -> options, each built with tmpfsOptions (so each has a size). */
   tmpfs: Record<string, string>;
@@ -47,6 +48,28 @@ export interface HardenedHostConfigInput {
   mounts?: Docker.MountSettings[];
   /** The one GPU the container gets, by UUID; none when omitted. */
   gpuUuid?: string;
+}
+
+/**
+ * The host pids cgroup limit under runsc. gVisor (runsc 2022) puts the pids cgroup on the
+ * sandbox itself, so it counts the Sentry's and the gofer's own host threads (Go runtime
+ * threads, one per blocked syscall at busy times), not the job's tasks. Measured here
+ * (Docker 20.10, runsc 2022, issue 4 adversarial suite): with PidsLimit 512 the Sentry is
+ * refused a thread and the whole sandbox dies (exit 2, no output, ~1 s) with only ~50
+ * sleeping tasks; with `--pids-limit 4096` 200 concurrent workers complete and a C fork
+ * bomb ends OOM-killed (137). The job's own task count is still bounded, by the memory
+ * limit (every task costs Sentry memory, charged to the container's memory cgroup) and by
+ * gVisor's own task limit; 4096 only bounds how many host threads a sandbox may take.
+ */
+export const RUNSC_HOST_PIDS_LIMIT = 4096;
+
+/**
+ * PidsLimit for the engine: runc's pids cgroup counts the workload's processes, so the
+ * caller's figure goes through unchanged; runsc's counts the sandbox's host threads, so
+ * it is raised to RUNSC_HOST_PIDS_LIMIT (never lowered).
+ */
+export function hostPidsLimit(runtime: OciRuntime, pidsLimit: number): number {
+  return runtime === 'runsc' ? Math.max(pidsLimit, RUNSC_HOST_PIDS_LIMIT) : pidsLimit;
 }
 
 /**
@@ -89,7 +112,7 @@ export function buildHardenedHostConfig(input: HardenedHostConfigInput): Docker.
     SecurityOpt: ['no-new-privileges:true'],
     ReadonlyRootfs: true,
     Tmpfs: { ...input.tmpfs },
-    PidsLimit: input.pidsLimit,
+    PidsLimit: hostPidsLimit(input.runtime, input.pidsLimit),
     Memory: input.memoryBytes,
     MemorySwap: input.memoryBytes,
     OomKillDisable: false,

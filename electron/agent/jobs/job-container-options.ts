@@ -4,6 +4,7 @@
  * (../containers/hardened-host-config.ts) comes out with only these job-sized parts:
  *   Memory = MemorySwap   <- resources.memoryMiB
  *   NanoCpus              <- resources.cpus
+ *   PidsLimit             <- JOB_PIDS_LIMIT under runc, RUNSC_HOST_PIDS_LIMIT under runsc
  *   Tmpfs /scratch        <- resources.scratchMiB (absent when 0: size=0 means unlimited)
  *   Ulimits fsize         <- the largest of the output cap, /scratch and /tmp
  *   NetworkMode (+ Dns)   <- the network the agent created, or none
@@ -35,7 +36,11 @@ export const JOB_OUTPUTS_PATH = '/workspace/out';
 export const JOB_SCRATCH_PATH = '/scratch';
 export const JOB_HOSTNAME = 'job';
 
-/** Fork-bomb stop; generous for data loaders and compilers with worker pools. */
+/**
+ * Fork-bomb stop; generous for data loaders and compilers with worker pools. This is the
+ * PidsLimit under runc; under runsc the host cgroup counts the gVisor sandbox's own threads
+ * instead, and the hardened builder raises it (hostPidsLimit in hardened-host-config.ts).
+ */
 export const JOB_PIDS_LIMIT = 512;
 export const JOB_NOFILE = 4096;
 export const JOB_TMP_BYTES = 64 * 1024 * 1024;

@@ -26,7 +26,8 @@ import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
 import { JOB_ID_PATTERN, type JobWorkspace, createWorkspace, removeWorkArea } from './job-workspace';
 import { type LogCapture, createLogCapture, formatKeptLog } from './log-capture';
-import { type SkippedOutput, collectOutputs, measureOutputs, outputLimitMessage } from './output-collector';
+import { type SkippedOutput, collectOutputs, outputLimitMessage } from './output-collector';
+import { type OutputWatch, watchOutputs } from './output-watch';
 
 export { cleanupStaleWorkspaces, removeJobResults } from './job-workspace';
 
@@ -82,6 +83,13 @@ export const DEFAULT_JOB_USER = '10001:10001';
 const DEFAULT_IMAGE_MAX_BYTES = 32 * 1024 ** 3;
 /** After the container exits the log stream ends by itself; never wait on it longer. */
 const LOG_DRAIN_MS = 2_000;
+/**
+ * runsc's sandbox (the Sentry, a Go program) exits 2 when it dies of a Go runtime fatal
+ * error, e.g. when the pids cgroup refuses it a thread (see RUNSC_HOST_PIDS_LIMIT): the
+ * job then ends within a second or two and has printed nothing. A silent exit 2 that
+ * early under runsc is reported as the sandbox's failure, not as the job's own.
+ */
+const SANDBOX_FAILURE_WINDOW_MS = 5_000;
 
 /** An end decided before or around the container, with its message and error code. */
 class JobEnd extends Error {
@@ -155,6 +163,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     let releaseImage: (() => void) | null = null;
     let network: { networkName: string; remove(): Promise<void> } | null = null;
     let logs: LogCapture | null = null;
+    let outputWatch: OutputWatch | null = null;
     let runtime: string | null = null;
     let startedAt: Date | null = null;
     let prepareMs: number | null = null;
@@ -166,6 +175,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     /** Set when RentalSlots takes the device back (its kill/remove goes through our view). */
     let yielded = false;
     let lastStderr = '';
+    let printedAnything = false;
 
     try {
       const refused = refusal(req, slots, Boolean(deps.egress));
@@ -252,6 +262,42 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         },
       });
       if (signal.aborted) throw new JobEnd('cancelled', 'job_cancelled', 'Cancelled before it started.');
+
+      // 5. Whichever of output watch, deadline and cancel stops the job first decides the reason.
+      let stopCause: JobEnd | null = null;
+      const stopWith = (cause: JobEnd, how: () => Promise<void>) => {
+        if (stopCause || yielded) return;
+        stopCause = cause;
+        logger.info('job: stopping', { jobId, reason: cause.reason });
+        how().catch((error: unknown) => logger.warn('job: stop failed', { jobId, error: errorMessage(error) }));
+      };
+      // out/ is a host bind mount: measured on every change event (and polled, see
+      // output-watch.ts), and the job is killed as soon as a measurement sees it past the
+      // cap. Watched from before start: a job writes from its first millisecond, and the
+      // engine calls around start take long enough for a write loop to put tens of MB into
+      // out/ unseen. This is a soft bound: what the job writes between the write that
+      // crosses the cap and the engine's SIGKILL landing still reaches the owner's disk
+      // (write rate x latency: 19-64 MiB past a 1 MiB cap under runc, 8-41 MiB under runsc,
+      // in the adversarial suite on a busy 2-core host; the poll alone let 160-320 MiB by).
+      // RLIMIT_FSIZE caps each file, not the total.
+      //
+      // Hard bound, left for later: out/ on a size-capped Docker volume (driver local,
+      // type tmpfs, o=size=<maxTotalBytes>,uid=<job uid>), so the kernel stops the job with
+      // ENOSPC at the cap. A tmpfs volume's contents vanish when its last container exits,
+      // so a tiny holder container (same hardening, no network, a sleeping init) mounts it
+      // for the whole run; after the job exits the runner reads the outputs back as a tar
+      // stream with GET /containers/{holder}/archive?path=/out (the archive never follows
+      // the job's links; the same name, type and size checks as collectOutputs apply to
+      // the tar entries), then removes the holder and the volume. The tmpfs pages count
+      // against the holder's memory limit, so that limit is the output cap plus a margin.
+      outputWatch = watchOutputs({
+        dir: workspace.outputsDir,
+        limits: spec.outputs,
+        pollMs,
+        logger,
+        onExceeded: () =>
+          stopWith(new JobEnd('failed', 'job_output_limit', outputLimitMessage(spec.outputs)), () => created.kill('SIGKILL')),
+      });
       try {
         await created.start();
       } catch (error) {
@@ -262,7 +308,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       runtime = (await created.inspectRuntime().catch(() => '')) || req.engine.defaultRuntime;
       progress('running', `Running 0:00 (${runtime})`);
 
-      // 5. Logs, deadline, output watch, cancel: whichever ends it first decides the reason.
+      // Logs, deadline, cancel.
       const capture = createLogCapture({
         ...deps.logLimits,
         onBatch: (lines) => {
@@ -276,17 +322,11 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       logs = capture;
       const following = created
         .followOutput((stream, line) => {
+          printedAnything = true;
           if (stream === 'stderr' && line.trim()) lastStderr = line.trim();
           capture.push(stream, line);
         })
         .catch((error: unknown) => logger.debug('job: log stream ended', { jobId, error: errorMessage(error) }));
-      let stopCause: JobEnd | null = null;
-      const stopWith = (cause: JobEnd, how: () => Promise<void>) => {
-        if (stopCause || yielded) return;
-        stopCause = cause;
-        logger.info('job: stopping', { jobId, reason: cause.reason });
-        how().catch((error: unknown) => logger.warn('job: stop failed', { jobId, error: errorMessage(error) }));
-      };
       const limitMs = spec.maxDurationSeconds * 1000;
       const deadline = setTimeout(
         () =>
@@ -296,19 +336,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         limitMs,
       );
       const ticker = setInterval(() => progress('running', `Running ${clockLabel(clock.now().getTime() - startedAt!.getTime())} (${runtime})`), 1000);
-      let measuring = false;
-      const outDir = workspace.outputsDir;
-      const watcher = setInterval(() => {
-        if (measuring) return;
-        measuring = true;
-        measureOutputs(outDir, spec.outputs.maxFiles)
-          .then((usage) => {
-            if (usage.entries > spec.outputs.maxFiles || usage.bytes > spec.outputs.maxTotalBytes) {
-              stopWith(new JobEnd('failed', 'job_output_limit', outputLimitMessage(spec.outputs)), () => created.kill('SIGKILL'));
-            }
-          })
-          .finally(() => (measuring = false));
-      }, pollMs);
       const onAbort = () =>
         stopWith(new JobEnd('cancelled', 'job_cancelled', 'Cancelled while running.'), () => created.stop(grace));
       signal.addEventListener('abort', onAbort);
@@ -323,7 +350,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       } finally {
         clearTimeout(deadline);
         clearInterval(ticker);
-        clearInterval(watcher);
+        outputWatch.stop();
         signal.removeEventListener('abort', onAbort);
       }
       runMs = clock.now().getTime() - startedAt.getTime();
@@ -341,6 +368,13 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       if (!exit) throw new JobEnd('failed', 'job_wait_failed', `Lost track of the job: ${errorMessage(waitError)}`);
       if (exit.oomKilled) {
         throw new JobEnd('oom', 'job_oom', `Ran out of memory (${spec.resources.memoryMiB} MiB) after ${seconds(runMs)}.`);
+      }
+      if (runtime === 'runsc' && exit.exitCode === 2 && !printedAnything && runMs < SANDBOX_FAILURE_WINDOW_MS) {
+        throw new JobEnd(
+          'failed',
+          'job_sandbox_failed',
+          `The gVisor sandbox failed to start the job (exit 2, no output after ${seconds(runMs)}); the job itself may never have run.`,
+        );
       }
       // With Init, a missing or non-executable entrypoint is reported by tini, not the engine.
       const initFailure = /^\[FATAL tini \(\d+\)\] (exec .*)$/.exec(lastStderr);
@@ -369,6 +403,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       }
     } finally {
       // 7. Cleanup, every step on its own: one failure must not leave the rest behind.
+      outputWatch?.stop();
       logs?.close();
       untrack?.();
       if (handle) {

@@ -17,7 +17,8 @@ function expectedHostConfig(runtime: string, memory: number, nanoCpus: number) {
     SecurityOpt: ['no-new-privileges:true'],
     ReadonlyRootfs: true,
     Tmpfs: { '/tmp': 'rw,nosuid,nodev,noexec,size=64m' },
-    PidsLimit: 256,
+    // runsc: the pids cgroup counts the gVisor sandbox's own host threads (RUNSC_HOST_PIDS_LIMIT).
+    PidsLimit: runtime === 'runsc' ? 4096 : 256,
     Memory: memory,
     MemorySwap: memory,
     OomKillDisable: false,

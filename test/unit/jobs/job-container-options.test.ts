@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JobSpecSchema, type JobSpec } from '../../../shared/domain/job';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import {
+  RUNSC_HOST_PIDS_LIMIT,
   buildHardenedHostConfig,
   tmpfsOptions,
 } from '../../../electron/agent/containers/hardened-host-config';
@@ -76,7 +77,9 @@ function expectedHostConfig(o: { runtime: string; memory: number; nanoCpus: numb
     SecurityOpt: ['no-new-privileges:true'],
     ReadonlyRootfs: true,
     Tmpfs: o.tmpfs,
-    PidsLimit: 512,
+    // runc: the job's processes. runsc: the pids cgroup counts the gVisor sandbox's own host
+    // threads, and 512 kills the sandbox itself (see RUNSC_HOST_PIDS_LIMIT).
+    PidsLimit: o.runtime === 'runsc' ? 4096 : 512,
     Memory: o.memory,
     MemorySwap: o.memory,
     OomKillDisable: false,
@@ -366,5 +369,13 @@ describe('hardened host config guards', () => {
     [{ tmpfs: { '/tmp': 'rw,size=0' } }, 'tmpfs /tmp has no size limit'],
   ])('buildHardenedHostConfig refuses %j', (patch, message) => {
     expect(() => buildHardenedHostConfig({ ...base, ...patch })).toThrow(message);
+  });
+
+  it('PidsLimit: the caller\'s figure under runc; under runsc raised to the sandbox floor, never lowered', () => {
+    expect(buildHardenedHostConfig({ ...base, runtime: 'runc', pidsLimit: 64 }).PidsLimit).toBe(64);
+    expect(buildHardenedHostConfig({ ...base, runtime: 'runsc', pidsLimit: 64 }).PidsLimit).toBe(RUNSC_HOST_PIDS_LIMIT);
+    expect(buildHardenedHostConfig({ ...base, runtime: 'runsc', pidsLimit: 10_000 }).PidsLimit).toBe(10_000);
+    // The guard still applies under runsc: 0 would not be raised, it is refused.
+    expect(() => buildHardenedHostConfig({ ...base, runtime: 'runsc', pidsLimit: 0 })).toThrow('pids limit must be a positive integer');
   });
 });

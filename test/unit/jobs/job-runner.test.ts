@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentError } from '../../../shared/api/result';
 import type { JobLogLines, JobProgress, JobRecord, JobSpec } from '../../../shared/domain/job';
 import { createRentalSlots, type RentalSlots } from '../../../electron/agent/availability/rental-slots';
-import { createJobRunner, type JobRunRequest } from '../../../electron/agent/jobs/job-runner';
+import { createJobRunner, type JobRunnerDeps, type JobRunRequest } from '../../../electron/agent/jobs/job-runner';
 import type { ContainerCreateOptions, ContainerHandle } from '../../../electron/agent/ports';
 import {
   createFakeContainerRuntime,
@@ -78,7 +78,7 @@ describe('job runner', () => {
 
   function harness(
     options: FakeRuntimeOptions = {},
-    extra: { ensureError?: Error; fetch?: typeof fetch; egress?: boolean } = {},
+    extra: { ensureError?: Error; fetch?: typeof fetch; egress?: boolean; runner?: Partial<JobRunnerDeps> } = {},
   ): Harness {
     const fake = createFakeContainerRuntime({ storedImages: [LOCAL_IMAGE], ...options });
     const { logger } = recordingLogger();
@@ -129,6 +129,7 @@ describe('job runner', () => {
       ...(extra.egress
         ? { egress: { create: async () => ({ networkName: 'rigshift-job-1', remove: async () => undefined }) } }
         : {}),
+      ...extra.runner,
     });
     return h;
   }
@@ -209,6 +210,28 @@ describe('job runner', () => {
     expectCleanedUp(h);
   });
 
+  it('reports a silent, early exit 2 under runsc as the gVisor sandbox failing, not the job', async () => {
+    const h = harness({ script: { exit: { exitCode: 2, oomKilled: false } } });
+    const record = await h.run({ preferGvisor: true });
+    expect(record).toMatchObject({ reason: 'failed', runtime: 'runsc', exitCode: 2, error: { code: 'job_sandbox_failed' } });
+    expect(record.message).toMatch(/^The gVisor sandbox failed to start the job \(exit 2, no output after \d+ s\)/);
+    expectCleanedUp(h);
+  });
+
+  const exit2 = { exitCode: 2, oomKilled: false };
+  /** Each reading 10 s after the last: the job "runs" for well past the sandbox-failure window. */
+  const slowClock = () => ({ now: ((t = 0) => () => new Date((t += 10_000)))() });
+  it.each([
+    ['under runc', { exit: exit2 }, false, {}],
+    ['after the job printed something', { stdout: ['usage: train.py'], exit: exit2 }, true, {}],
+    ['after its first seconds', { exit: exit2 }, true, { clock: slowClock() }],
+  ])('keeps an exit 2 %s as the job\'s own failure', async (_what, script, preferGvisor, runner) => {
+    const h = harness({ script }, { runner });
+    const record = await h.run({ preferGvisor });
+    expect(record).toMatchObject({ reason: 'failed', error: { code: 'job_exit_nonzero' } });
+    expect(record.message).toMatch(/^Exited with code \d after/);
+  });
+
   it('reports an OOM kill as oom', async () => {
     const h = harness({ script: { exit: { exitCode: 137, oomKilled: true } } });
     const record = await h.run();
@@ -279,8 +302,9 @@ describe('job runner', () => {
     expectCleanedUp(h);
   });
 
-  it('kills a job that writes more than the output limit', async () => {
-    const h = harness({ script: { runUntilStopped: true } });
+  it('kills a job that writes more than the output limit, on the first change in out/', async () => {
+    // The poll would first measure after a minute, the deadline after 60 s: only the watch can stop it.
+    const h = harness({ script: { runUntilStopped: true } }, { runner: { outputPollMs: 60_000 } });
     withJobEffect(h.fake, (out) => {
       for (let i = 0; i < 20; i += 1) writeFileSync(join(out, `f${i}`), 'x');
     });
