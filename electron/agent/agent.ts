@@ -153,6 +153,7 @@ export function createAgent(deps: AgentDeps): Agent {
         engineInfo: () => deps.docker.info(),
         gpus: () => detection?.gpus ?? [],
         preferGvisor: () => deps.settings.get().sandbox.preferGvisor,
+        allowEgress: () => deps.settings.get().jobs.allowEgress,
         gpuJobsBlocked: () => {
           if (checks?.gpuJobsAllowed) return null;
           const red = checks?.checks.find((c) => c.state === 'fail');

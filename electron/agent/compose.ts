@@ -3,6 +3,7 @@
  * the agent from the real Node adapters. Only the settings store and the mode differ.
  */
 import { join } from 'node:path';
+import Dockerode from 'dockerode';
 import pkg from '../../package.json';
 import { type Agent, createAgent } from './agent';
 import { createBenchmarkRunner } from './benchmark/benchmark-runner';
@@ -11,6 +12,7 @@ import { loadSecurityPolicy } from './checks/security-policy';
 import { createDockerodeRuntime } from './docker/dockerode-runtime';
 import { createGpuProbe } from './gpu/gpu-probe';
 import { createRentalSlots } from './availability/rental-slots';
+import { createCheckedEgressNetworks } from './jobs/egress-network';
 import { cleanupStaleWorkspaces } from './jobs/job-workspace';
 import { createNodeJobRunner } from './jobs/node-job-runner';
 import { createGpuTelemetryMonitor } from './gpu/telemetry-monitor';
@@ -42,7 +44,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export function composeAgent(options: ComposeOptions): Agent {
   const { logger } = options;
   const commands = createNodeCommandRunner();
-  const docker = createDockerodeRuntime();
+  const dockerode = new Dockerode();
+  const docker = createDockerodeRuntime(dockerode);
   const policy = loadSecurityPolicy(join(options.resourcesDir, 'security-policy.json'));
   const gpuProbe = createGpuProbe({ commands, platform: process.platform, clock: systemClock });
   const telemetry = createGpuTelemetryMonitor({ commands, clock: systemClock, logger });
@@ -56,6 +59,9 @@ export function composeAgent(options: ComposeOptions): Agent {
     docker,
     slots,
     imageBudgetBytes: () => settings.get().jobs.imageBudgetGiB * 1024 ** 3,
+    // Used only for jobs that ask for internet and only when the owner allows it; setting
+    // up its firewall fails (and the job is refused) without root or on Docker Desktop.
+    egress: createCheckedEgressNetworks(dockerode, () => docker.info(), process.platform, commands),
   });
   const settings = createSettingsService(options.settingsStore, logger);
   const sources = createNodePresenceSources({ runner: commands, docker, logger, clock: systemClock });

@@ -27,6 +27,11 @@ export const SettingsSchema = z.object({
   jobs: z.object({
     /** Disk the job-image cache may use; least recently used job images go first. */
     imageBudgetGiB: z.number().int().min(1).max(4096),
+    /**
+     * Jobs that ask for it may reach the internet, never the LAN, the host or cloud
+     * metadata (per-job bridge + firewall; Linux with the agent as root only). Off by default.
+     */
+    allowEgress: z.boolean(),
   }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -78,7 +83,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ui: { theme: 'system', fixOs: 'auto' },
   onboarding: { firstRunDone: false },
   controls: defaultControls('UTC'),
-  jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB },
+  jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
 };
 
 /** A partial update: each group may be given in part. */

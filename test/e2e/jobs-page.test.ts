@@ -83,6 +83,25 @@ describe.skipIf(!ready)('Jobs page in Chromium against rigshift headless running
     expect(await output.textContent()).toContain(expected);
   }, 90_000);
 
+  it('lets the owner allow internet for jobs, says what it means, and undo it', async () => {
+    const toggle = page.locator('[data-testid="allow-egress"]');
+    expect(await toggle.isChecked()).toBe(false);
+    // The switch follows the agent's answer (it is the truth), so click and wait for it.
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await expect.poll(() => page.textContent('[data-testid="sandbox-network"]')).toMatch(/your LAN stays\s+blocked/);
+    await page.reload();
+    await page.locator('[data-testid="allow-egress"]').waitFor();
+    expect(await page.locator('[data-testid="allow-egress"]').isChecked()).toBe(true);
+    await page.locator('[data-testid="allow-egress"]').click();
+    await expect.poll(() => page.locator('[data-testid="allow-egress"]').isChecked()).toBe(false);
+    await page.click('[data-testid="allow-egress-undo"]');
+    await expect.poll(() => page.locator('[data-testid="allow-egress"]').isChecked()).toBe(true);
+    await page.locator('[data-testid="allow-egress"]').click();
+    await expect.poll(() => page.locator('[data-testid="allow-egress"]').isChecked()).toBe(false);
+    await expect.poll(() => page.textContent('[data-testid="sandbox-network"]')).toMatch(/cannot reach your LAN or the internet/);
+  });
+
   it('reported no console errors or page errors', () => {
     expect(errors).toEqual([]);
   });

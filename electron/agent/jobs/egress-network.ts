@@ -231,3 +231,24 @@ export function createEgressNetworks(
     },
   };
 }
+
+/**
+ * createEgressNetworks behind egressFirewallSupport: on Docker Desktop (even on Linux,
+ * where host rules would succeed yet filter nothing inside its VM), without iptables
+ * rights, or on a non-Linux engine, no network is created and the job is refused.
+ */
+export function createCheckedEgressNetworks(
+  docker: Dockerode,
+  engineInfo: () => Promise<Pick<EngineInfo, 'osType' | 'operatingSystem' | 'platformName'>>,
+  platform: NodeJS.Platform,
+  commands: CommandRunner,
+): ReturnType<typeof createEgressNetworks> {
+  const networks = createEgressNetworks(docker, commands);
+  return {
+    async create(jobId) {
+      const support = await egressFirewallSupport(await engineInfo(), platform, commands);
+      if (!support.ok) throw new Error(support.reason);
+      return networks.create(jobId);
+    },
+  };
+}

@@ -23,6 +23,8 @@ export interface JobServiceDeps {
   engineInfo: () => Promise<EngineInfo>;
   gpus: () => GpuInfo[];
   preferGvisor: () => boolean;
+  /** The owner allows internet (never LAN) for jobs that ask for it. */
+  allowEgress: () => boolean;
   /** The machine checklist's verdict on GPU jobs (a vulnerable toolkit blocks them). */
   gpuJobsBlocked: () => { title: string; summary: string } | null;
   clock: Clock;
@@ -109,8 +111,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
           device: gpu ? { kind: 'gpu', gpu } : { kind: 'cpu' },
           engine,
           preferGvisor: deps.preferGvisor(),
-          // No owner setting allows egress yet: jobs get no network.
-          allowEgress: false,
+          allowEgress: deps.allowEgress(),
           signal: abort.signal,
           onProgress: (progress) => {
             const startedAt = progress.state === 'running' && !entry.record.timings.startedAt ? deps.clock.now().toISOString() : entry.record.timings.startedAt;

@@ -1,6 +1,7 @@
 import { useSnapshot } from '../../app/app-context';
 import { JobHistory } from './JobHistory';
 import { RunningJobs } from './RunningJobs';
+import { EgressSetting } from './EgressSetting';
 import { ImageBudget } from './ImageBudget';
 import { SandboxInfo } from './SandboxInfo';
 
@@ -12,6 +13,7 @@ export function JobsPage() {
       <h1 className="visually-hidden">Jobs</h1>
       <RunningJobs active={jobs.active} />
       <SandboxInfo />
+      <EgressSetting />
       <ImageBudget />
       <JobHistory history={jobs.history} />
     </>

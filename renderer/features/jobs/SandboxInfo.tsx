@@ -27,7 +27,16 @@ export function SandboxInfo() {
         </dd>
         <dt>Network</dt>
         <dd data-testid="sandbox-network">
-          <span className="strong">No network</span> (jobs cannot reach your LAN or the internet)
+          {settings.jobs.allowEgress ? (
+            <>
+              <span className="strong">No network</span> unless a job asks for internet, which you allow; your LAN stays
+              blocked
+            </>
+          ) : (
+            <>
+              <span className="strong">No network</span> (jobs cannot reach your LAN or the internet)
+            </>
+          )}
         </dd>
       </dl>
     </Section>

@@ -41,7 +41,7 @@ describe('migrateSettings', () => {
     delete (asV2 as Record<string, unknown>).jobs;
     const { settings } = migrateSettings(asV2);
     expect(settings.schemaVersion).toBe(3);
-    expect(settings.jobs).toEqual({ imageBudgetGiB: 40 });
+    expect(settings.jobs).toEqual({ imageBudgetGiB: 40, allowEgress: false });
     expect(settings.controls.temperatureLimitC).toBe(77);
   });
 

@@ -362,3 +362,20 @@ describe.skipIf(!realEngine)('egress network on the real engine (runc)', () => {
     await expect(docker.getNetwork(network?.networkName ?? '').inspect()).rejects.toMatchObject({ statusCode: 404 });
   }, 60_000);
 });
+
+describe('checked egress networks', () => {
+  it('refuses before creating anything on Docker Desktop, even on Linux', async () => {
+    const { createCheckedEgressNetworks } = await import('../../../electron/agent/jobs/egress-network');
+    let created = 0;
+    const docker = { createNetwork: async () => void (created += 1) } as unknown as Dockerode;
+    const commands = new FakeCommandRunner();
+    const networks = createCheckedEgressNetworks(
+      docker,
+      async () => ({ osType: 'linux', operatingSystem: 'Docker Desktop', platformName: 'Docker Desktop 4.45.0 (203075)' }),
+      'linux',
+      commands,
+    );
+    await expect(networks.create('job-1')).rejects.toThrow(/Docker Desktop/);
+    expect(created).toBe(0);
+  });
+});
