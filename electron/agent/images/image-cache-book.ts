@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ImageByDigestSchema } from '../../../shared/domain/job';
 import type { Clock, Logger } from '../ports';
-import { readJsonOrSetAside, writeJsonAtomically } from './atomic-json-file';
+import { readJsonOrSetAside, writeJsonAtomically } from '../node-adapters/atomic-json-file';
 
 export const IMAGE_CACHE_FILE_NAME = 'image-cache.json';
 

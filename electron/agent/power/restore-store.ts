@@ -6,9 +6,10 @@
  * deleted: it may be the only trace of what to restore.
  */
 import { readFileSync, renameSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { syncFolder, writeJsonAtomically } from '../node-adapters/atomic-json-file';
 import type { Clock, Logger } from '../ports';
 
 export const RESTORE_FILE_NAME = 'power-restore.json';
@@ -42,7 +43,6 @@ export interface RestoreStore {
 
 export function createRestoreStore(deps: { dataDir: string; logger: Logger; clock: Clock }): RestoreStore {
   const path = join(deps.dataDir, RESTORE_FILE_NAME);
-  let tempCounter = 0;
 
   return {
     path,
@@ -80,36 +80,7 @@ export function createRestoreStore(deps: { dataDir: string; logger: Logger; cloc
         await syncFolder(dirname(path));
         return;
       }
-      const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify({ version: 1, records }, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(temp, path);
-      } catch (error) {
-        await unlink(temp).catch(() => undefined);
-        throw error;
-      }
-      await syncFolder(dirname(path));
+      await writeJsonAtomically(path, { version: 1, records });
     },
   };
-}
-
-/** Makes the rename itself durable. Folders cannot be opened for fsync on Windows. */
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort: some file systems refuse fsync on a directory.
-  }
 }

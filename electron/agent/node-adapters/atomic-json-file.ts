@@ -63,7 +63,7 @@ export function readJsonOrSetAside<T>(
 }
 
 /** Makes the rename itself durable. Folders cannot be opened for fsync on Windows. */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
   try {
     const handle = await open(folder, 'r');
