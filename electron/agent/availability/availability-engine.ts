@@ -43,12 +43,14 @@ export function pauseReasons(device: DeviceInput, inputs: AvailabilityInputs): P
 
   if (isPauseActive(controls.pause, now)) {
     const until = controls.pause.kind === 'until' ? controls.pause.until : undefined;
-    let message: string;
+    let described: string;
     try {
-      message = describePause(controls.pause, now, controls.schedule.timeZone);
+      described = describePause(controls.pause, now, controls.schedule.timeZone);
     } catch {
-      message = describePause(controls.pause, now, 'UTC');
+      described = describePause(controls.pause, now, 'UTC');
     }
+    // The headline already starts with "Paused: ", so the reason reads "you paused renting until 14:30".
+    const message = `you paused renting ${described.replace(/^Paused by you /, '')}`;
     reasons.push({ code: 'manual', message, ...(until ? { until } : {}) });
   }
   if (isGpu && controls.gpus[device.uuid]?.enabled === false) {

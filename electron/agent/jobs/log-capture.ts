@@ -117,3 +117,15 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
 export function formatKeptLog(lines: readonly LogLine[]): string {
   return lines.map((l) => `${l.stream === 'stdout' ? 'out' : 'err'}| ${l.text}\n`).join('');
 }
+
+/** Reads back what formatKeptLog wrote (the last `tail` lines). */
+export function parseKeptLog(text: string, tail: number): LogLine[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .slice(-tail)
+    .map((line) => ({
+      stream: line.startsWith('err| ') ? ('stderr' as const) : ('stdout' as const),
+      text: line.replace(/^(out|err)\| /, ''),
+    }));
+}

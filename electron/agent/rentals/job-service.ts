@@ -5,13 +5,14 @@
  * calls `start`; the owner can `cancel`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AgentError } from '../../../shared/api/result';
 import type { JobLogLines, JobProgress, JobRecord, JobSpec } from '../../../shared/domain/job';
 import type { GpuInfo } from '../../../shared/domain/gpu';
 import type { JsonlHistory } from '../history/jsonl-history';
 import type { JobRunner } from '../jobs/job-runner';
+import { JOB_ID_PATTERN, workspacePaths } from '../jobs/job-workspace';
+import { parseKeptLog } from '../jobs/log-capture';
 import type { Clock, EngineInfo, Logger } from '../ports';
 
 type LogLine = JobLogLines['lines'][number];
@@ -54,14 +55,9 @@ interface Running {
   tail: LogLine[];
 }
 
-/** Reads the kept log the runner wrote (`out| …` / `err| …` lines). */
+/** Reads the kept log the runner wrote for a finished job. */
 function readKeptLog(file: string, tail: number): LogLine[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-tail);
-  return lines.map((line) => ({
-    stream: line.startsWith('err| ') ? ('stderr' as const) : ('stdout' as const),
-    text: line.replace(/^(out|err)\| /, ''),
-  }));
+  return existsSync(file) ? parseKeptLog(readFileSync(file, 'utf8'), tail) : [];
 }
 
 export function createJobService(deps: JobServiceDeps): JobService {
@@ -144,8 +140,9 @@ export function createJobService(deps: JobServiceDeps): JobService {
     logs(jobId, tail = 500) {
       const entry = running.get(jobId);
       if (entry) return { jobId, lines: entry.tail.slice(-tail) };
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(jobId)) return { jobId, lines: [] };
-      return { jobId, lines: readKeptLog(join(deps.dataDir, 'jobs', `${jobId}.log`), tail) };
+      // The id comes from the renderer: only a valid job id may name a file.
+      if (!JOB_ID_PATTERN.test(jobId)) return { jobId, lines: [] };
+      return { jobId, lines: readKeptLog(workspacePaths(deps.dataDir, jobId).logFile, tail) };
     },
     async stop() {
       const all = [...running.values()];

@@ -111,3 +111,32 @@ describe('job image budget', () => {
     expect(await agent.call('updateSettings', { patch: { jobs: { imageBudgetGiB: 0 } } })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 });
+
+describe('logs of finished jobs', () => {
+  it('reads the kept log back from the data dir, and never a path the renderer makes up', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { formatKeptLog } = await import('../../../electron/agent/jobs/log-capture');
+    const { tempDir } = await import('../../helpers/temp-dir');
+    const dir = tempDir();
+    try {
+      mkdirSync(join(dir.path, 'jobs'));
+      const lines = [
+        { stream: 'stdout' as const, text: 'frame 1 | done' },
+        { stream: 'stderr' as const, text: 'warning: slow' },
+        { stream: 'stdout' as const, text: 'frame 2' },
+      ];
+      writeFileSync(join(dir.path, 'jobs', 'job-7.log'), formatKeptLog(lines));
+      writeFileSync(join(dir.path, 'secret.log'), 'out| not a job log\n');
+      const { deps } = fakeAgentDeps({
+        jobs: { runner: scriptedRunner().runner, history: memoryJsonlHistory<JobRecord>(), dataDir: dir.path },
+      });
+      const agent = createAgent(deps);
+      expect(await agent.call('getJobLogs', { jobId: 'job-7' })).toEqual({ ok: true, value: { jobId: 'job-7', lines } });
+      expect(await agent.call('getJobLogs', { jobId: 'job-7', tail: 1 })).toEqual({ ok: true, value: { jobId: 'job-7', lines: [lines[2]] } });
+      expect(await agent.call('getJobLogs', { jobId: '../secret' })).toEqual({ ok: true, value: { jobId: '../secret', lines: [] } });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

@@ -67,6 +67,7 @@ describe('availability engine', () => {
     const until = new Date(NOON.getTime() + 3600_000).toISOString();
     const paused = only({ controls: controls({ pause: { kind: 'until', until } }) });
     expect(paused.reasons[0]).toMatchObject({ code: 'manual', until });
+    expect(paused.headline).toBe('Paused: you paused renting until 13:00');
     const later = only({ now: new Date(NOON.getTime() + 3600_001), controls: controls({ pause: { kind: 'until', until } }) });
     expect(later.state).toBe('available');
   });
