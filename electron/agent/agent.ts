@@ -32,6 +32,7 @@ import { createEventBus } from './event-bus';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
 import type { SettingsService } from './settings/settings-service';
+import type { AgentFeature, AgentFeatureContext } from './agent-feature';
 
 export interface GpuProbe {
   detect(): Promise<GpuDetection>;
@@ -91,6 +92,8 @@ export interface AgentDeps {
     /** Shrinks the job-image cache to the owner's budget. */
     evictImages?: () => Promise<unknown>;
   };
+  /** Wallet, ledger, marketplace...: each answers its own calls (see agent-feature.ts). */
+  features?: AgentFeature[];
 }
 
 export interface Agent {
@@ -314,7 +317,8 @@ export function createAgent(deps: AgentDeps): Agent {
     return { runId };
   };
 
-  const handlers: CallHandlers = {
+  const features = deps.features ?? [];
+  const coreHandlers: CallHandlers = {
     getSnapshot: async () => snapshot(),
     detectHardware: async () => {
       const result = await detect();
@@ -347,6 +351,28 @@ export function createAgent(deps: AgentDeps): Agent {
     cancelJob: (async ({ jobId }: CallRequest<'cancelJob'>) => ({ cancelled: (await jobs?.cancel(jobId)) ?? false })) as (
       request: never,
     ) => Promise<unknown>,
+  };
+
+  const handlers: CallHandlers = Object.assign({}, coreHandlers, ...features.map((f) => f.handlers));
+
+  const startJobOn = async (spec: JobSpec, deviceId: string, jobId?: string) => {
+    if (!jobs) throw new AgentError('jobs_unavailable', 'This agent was built without a job runner.');
+    return jobs.start({ spec, deviceId, jobId });
+  };
+
+  const featureContext: AgentFeatureContext = {
+    emit: (name, payload) => bus.emit(name, payload),
+    onEvent: (listener) => bus.subscribe(listener),
+    settings: () => deps.settings.get(),
+    updateSettings: (patch) => applySettings(patch),
+    detection: () => detection,
+    checks: () => checks,
+    availability: () => availability.report(),
+    benchmarks: (limit) => deps.history.list(limit),
+    startJob: startJobOn,
+    activeJobs: () => jobs?.active() ?? [],
+    clock,
+    logger,
   };
 
   /** Checks what the schemas cannot (the card's power range, an empty week), then saves. */
@@ -420,8 +446,20 @@ export function createAgent(deps: AgentDeps): Agent {
       const sweep = longRunning ? removeOrphans() : Promise.resolve();
       if (longRunning) deps.jobs?.cleanupStaleWorkspaces?.([]);
       background = Promise.allSettled([restore, sweep, detect().then(() => runChecks())]);
+      for (const feature of features) {
+        try {
+          await feature.start?.(featureContext, { longRunning });
+        } catch (error) {
+          logger.error('a feature failed to start', { feature: feature.name, error: String(error) });
+        }
+      }
     },
     async stop() {
+      for (const feature of [...features].reverse()) {
+        await feature.stop?.().catch((error: unknown) =>
+          logger.error('a feature failed to stop', { feature: feature.name, error: String(error) }),
+        );
+      }
       stopTelemetryEvents();
       await jobs?.stop();
       availability.stop();
@@ -440,9 +478,6 @@ export function createAgent(deps: AgentDeps): Agent {
     settled: async () => {
       await background;
     },
-    startJob: async (spec, deviceId) => {
-      if (!jobs) throw new AgentError('jobs_unavailable', 'This agent was built without a job runner.');
-      return jobs.start({ spec, deviceId });
-    },
+    startJob: (spec, deviceId) => startJobOn(spec, deviceId),
   };
 }

@@ -26,6 +26,7 @@ import { createJsonlHistory } from './history/jsonl-history';
 import { AvailabilityTransitionSchema } from '../../shared/domain/availability';
 import { createNodeCommandRunner } from './node-adapters/command-runner';
 import type { Clock, Logger, SettingsStore } from './ports';
+import type { AgentFeature } from './agent-feature';
 
 export interface ComposeOptions {
   mode: 'electron' | 'headless';
@@ -76,7 +77,10 @@ export function composeAgent(options: ComposeOptions): Agent {
     // agent's idle CPU within budget; games are caught sooner by the process watch.
     intervalsMs: { gpuInUse: 5_000 },
   });
+  // Features answer their own calls; each is built from its own folder's factory.
+  const features: AgentFeature[] = [];
   return createAgent({
+    features,
     mode: options.mode,
     version: pkg.version,
     platform: process.platform,

@@ -7,8 +7,11 @@ import { Header } from '../components/Header';
 import { StatusBanner } from '../features/availability/StatusBanner';
 import { ControlsPage } from '../features/controls/ControlsPage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { EarningsPage } from '../features/earnings/EarningsPage';
+import { MarketPage } from '../features/market/MarketPage';
+import { WalletPage } from '../features/wallet/WalletPage';
 import type { ConnectionState } from '../lib/api-client';
-import { ROUTES, useHashRoute } from '../lib/use-hash-route';
+import { ROUTES, type Route, useHashRoute } from '../lib/use-hash-route';
 import { OverviewPage } from './OverviewPage';
 
 interface Props {
@@ -34,11 +37,28 @@ export function HomeScreen({ snapshot, connection, loadError }: Props) {
       <StatusBanner />
       <main className="home" data-testid={`page-${route}`}>
         {loadError && connection === 'connected' ? <ErrorNotice error={loadError} testId="refresh-error" /> : null}
-        {route === 'controls' ? <ControlsPage /> : route === 'jobs' ? <JobsPage /> : <OverviewPage snapshot={snapshot} />}
+        <Page route={route} snapshot={snapshot} />
       </main>
       <footer className="app-footer muted small">
         RigShift agent {snapshot.agent.version} · {snapshot.agent.platform}
       </footer>
     </>
   );
+}
+
+function Page({ route, snapshot }: { route: Route; snapshot: Snapshot }) {
+  switch (route) {
+    case 'controls':
+      return <ControlsPage />;
+    case 'jobs':
+      return <JobsPage />;
+    case 'market':
+      return <MarketPage />;
+    case 'earnings':
+      return <EarningsPage />;
+    case 'wallet':
+      return <WalletPage />;
+    default:
+      return <OverviewPage snapshot={snapshot} />;
+  }
 }

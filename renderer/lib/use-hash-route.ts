@@ -5,12 +5,15 @@ import { useSyncExternalStore } from 'react';
  * and the back button works, without a router library. The token handling in
  * api-client.ts keeps the hash when it cleans the address bar.
  */
-export type Route = 'overview' | 'controls' | 'jobs';
+export type Route = 'overview' | 'controls' | 'jobs' | 'market' | 'earnings' | 'wallet';
 
 export const ROUTES: readonly { route: Route; hash: string; label: string }[] = [
   { route: 'overview', hash: '#/', label: 'Overview' },
   { route: 'controls', hash: '#/controls', label: 'Controls' },
   { route: 'jobs', hash: '#/jobs', label: 'Jobs' },
+  { route: 'market', hash: '#/market', label: 'Market' },
+  { route: 'earnings', hash: '#/earnings', label: 'Earnings' },
+  { route: 'wallet', hash: '#/wallet', label: 'Wallet' },
 ];
 
 export function routeFromHash(hash: string): Route {

@@ -12,7 +12,12 @@ import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
 import { SnapshotSchema } from '../domain/snapshot';
 import { GpuTelemetrySchema } from '../domain/telemetry';
+import { defineCall, EmptyRequest } from './define-call';
+import { desktopCalls, desktopEvents } from './desktop-api';
+import { earningsCalls, earningsEvents } from './earnings-api';
+import { marketCalls, marketEvents } from './market-api';
 import type { Result } from './result';
+import { walletCalls, walletEvents } from './wallet-api';
 
 /**
  * The one API between the renderer and the agent, whatever carries it (preload IPC in
@@ -20,12 +25,8 @@ import type { Result } from './result';
  * "invoke any channel" passthrough, so the renderer can reach exactly this surface.
  * Every request is parsed with its schema at the agent's boundary.
  */
-const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
-  request,
-  response,
-});
-
-const Empty = z.object({}).strict();
+const call = defineCall;
+const Empty = EmptyRequest;
 
 export const calls = {
   /** Full state for the first paint. */
@@ -66,6 +67,10 @@ export const calls = {
   ),
   /** Stops a running job at the owner's request (recorded as cancelled). */
   cancelJob: call(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() })),
+  ...walletCalls,
+  ...marketCalls,
+  ...earningsCalls,
+  ...desktopCalls,
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
@@ -86,6 +91,10 @@ export const events = {
   jobLog: JobLogLinesSchema,
   /** A job ended; the full record. */
   jobFinished: JobRecordSchema,
+  ...walletEvents,
+  ...marketEvents,
+  ...earningsEvents,
+  ...desktopEvents,
 } as const;
 
 export type Calls = typeof calls;

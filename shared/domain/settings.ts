@@ -1,12 +1,33 @@
 import { z } from 'zod';
 import { type Controls, ControlsSchema, SCHEDULE_CELLS } from './controls';
 
+/** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
+export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
+
+/**
+ * Which chain the agent works on. "devnet" is the embedded default: a local Hardhat node the
+ * app starts for the owner (addresses from its deployment file). "custom" is any EVM RPC,
+ * with the chain id checked at connect and the market contract's address.
+ */
+export const NetworkSettingsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('devnet') }).strict(),
+  z
+    .object({
+      kind: z.literal('custom'),
+      rpcUrl: z.string().url().max(2048),
+      chainId: z.number().int().min(1),
+      marketAddress: EvmAddressSchema,
+    })
+    .strict(),
+]);
+export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
+
 /**
  * The owner's settings, persisted by the settings port (electron-store in the app,
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 3;
+export const SETTINGS_SCHEMA_VERSION = 4;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -32,6 +53,33 @@ export const SettingsSchema = z.object({
      * metadata (per-job bridge + firewall; Linux with the agent as root only). Off by default.
      */
     allowEgress: z.boolean(),
+  }),
+  network: NetworkSettingsSchema,
+  wallet: z.object({
+    /** Lock the wallet (drop the key from memory) after this many idle minutes; 0 = never. */
+    autoLockMinutes: z.number().int().min(0).max(24 * 60),
+    /** Earnings go on to this external address (the owner's own wallet) when set. */
+    payoutAddress: EvmAddressSchema.nullable(),
+    /** Sweep the stablecoin to payoutAddress when the balance exceeds this (token micros, decimal string). */
+    sweepThresholdMicros: z.string().regex(/^[0-9]{1,30}$/),
+  }),
+  market: z.object({
+    /** Look for jobs and claim those that fit. The owner's availability still decides when. */
+    bidding: z.boolean(),
+    /** Requesters whose jobs are never claimed. */
+    blockedRequesters: z.array(EvmAddressSchema).max(1000),
+    /** When non-empty, only images whose name (before @sha256) starts with one of these run. */
+    imageAllowList: z.array(z.string().min(1).max(256)).max(200),
+    /** Images whose name starts with one of these never run. */
+    imageDenyList: z.array(z.string().min(1).max(256)).max(200),
+  }),
+  desktop: z.object({
+    /** Start with the OS login, hidden in the tray (off by default). */
+    startOnLogin: z.boolean(),
+    /** Closing the window keeps RigShift running in the tray. */
+    closeToTray: z.boolean(),
+    /** Notification kinds the owner muted. */
+    mutedNotifications: z.array(z.string().min(1).max(64)).max(50),
   }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -74,6 +122,14 @@ export function defaultControls(timeZone: string = localTimeZone()): Controls {
   };
 }
 
+/** The groups schema version 4 added (migration 0004 uses the same values). */
+export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'market' | 'desktop'> = {
+  network: { kind: 'devnet' },
+  wallet: { autoLockMinutes: 15, payoutAddress: null, sweepThresholdMicros: '0' },
+  market: { bidding: true, blockedRequesters: [], imageAllowList: [], imageDenyList: [] },
+  desktop: { startOnLogin: false, closeToTray: true, mutedNotifications: [] },
+};
+
 /** Room for a few CUDA images (5 to 15 GB each) until the owner sets a budget. */
 export const DEFAULT_IMAGE_BUDGET_GIB = 40;
 
@@ -84,6 +140,7 @@ export const DEFAULT_SETTINGS: Settings = {
   onboarding: { firstRunDone: false },
   controls: defaultControls('UTC'),
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
+  ...DEFAULT_V4_GROUPS,
 };
 
 /** A partial update: each group may be given in part. */
@@ -95,6 +152,11 @@ export const SettingsPatchSchema = z
     /** Each controls group is replaced whole: the UI edits and validates one group at a time. */
     controls: ControlsSchema.partial().strict(),
     jobs: SettingsSchema.shape.jobs.partial().strict(),
+    /** Replaced whole: an RPC URL, chain id and market address only make sense together. */
+    network: NetworkSettingsSchema,
+    wallet: SettingsSchema.shape.wallet.partial().strict(),
+    market: SettingsSchema.shape.market.partial().strict(),
+    desktop: SettingsSchema.shape.desktop.partial().strict(),
   })
   .partial()
   .strict();
@@ -108,5 +170,9 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     onboarding: { ...current.onboarding, ...patch.onboarding },
     controls: { ...current.controls, ...patch.controls },
     jobs: { ...current.jobs, ...patch.jobs },
+    network: patch.network ?? current.network,
+    wallet: { ...current.wallet, ...patch.wallet },
+    market: { ...current.market, ...patch.market },
+    desktop: { ...current.desktop, ...patch.desktop },
   });
 }

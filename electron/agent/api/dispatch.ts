@@ -1,7 +1,9 @@
 import { type CallName, calls, isCallName } from '../../../shared/api/contract';
 import { AgentError, type Result } from '../../../shared/api/result';
 
-export type CallHandlers = { [K in CallName]: (request: never) => Promise<unknown> };
+export type CallHandler = (request: never) => Promise<unknown>;
+/** Handlers by call name; a call whose feature is not part of this agent answers `unavailable`. */
+export type CallHandlers = { [K in CallName]?: CallHandler };
 
 /**
  * The agent's one boundary: every transport (IPC, HTTP) hands raw, untrusted input here.
@@ -27,8 +29,18 @@ export async function dispatchCall(
       },
     };
   }
+  const handler = handlers[name] as ((request: unknown) => Promise<unknown>) | undefined;
+  if (!handler) {
+    return {
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message: `${name} is not available in this agent.`,
+        hint: 'Run the desktop app or `rigshift headless`; one-shot commands start only part of the agent.',
+      },
+    };
+  }
   try {
-    const handler = handlers[name] as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof AgentError) return { ok: false, error: error.toApiError() };

@@ -1,0 +1,49 @@
+/**
+ * A feature plugged into the agent (wallet, earnings ledger, marketplace client, desktop
+ * extras): it answers its own calls of the contract and pushes its own events, and gets
+ * from the agent only what it needs through this context. Keeps agent.ts from growing a
+ * branch per feature, and lets the one-shot CLI commands build an agent without them.
+ */
+import type { AgentEvent, EventName, EventPayload } from '../../shared/api/contract';
+import type { AvailabilityReport } from '../../shared/domain/availability';
+import type { ChecksReport } from '../../shared/domain/checks';
+import type { GpuDetection } from '../../shared/domain/gpu';
+import type { JobRecord, JobSpec } from '../../shared/domain/job';
+import type { Settings, SettingsPatch } from '../../shared/domain/settings';
+import type { BenchmarkResult } from '../../shared/domain/benchmark';
+import type { CallHandlers } from './api/dispatch';
+import type { Clock, Logger } from './ports';
+
+export interface AgentFeatureContext {
+  emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+  /** Every event the agent and the other features push. */
+  onEvent(listener: (event: AgentEvent) => void): () => void;
+  settings(): Settings;
+  /** Saves a settings change the way updateSettings does (validated, pushed to the UI). */
+  updateSettings(patch: SettingsPatch): Settings;
+  detection(): GpuDetection | null;
+  checks(): ChecksReport | null;
+  availability(): AvailabilityReport;
+  /** Newest first. */
+  benchmarks(limit?: number): BenchmarkResult[];
+  /** Runs a rental job in the sandbox on a device ('cpu' or a GPU UUID). */
+  startJob(spec: JobSpec, deviceId: string, jobId?: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  /** Jobs running now. */
+  activeJobs(): JobRecord[];
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface AgentFeature {
+  /** For logs: "wallet", "ledger", "market"... */
+  name: string;
+  /** Handlers for this feature's calls; the agent parses requests before calling them. */
+  handlers: CallHandlers;
+  /**
+   * Called once by agent.start(). One-shot CLI commands start agents with
+   * longRunning false: a feature should then do nothing in the background.
+   */
+  start?(context: AgentFeatureContext, options: { longRunning: boolean }): void | Promise<void>;
+  /** Called by agent.stop(), in reverse order of start. */
+  stop?(): Promise<void>;
+}
