@@ -40,9 +40,23 @@ describe('migrateSettings', () => {
     const asV2 = { ...v2, schemaVersion: 2, controls: { ...DEFAULT_SETTINGS.controls, temperatureLimitC: 77 } };
     delete (asV2 as Record<string, unknown>).jobs;
     const { settings } = migrateSettings(asV2);
-    expect(settings.schemaVersion).toBe(3);
+    expect(settings.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
     expect(settings.jobs).toEqual({ imageBudgetGiB: 40, allowEgress: false });
     expect(settings.controls.temperatureLimitC).toBe(77);
+  });
+
+  it('migration 4 adds the network (local devnet), wallet, market and desktop groups and keeps the rest', () => {
+    const current = migrateSettings(undefined).settings as Record<string, unknown>;
+    const asV3: Record<string, unknown> = { ...current, schemaVersion: 3, jobs: { imageBudgetGiB: 12, allowEgress: true } };
+    for (const key of ['network', 'wallet', 'market', 'desktop']) delete asV3[key];
+    const { settings, migrated } = migrateSettings(asV3);
+    expect(migrated).toBe(true);
+    expect(settings.schemaVersion).toBe(4);
+    expect(settings.jobs).toEqual({ imageBudgetGiB: 12, allowEgress: true });
+    expect(settings.network).toEqual({ kind: 'devnet' });
+    expect(settings.wallet.payoutAddress).toBeNull();
+    expect(settings.market.bidding).toBe(true);
+    expect(settings.desktop).toEqual({ startOnLogin: false, closeToTray: true, mutedNotifications: [] });
   });
 
   it('refuses a document written by a newer version instead of downgrading it', () => {
