@@ -2,11 +2,13 @@
 // Builds the benchmark images as `docker save` tarballs, without Docker and without a registry:
 //   resources/images/rigshift-bench-cpu.tar  (busybox-static + static cpu-bench)
 //   resources/images/rigshift-bench-gpu.tar  (busybox-static + gpu-bench + glibc/libstdc++/libgcc)
+//   resources/images/rigshift-demo-job.tar   (busybox-static + resources/devnet/demo-job/demo-job.sh:
+//                                             the CPU jobs the devnet's demo requester posts)
 // The image tag is a content hash of every input (sources, this recipe, compiler versions,
 // Debian package versions), so a changed workload always means a new tag and the agent
 // loads the new tarball instead of reusing a stale image.
 //
-// Usage: node resources/benchmark/build-images.mjs [--if-missing] [--force] [--cpu-only] [--gpu-only]
+// Usage: node resources/benchmark/build-images.mjs [--if-missing] [--force] [--cpu-only] [--gpu-only] [--demo-only]
 //   --if-missing  do nothing for an image whose tarball already exists (any tag)
 //   --force       rebuild even when the tarball already carries the current tag
 // Needs: gcc with static glibc (libc6-dev), busybox-static, dpkg-deb; for the GPU image nvcc
@@ -393,9 +395,34 @@ async function buildGpu(workDir, busybox) {
   return written;
 }
 
+// ------------------------------------------------------------------ the demo job image (devnet)
+
+// The applets demo-job.sh uses, as symlinks to busybox.
+const DEMO_APPLETS = ['awk', 'cp', 'cut', 'date', 'echo', 'gzip', 'printf', 'seq', 'sha256sum', 'wc', 'mkdir', 'rm', 'sleep', 'head', 'tr'];
+
+async function buildDemo(busybox) {
+  const script = readFileSync(join(root, 'resources', 'devnet', 'demo-job', 'demo-job.sh'));
+  const version = `${pkgVersion}-${inputsHash([
+    ['recipe', recipe],
+    ['demo-job.sh', script],
+    ['busybox-static', busybox.version],
+  ])}`;
+  if (shouldSkip('rigshift-demo-job.tar', version)) return null;
+  const packages = [{ pkg: 'busybox-static', version: busybox.version, source: busybox.source, debSha256: busybox.debSha256 }];
+  const entries = [
+    ...baseEntries(busybox),
+    ...DEMO_APPLETS.map((a) => ({ name: `bin/${a}`, type: 'symlink', mode: 0o777, target: 'busybox' })),
+    { name: 'usr/local/bin/demo-job', type: 'file', mode: 0o755, data: script },
+  ];
+  const config = imageConfig({ name: 'demo-job', version, inputsHash: version, entrypoint: ['/bin/sh', '/usr/local/bin/demo-job'], env: [], packages });
+  const written = await writeImage({ file: 'rigshift-demo-job.tar', repo: 'rigshift/demo-job', version, entries, config });
+  log(`rigshift/demo-job:${version} -> ${written.target} (${(written.bytes / 1e6).toFixed(1)} MB, image id ${written.imageId})`);
+  return written;
+}
+
 async function main() {
   for (const a of args) {
-    if (!['--if-missing', '--force', '--cpu-only', '--gpu-only'].includes(a)) {
+    if (!['--if-missing', '--force', '--cpu-only', '--gpu-only', '--demo-only'].includes(a)) {
       console.error(`unknown argument ${a}`);
       process.exit(2);
     }
@@ -408,8 +435,9 @@ async function main() {
   try {
     const bb = debianPackage('busybox-static', workDir);
     const busybox = { version: bb.version, source: bb.source, debSha256: bb.debSha256, data: packageFile(bb, 'busybox'), copyright: copyrightOf(bb) };
-    if (!args.has('--gpu-only')) await buildCpu(workDir, busybox);
-    if (!args.has('--cpu-only')) await buildGpu(workDir, busybox);
+    if (!args.has('--gpu-only') && !args.has('--demo-only')) await buildCpu(workDir, busybox);
+    if (!args.has('--cpu-only') && !args.has('--demo-only')) await buildGpu(workDir, busybox);
+    if (!args.has('--cpu-only') && !args.has('--gpu-only')) await buildDemo(busybox);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -10,9 +10,15 @@ export interface HeadlessProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `rigshift headless` like a user would and waits for the link it prints. */
-export function startHeadlessAgent(args: string[], timeoutMs = 30_000): Promise<HeadlessProcess> {
-  const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', ...args], {
+/**
+ * Starts `rigshift headless` like a user would and waits for the link it prints.
+ * With the default network setting (the local devnet) every agent would start a Hardhat
+ * node; tests that do not need a chain get `--no-devnet` unless they pass `{ devnet: true }`
+ * (a test with `--network custom ...` needs neither: that setting starts no devnet).
+ */
+export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: { devnet?: boolean } = {}): Promise<HeadlessProcess> {
+  const devnetArgs = options.devnet ? [] : ['--no-devnet'];
+  const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', ...devnetArgs, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

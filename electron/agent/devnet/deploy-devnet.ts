@@ -1,0 +1,57 @@
+/**
+ * Deploys TestUSD and RigShiftMarket on a fresh devnet from the committed artifacts (no
+ * compiler at runtime) with the devnet parameters, and funds the test accounts with tUSD.
+ */
+import { Contract, ContractFactory, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { MARKET_ABI, MARKET_BYTECODE, TOKEN_ABI, TOKEN_BYTECODE } from '../chain/market-abi';
+import { devnetAccounts } from './devnet-accounts';
+
+/** The devnet's market parameters (docs/ARCHITECTURE.md, "Chain, devnet and requester"). */
+export const DEVNET_MARKET_PARAMS = {
+  /** 5 tUSD. */
+  minStake: 5_000_000n,
+  challengeWindowSeconds: 120n,
+  /** 1 %. */
+  feeBps: 100n,
+  reopenClaimWindowSeconds: 300n,
+} as const;
+
+/** tUSD each devnet account starts with: 100,000 tUSD. */
+export const DEVNET_TOKEN_GRANT = 100_000n * 1_000_000n;
+
+export interface DevnetContracts {
+  market: string;
+  token: string;
+  deploymentBlock: number;
+}
+
+export async function deployDevnetContracts(rpcUrl: string): Promise<DevnetContracts> {
+  const provider = new JsonRpcProvider(rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
+  try {
+    const accounts = devnetAccounts();
+    const deployer = new NonceManager(new Wallet(accounts[0]!.privateKey, provider));
+    const tokenDeploy = await new ContractFactory(TOKEN_ABI, TOKEN_BYTECODE, deployer).deploy();
+    const marketDeploy = await new ContractFactory(MARKET_ABI, MARKET_BYTECODE, deployer).deploy(
+      await tokenDeploy.getAddress(),
+      DEVNET_MARKET_PARAMS.minStake,
+      DEVNET_MARKET_PARAMS.challengeWindowSeconds,
+      DEVNET_MARKET_PARAMS.feeBps,
+      accounts[0]!.address,
+      DEVNET_MARKET_PARAMS.reopenClaimWindowSeconds,
+    );
+    const token = new Contract(await tokenDeploy.getAddress(), TOKEN_ABI, deployer);
+    // Sent back to back (the nonce manager numbers them), then awaited together.
+    const mints = [];
+    for (const account of accounts) mints.push(await token.getFunction('mint')(account.address, DEVNET_TOKEN_GRANT));
+    await tokenDeploy.waitForDeployment();
+    const marketReceipt = await marketDeploy.deploymentTransaction()!.wait();
+    for (const tx of mints) await tx.wait();
+    return {
+      market: await marketDeploy.getAddress(),
+      token: await tokenDeploy.getAddress(),
+      deploymentBlock: marketReceipt!.blockNumber,
+    };
+  } finally {
+    provider.destroy();
+  }
+}

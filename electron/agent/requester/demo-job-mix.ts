@@ -1,0 +1,73 @@
+/**
+ * What the demo requester posts: a realistic mix of short jobs. Pure (the random source is
+ * passed in), so the mix itself is unit-testable.
+ *   - CPU jobs of 10 to 90 s: hashing, compression, a prime sieve (rigshift/demo-job);
+ *   - GPU jobs (the GPU benchmark's kernels for 10 to 40 s) only where an NVIDIA GPU exists;
+ *   - about one in four preemptible;
+ *   - max prices spread from 0.05 to 0.60 USD per hour, around typical owner floors, so
+ *     some jobs are above a provider's floor and some below.
+ */
+import type { JobSpec } from '../../../shared/domain/job';
+
+export const DEMO_WORKLOADS = ['hash', 'compress', 'primes'] as const;
+export type DemoWorkload = (typeof DEMO_WORKLOADS)[number] | 'gpu-bench';
+
+export interface DemoJobPlan {
+  workload: DemoWorkload;
+  /** How long the workload works. */
+  workSeconds: number;
+  spec: JobSpec;
+  maxPricePerHourMicros: bigint;
+  /** The billing cap on chain: the spec's own limit. */
+  maxDurationSeconds: number;
+  preemptible: boolean;
+  description: string;
+}
+
+export const DEMO_PRICE_RANGE_MICROS = { min: 50_000, max: 600_000 } as const;
+/** Head room over the work time for the container to start and the results to be collected. */
+export const DEMO_DURATION_MARGIN_SECONDS = 60;
+
+export function planDemoJob(random: () => number, images: { cpu: string; gpu: string | null }, sequence: number): DemoJobPlan {
+  const gpu = images.gpu !== null && random() < 0.3;
+  const pick = <T>(items: readonly T[]) => items[Math.min(items.length - 1, Math.floor(random() * items.length))]!;
+  const workload: DemoWorkload = gpu ? 'gpu-bench' : pick(DEMO_WORKLOADS);
+  const workSeconds = gpu ? 10 + Math.floor(random() * 31) : 10 + Math.floor(random() * 81);
+  const preemptible = random() < 0.25;
+  const span = DEMO_PRICE_RANGE_MICROS.max - DEMO_PRICE_RANGE_MICROS.min;
+  const price = Math.round((DEMO_PRICE_RANGE_MICROS.min + random() * span) / 1_000) * 1_000;
+  const maxDurationSeconds = workSeconds + DEMO_DURATION_MARGIN_SECONDS;
+  const name = `demo ${workload} #${sequence}`;
+  const common = {
+    version: 1 as const,
+    name,
+    inputs: [],
+    outputs: { maxTotalBytes: 16 * 1024 * 1024, maxFiles: 16 },
+    maxDurationSeconds,
+    preemptible,
+    network: 'none' as const,
+  };
+  const spec: JobSpec = gpu
+    ? {
+        ...common,
+        image: images.gpu!,
+        // gpu-bench prints its measurements; they are the job's result file.
+        entrypoint: ['/bin/sh', '-c', `/usr/local/bin/gpu-bench --seconds-per-phase ${Math.max(2, Math.floor(workSeconds / 5))} > /workspace/out/gpu-bench.jsonl`],
+        resources: { gpus: 1, minVramMiB: 2048, cpus: 1, memoryMiB: 1024, scratchMiB: 0 },
+      }
+    : {
+        ...common,
+        image: images.cpu,
+        command: [workload, String(workSeconds)],
+        resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 256, scratchMiB: 64 },
+      };
+  return {
+    workload,
+    workSeconds,
+    spec,
+    maxPricePerHourMicros: BigInt(price),
+    maxDurationSeconds,
+    preemptible,
+    description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''} (devnet demo)`,
+  };
+}
