@@ -1,4 +1,44 @@
-/** Placeholder while the wallet feature is being built (replaced by its owner). */
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Section } from '../../components/Section';
+import { Spinner } from '../../components/Spinner';
+import { PayoutSection } from './PayoutSection';
+import { SecuritySection } from './SecuritySection';
+import { SendForm } from './SendForm';
+import { TxList } from './TxList';
+import { useWallet } from './use-wallet';
+import { WalletOverview } from './WalletOverview';
+import { WalletSetup } from './WalletSetup';
+
+/** The wallet: set up or unlock it, then balances, sending, transactions, payout and backup. */
 export function WalletPage() {
-  return <h1>Wallet</h1>;
+  const { wallet, loadError, txs, set } = useWallet();
+  if (loadError) return <ErrorNotice error={loadError} />;
+  if (!wallet) {
+    return (
+      <p className="muted">
+        <Spinner /> Loading the wallet…
+      </p>
+    );
+  }
+  if (wallet.state !== 'unlocked') {
+    return (
+      <>
+        <h1 className="visually-hidden">Wallet</h1>
+        <Section id="wallet-setup" title={wallet.state === 'none' ? 'Set up your wallet' : 'Unlock your wallet'}>
+          <WalletSetup />
+        </Section>
+        {txs.length > 0 ? <TxList txs={txs} wallet={wallet} /> : null}
+      </>
+    );
+  }
+  return (
+    <>
+      <h1 className="visually-hidden">Wallet</h1>
+      <WalletOverview wallet={wallet} onChange={set} />
+      <SendForm wallet={wallet} />
+      <TxList txs={txs} wallet={wallet} />
+      <PayoutSection wallet={wallet} />
+      <SecuritySection wallet={wallet} onChange={set} />
+    </>
+  );
 }

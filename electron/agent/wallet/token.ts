@@ -1,0 +1,19 @@
+/**
+ * The few ERC-20 functions the wallet needs (balance and transfer of the market's
+ * stablecoin). A fragment of our own keeps the wallet independent of the market ABI.
+ */
+import { Contract, Interface, type JsonRpcProvider } from 'ethers';
+
+export const ERC20_FRAGMENT = [
+  'function balanceOf(address owner) view returns (uint256)',
+  'function transfer(address to, uint256 amount) returns (bool)',
+] as const;
+
+export const erc20 = new Interface(ERC20_FRAGMENT);
+
+export const transferData = (to: string, amount: bigint) => erc20.encodeFunctionData('transfer', [to, amount]);
+
+export async function tokenBalance(provider: JsonRpcProvider, token: string, owner: string): Promise<bigint> {
+  const contract = new Contract(token, ERC20_FRAGMENT, provider);
+  return (await contract.getFunction('balanceOf')(owner)) as bigint;
+}

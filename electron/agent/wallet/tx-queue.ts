@@ -1,0 +1,381 @@
+/**
+ * One transaction queue per account. Sends are serialized so nonces never collide;
+ * the next nonce is the larger of the node's pending count and our own highest pending
+ * nonce + 1 (ethers' NonceManager is in-memory only and never rebroadcasts, chain.md §3.5).
+ * Fees are EIP-1559 from the node. A monitor follows every pending transaction: receipt →
+ * confirmed/failed; lost by the node → rebroadcast; stuck → replaced (same nonce, fees
+ * +25 %, or the current ones if higher); nonce used by something else → dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import { getAddress, type JsonRpcProvider, type TransactionLike } from 'ethers';
+import { AgentError } from '../../../shared/api/result';
+import type { WalletTx } from '../../../shared/domain/wallet';
+import type { ChainConnection, ChainHub } from '../chain/chain-hub';
+import type { Clock, Logger } from '../ports';
+import { toWalletTx, type TxRecord, type TxStore } from './tx-store';
+import type { SentTx, TxIntent } from './wallet-access';
+
+type Mined = Awaited<ReturnType<SentTx['wait']>>;
+
+export interface QueueIntent extends TxIntent {
+  /** For display of token transfers and sweeps. */
+  token?: { amount: bigint; recipient: string };
+  /** Fees fixed by a transfer preview the owner confirmed. */
+  fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+}
+
+export interface TxQueue {
+  send(intent: QueueIntent): Promise<SentTx>;
+  /** Checks pending transactions once (the monitor's step; tests call it directly). */
+  poll(): Promise<void>;
+  pending(): WalletTx[];
+  list(limit?: number): WalletTx[];
+  get(id: string): WalletTx | undefined;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface TxQueueDeps {
+  store: TxStore;
+  chain: ChainHub;
+  address: () => string | null;
+  isUnlocked: () => boolean;
+  sign: (tx: TransactionLike<string>, from: string) => Promise<{ raw: string; hash: string }>;
+  emit: (tx: WalletTx) => void;
+  clock: Clock;
+  logger: Logger;
+  /** A pending tx older than this is replaced with higher fees. */
+  stuckAfterMs?: number;
+  pollMs?: number;
+}
+
+const MAX_REPLACEMENTS = 6;
+const GAS_MARGIN_PERCENT = 120n;
+
+export const chainKeyOf = (connection: ChainConnection) => `${connection.network.chainId}:${connection.network.genesisHash}`;
+
+/** Refuses to sign for a chain other than the configured one (EIP-155 binds the signature to it). */
+export async function assertConfiguredChain(connection: ChainConnection): Promise<void> {
+  const actual = Number(BigInt(await connection.provider.send('eth_chainId', [])));
+  if (actual !== connection.network.chainId) {
+    throw new AgentError(
+      'wrong_chain',
+      `The RPC node is on chain ${actual}, but RigShift is set up for chain ${connection.network.chainId}; nothing was signed.`,
+      'Check the network settings (RPC URL and chain id).',
+    );
+  }
+}
+
+export function createTxQueue(deps: TxQueueDeps): TxQueue {
+  const { store, clock, logger } = deps;
+  const stuckAfterMs = deps.stuckAfterMs ?? 90_000;
+  const waiters = new Map<string, Array<{ resolve(m: Mined): void; reject(e: unknown): void }>>();
+  let tail: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  let polling: Promise<void> | null = null;
+
+  const now = () => clock.now().toISOString();
+
+  const online = (): ChainConnection => {
+    const connection = deps.chain.connection();
+    if (!connection) {
+      throw new AgentError('chain_offline', 'The chain is not reachable right now; nothing was sent.', 'Wait until the network is back online and try again.');
+    }
+    return connection;
+  };
+
+  const save = async (record: TxRecord) => {
+    record.updatedAt = now();
+    await store.put(record);
+    deps.emit(toWalletTx(record));
+  };
+
+  const settle = (record: TxRecord) => {
+    const list = waiters.get(record.id) ?? [];
+    waiters.delete(record.id);
+    for (const waiter of list) {
+      if (record.status === 'confirmed' || record.status === 'failed') {
+        waiter.resolve({
+          status: record.status,
+          hash: record.hash,
+          blockNumber: record.blockNumber ?? 0,
+          gasUsed: BigInt(record.gasUsed ?? '0'),
+          effectiveGasPrice: BigInt(record.effectiveGasPrice ?? '0'),
+        });
+      } else {
+        waiter.reject(new AgentError('tx_dropped', `Transaction ${record.hash} was dropped: ${record.error ?? 'no reason given'}.`));
+      }
+    }
+  };
+
+  const sentTx = (record: TxRecord): SentTx => ({
+    id: record.id,
+    hash: record.hash,
+    nonce: record.nonce,
+    wait: () =>
+      new Promise((resolve, reject) => {
+        const current = store.get(record.id);
+        if (current && current.status !== 'pending') {
+          const list = [{ resolve, reject }];
+          waiters.set(record.id, list);
+          settle(current);
+          return;
+        }
+        waiters.set(record.id, [...(waiters.get(record.id) ?? []), { resolve, reject }]);
+      }),
+  });
+
+  async function nextNonce(provider: JsonRpcProvider, from: string, chainKey: string): Promise<number> {
+    const pendingOnNode = await provider.getTransactionCount(from, 'pending');
+    const ours = store
+      .all()
+      .filter((r) => r.status === 'pending' && r.chainKey === chainKey && r.from === from)
+      .reduce((max, r) => Math.max(max, r.nonce + 1), 0);
+    return Math.max(pendingOnNode, ours);
+  }
+
+  async function sendNow(intent: QueueIntent): Promise<SentTx> {
+    const from = deps.address();
+    if (!from) throw new AgentError('no_wallet', 'There is no wallet yet.', 'Create or import a wallet first.');
+    if (!deps.isUnlocked()) throw new AgentError('wallet_locked', 'The wallet is locked; nothing was sent.', 'Unlock it with your password.');
+    const connection = online();
+    const { provider, network } = connection;
+    await assertConfiguredChain(connection);
+    let to: string;
+    try {
+      to = getAddress(intent.to);
+    } catch {
+      throw new AgentError('invalid_address', `"${intent.to}" is not a valid address.`);
+    }
+    const data = intent.data ?? '0x';
+    const value = intent.value ?? 0n;
+    const fees = intent.fees ?? (await currentFees(provider));
+    let gasLimit = intent.gasLimit;
+    if (gasLimit === undefined) {
+      try {
+        gasLimit = ((await provider.estimateGas({ from, to, data, value })) * GAS_MARGIN_PERCENT) / 100n;
+      } catch (error) {
+        throw new AgentError('tx_would_fail', `This transaction would fail: ${shortReason(error)}.`, 'Nothing was sent. Check the balance and the recipient.');
+      }
+    }
+    const chainKey = chainKeyOf(connection);
+    const nonce = await nextNonce(provider, from, chainKey);
+    const tx: TransactionLike<string> = {
+      type: 2,
+      chainId: BigInt(network.chainId),
+      nonce,
+      to,
+      data,
+      value,
+      gasLimit,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    };
+    const signed = await deps.sign(tx, from);
+    const createdAt = now();
+    const record: TxRecord = {
+      id: randomBytes(8).toString('hex'),
+      kind: intent.kind,
+      label: intent.label,
+      jobId: intent.jobId ?? null,
+      from,
+      to,
+      value: value.toString(),
+      token: intent.token ? { amount: intent.token.amount.toString(), recipient: intent.token.recipient } : null,
+      nonce,
+      chainId: network.chainId,
+      status: 'pending',
+      hash: signed.hash,
+      hashes: [signed.hash],
+      gasLimit: gasLimit.toString(),
+      maxFeePerGas: fees.maxFeePerGas.toString(),
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
+      blockNumber: null,
+      gasUsed: null,
+      effectiveGasPrice: null,
+      createdAt,
+      updatedAt: createdAt,
+      error: null,
+      raw: signed.raw,
+      data,
+      chainKey,
+      lastBroadcastAt: createdAt,
+      replacements: 0,
+    };
+    // Saved before it leaves: a crash after the broadcast must not lose track of it.
+    await store.put(record);
+    try {
+      await provider.broadcastTransaction(signed.raw);
+    } catch (error) {
+      record.status = 'dropped';
+      record.error = `the node refused it: ${shortReason(error)}`;
+      await save(record);
+      throw new AgentError('tx_rejected', `The node refused the transaction: ${shortReason(error)}.`, 'Nothing was spent. Try again in a moment.');
+    }
+    deps.emit(toWalletTx(record));
+    logger.info('wallet: transaction sent', { kind: record.kind, hash: record.hash, nonce });
+    return sentTx(record);
+  }
+
+  async function findMined(record: TxRecord, provider: JsonRpcProvider): Promise<boolean> {
+    for (const hash of [...record.hashes].reverse()) {
+      const receipt = await provider.getTransactionReceipt(hash);
+      if (!receipt) continue;
+      record.status = receipt.status === 1 ? 'confirmed' : 'failed';
+      record.hash = hash;
+      record.blockNumber = receipt.blockNumber;
+      record.gasUsed = receipt.gasUsed.toString();
+      record.effectiveGasPrice = receipt.gasPrice.toString();
+      record.error = receipt.status === 1 ? null : 'the transaction reverted';
+      await save(record);
+      settle(record);
+      return true;
+    }
+    return false;
+  }
+
+  async function check(record: TxRecord, connection: ChainConnection): Promise<void> {
+    const { provider } = connection;
+    if (await findMined(record, provider)) return;
+    const latest = await provider.getTransactionCount(record.from, 'latest');
+    if (latest > record.nonce) {
+      // Mined between the two reads? Look once more before calling it dropped.
+      if (await findMined(record, provider)) return;
+      record.status = 'dropped';
+      record.error = `another transaction used nonce ${record.nonce}`;
+      await save(record);
+      settle(record);
+      return;
+    }
+    const age = clock.now().getTime() - Date.parse(record.lastBroadcastAt);
+    if (age < stuckAfterMs) return;
+    const known = await provider.getTransaction(record.hash);
+    if (!known) {
+      // The node forgot it (a restart, a full mempool): send the same bytes again.
+      await provider.broadcastTransaction(record.raw).catch((error: unknown) => logger.warn('wallet: rebroadcast failed', { hash: record.hash, error: shortReason(error) }));
+      record.lastBroadcastAt = now();
+      await save(record);
+      return;
+    }
+    await replace(record, connection);
+  }
+
+  async function replace(record: TxRecord, connection: ChainConnection): Promise<void> {
+    if (record.replacements >= MAX_REPLACEMENTS) return;
+    if (!deps.isUnlocked() || deps.address() !== record.from) {
+      logger.info('wallet: a stuck transaction waits for the wallet to be unlocked', { hash: record.hash });
+      return;
+    }
+    const { provider, network } = connection;
+    const current = await currentFees(provider);
+    const bump = (old: bigint, now: bigint) => {
+      const raised = (old * 125n + 99n) / 100n;
+      return now > raised ? now : raised;
+    };
+    const maxPriorityFeePerGas = bump(BigInt(record.maxPriorityFeePerGas), current.maxPriorityFeePerGas);
+    let maxFeePerGas = bump(BigInt(record.maxFeePerGas), current.maxFeePerGas);
+    if (maxFeePerGas < maxPriorityFeePerGas) maxFeePerGas = maxPriorityFeePerGas;
+    const signed = await deps.sign(
+      {
+        type: 2,
+        chainId: BigInt(network.chainId),
+        nonce: record.nonce,
+        to: record.to,
+        data: record.data,
+        value: BigInt(record.value),
+        gasLimit: BigInt(record.gasLimit),
+        maxFeePerGas,
+        maxPriorityFeePerGas,
+      },
+      record.from,
+    );
+    try {
+      await provider.broadcastTransaction(signed.raw);
+    } catch (error) {
+      logger.warn('wallet: replacement refused', { hash: record.hash, error: shortReason(error) });
+      return;
+    }
+    record.hashes = [...record.hashes, signed.hash];
+    record.hash = signed.hash;
+    record.raw = signed.raw;
+    record.maxFeePerGas = maxFeePerGas.toString();
+    record.maxPriorityFeePerGas = maxPriorityFeePerGas.toString();
+    record.replacements += 1;
+    record.lastBroadcastAt = now();
+    await save(record);
+    logger.info('wallet: stuck transaction replaced with higher fees', { nonce: record.nonce, hash: signed.hash });
+  }
+
+  async function pollOnce(): Promise<void> {
+    const connection = deps.chain.connection();
+    if (!connection) return;
+    const key = chainKeyOf(connection);
+    for (const record of store.all().filter((r) => r.status === 'pending')) {
+      if (record.chainKey !== key) {
+        // Same chain id, other genesis: the devnet was restarted and this chain is gone.
+        if (record.chainId === connection.network.chainId) {
+          record.status = 'dropped';
+          record.error = 'the chain it was sent on was reset';
+          await save(record);
+          settle(record);
+        }
+        continue;
+      }
+      try {
+        await check(record, connection);
+      } catch (error) {
+        logger.warn('wallet: checking a pending transaction failed', { hash: record.hash, error: shortReason(error) });
+      }
+    }
+  }
+
+  return {
+    send(intent) {
+      const result = tail.then(() => sendNow(intent));
+      tail = result.catch(() => undefined);
+      return result;
+    },
+    poll() {
+      // One poll at a time, and in line with sends (a replacement signs a nonce too).
+      polling ??= (async () => {
+        const step = tail.then(() => pollOnce());
+        tail = step.catch(() => undefined);
+        await step;
+      })().finally(() => {
+        polling = null;
+      });
+      return polling;
+    },
+    pending: () => store.all().filter((r) => r.status === 'pending').map(toWalletTx),
+    list: (limit = 100) => [...store.all()].reverse().slice(0, limit).map(toWalletTx),
+    get: (id) => {
+      const record = store.get(id);
+      return record ? toWalletTx(record) : undefined;
+    },
+    start() {
+      timer ??= setInterval(() => void this.poll().catch(() => undefined), deps.pollMs ?? 3_000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await polling?.catch(() => undefined);
+    },
+  };
+}
+
+export async function currentFees(provider: JsonRpcProvider): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  const data = await provider.getFeeData();
+  if (data.maxFeePerGas !== null && data.maxPriorityFeePerGas !== null) {
+    return { maxFeePerGas: data.maxFeePerGas, maxPriorityFeePerGas: data.maxPriorityFeePerGas };
+  }
+  // A pre-London chain: use the legacy price as both caps.
+  const price = data.gasPrice ?? 1_000_000_000n;
+  return { maxFeePerGas: price, maxPriorityFeePerGas: price };
+}
+
+export function shortReason(error: unknown): string {
+  const e = error as { shortMessage?: string; reason?: string; message?: string };
+  return (e.reason ?? e.shortMessage ?? e.message ?? String(error)).split('\n')[0]!.slice(0, 200);
+}
+

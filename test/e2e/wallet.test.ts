@@ -1,0 +1,130 @@
+/**
+ * The wallet in Chromium against `rigshift headless` on a real devnet (Hardhat node with
+ * TestUSD and the market): create a wallet (read the 12 words, type 3 back), see the
+ * address, receive devnet funds (hardhat_setBalance + TestUSD mint from the test), send
+ * part of the stablecoin to another address through the fee preview and see it confirmed.
+ * The agent runs with RIGSHIFT_INSECURE_TEST_SCRYPT_N=1024 (the app never sets it) so the
+ * keystore encrypts fast; keystore.test.ts covers the default N.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Contract, JsonRpcProvider, JsonRpcSigner, toBeHex } from 'ethers';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
+import { launchChromium, watchPageErrors } from '../helpers/browser';
+import { cliBundle, repoRoot } from '../helpers/cli';
+import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
+import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import { chromium, fileExists, need } from '../helpers/requirements';
+import { tempDir } from '../helpers/temp-dir';
+
+const ready =
+  need(fileExists(cliBundle, 'npm run build')) &&
+  need(fileExists(join(repoRoot, 'dist/renderer/index.html'), 'npm run build')) &&
+  need(fileExists(join(repoRoot, 'dist/cli/wallet-key-worker.mjs'), 'npm run build')) &&
+  need(chromium());
+
+const PASSWORD = 'e2e wallet password';
+const TOKEN_ABI = ['function balanceOf(address) view returns (uint256)', 'function mint(address,uint256)'];
+
+describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devnet', () => {
+  const dir = tempDir('rigshift-e2e-wallet-');
+  let devnet: TestDevnet;
+  let provider: JsonRpcProvider;
+  let agent: HeadlessProcess;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let address = '';
+  const balanceOf = (who: string) => new Contract(devnet.tokenAddress, TOKEN_ABI, provider).getFunction('balanceOf')(who) as Promise<bigint>;
+
+  beforeAll(async () => {
+    devnet = await startTestDevnet({ intervalMs: 500 });
+    provider = new JsonRpcProvider(devnet.rpcUrl, devnet.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const before = process.env[TEST_SCRYPT_N_ENV];
+    process.env[TEST_SCRYPT_N_ENV] = '1024';
+    try {
+      agent = await startHeadlessAgent([
+        '--data-dir', dir.path,
+        '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress,
+      ]);
+    } finally {
+      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
+      else process.env[TEST_SCRYPT_N_ENV] = before;
+    }
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    errors = watchPageErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (page && process.env.E2E_SCREENSHOTS) {
+      mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'wallet.png'), fullPage: true });
+    }
+    await browser?.close();
+    if (agent) expect(await agent.stop()).toBe(0);
+    provider?.destroy();
+    await devnet?.stop();
+    dir.cleanup();
+  });
+
+  it('creates a wallet: shows 12 words once, asks for 3 of them, then shows the address', async () => {
+    await page.goto(`${agent.url}#/wallet`);
+    await page.click('[data-testid="wallet-choose-create"]');
+    await page.click('[data-testid="wallet-create-generate"]');
+    await page.locator('[data-testid="wallet-words"]').waitFor();
+    const words = await page.locator('[data-testid^="wallet-word-"]').allTextContents();
+    expect(words).toHaveLength(12);
+    expect(await page.isDisabled('[data-testid="wallet-words-next"]')).toBe(true);
+    await page.check('[data-testid="wallet-words-written"]');
+    await page.click('[data-testid="wallet-words-next"]');
+    const inputs = page.locator('[data-testid^="wallet-confirm-word-"]');
+    expect(await inputs.count()).toBe(3);
+    for (const input of await inputs.all()) {
+      const index = Number((await input.getAttribute('data-testid'))!.split('-').at(-1));
+      await input.fill(words[index]!);
+    }
+    await page.fill('[data-testid="wallet-create-password"]', PASSWORD);
+    await page.fill('[data-testid="wallet-create-password-repeat"]', PASSWORD);
+    await page.click('[data-testid="wallet-create-save"]');
+    const shown = page.locator('[data-testid="wallet-address"]');
+    await shown.waitFor({ timeout: 15_000 });
+    address = (await shown.textContent())!.trim();
+    expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    await page.locator('[data-testid="wallet-devnet-badge"]').waitFor();
+    // The keystore on disk is for that address; the words are nowhere in it.
+    const keystore = readFileSync(join(dir.path, 'wallet', 'keystore.json'), 'utf8');
+    expect(JSON.parse(keystore).address.toLowerCase()).toBe(address.slice(2).toLowerCase());
+    expect(keystore.includes(words.slice(0, 3).join(' '))).toBe(false);
+  });
+
+  it('receives devnet funds and shows the balances', async () => {
+    await provider.send('hardhat_setBalance', [address, toBeHex(10n ** 18n)]);
+    const minter = new Contract(devnet.tokenAddress, TOKEN_ABI, new JsonRpcSigner(provider, devnet.accounts[0]!));
+    await (await minter.getFunction('mint')(address, 100_000_000n)).wait();
+    await expect.poll(() => page.getAttribute('[data-testid="wallet-balance-token"]', 'data-amount'), { timeout: 20_000 }).toBe('100000000');
+    expect(await page.textContent('[data-testid="wallet-balance-token"]')).toContain('100 tUSD');
+    expect(await page.textContent('[data-testid="wallet-balance-gas"]')).toContain('1 ETH');
+  });
+
+  it('sends part of it to another address after the fee preview, and sees it confirmed', async () => {
+    const friend = devnet.accounts[6]!;
+    const before = await balanceOf(friend);
+    await page.selectOption('[data-testid="wallet-send-asset"]', 'token');
+    await page.fill('[data-testid="wallet-send-to"]', friend.toLowerCase());
+    await page.fill('[data-testid="wallet-send-amount"]', '12.5');
+    await page.click('[data-testid="wallet-send-review"]');
+    await page.locator('[data-testid="wallet-preview"]').waitFor();
+    expect(await page.textContent('[data-testid="wallet-preview-amount"]')).toBe('12.5 tUSD');
+    expect(await page.textContent('[data-testid="wallet-preview-to"]')).toBe(friend);
+    expect(await page.textContent('[data-testid="wallet-preview-fee"]')).toContain('ETH');
+    await page.click('[data-testid="wallet-send-confirm"]');
+    const row = page.locator('[data-testid="wallet-txs"] tbody tr').first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('confirmed');
+    expect(await balanceOf(friend)).toBe(before + 12_500_000n);
+    await expect.poll(() => page.getAttribute('[data-testid="wallet-balance-token"]', 'data-amount'), { timeout: 20_000 }).toBe('87500000');
+    expect(errors).toEqual([]);
+  });
+});
