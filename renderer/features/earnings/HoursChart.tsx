@@ -1,0 +1,44 @@
+import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EarningsReport } from '../../../shared/domain/earnings';
+import { ChartLegend } from './ChartLegend';
+import { chartRows } from './earnings-view';
+
+/** GPU-hours offered vs rented per bucket, and the effective net per billed GPU-hour (right axis). */
+export function HoursChart({ report }: { report: EarningsReport }) {
+  const rows = chartRows(report);
+  const t = report.totals;
+  if (t.hoursAvailable === 0 && t.hoursRented === 0) {
+    return (
+      <p className="muted" data-testid="hours-empty">
+        No hours recorded in this period yet: time counts while RigShift runs and a GPU is available or rented.
+      </p>
+    );
+  }
+  return (
+    <figure className="chart" data-testid="hours-chart">
+      <figcaption>
+        {t.hoursRented} of {t.hoursAvailable} GPU-hours offered were rented
+        {t.hoursAvailable > 0 ? ` (${Math.round((t.hoursRented / t.hoursAvailable) * 100)} %)` : ''}.
+        <ChartLegend
+          items={[
+            { key: 'available', label: 'available (h)' },
+            { key: 'rented', label: 'rented (h)' },
+            { key: 'rate', label: 'net per GPU-hour (right axis)' },
+          ]}
+        />
+      </figcaption>
+      <ResponsiveContainer width="100%" height={240}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid vertical={false} className="chart-grid" />
+          <XAxis dataKey="label" className="chart-axis" minTickGap={12} />
+          <YAxis yAxisId="hours" className="chart-axis" unit=" h" width={56} />
+          <YAxis yAxisId="rate" orientation="right" className="chart-axis" tickFormatter={(v: number) => `$${v}/h`} width={64} />
+          <Tooltip />
+          <Bar yAxisId="hours" dataKey="hoursAvailable" name="Available (h)" className="bar-available" isAnimationActive={false} />
+          <Bar yAxisId="hours" dataKey="hoursRented" name="Rented (h)" className="bar-rented" isAnimationActive={false} />
+          <Line yAxisId="rate" dataKey="effectivePerHour" name="Net per GPU-hour ($)" className="line-rate" connectNulls dot={false} isAnimationActive={false} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
