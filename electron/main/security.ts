@@ -45,9 +45,33 @@ export function applyContentSecurity(app: App, indexUrl: string): void {
     contents.on('will-redirect', (event, url) => {
       if (!isTrustedRendererUrl(url, indexUrl)) event.preventDefault();
     });
+    // Sub-frames (there are none; a CSP-violating injection could add one) may not navigate either.
+    contents.on('will-frame-navigate', (event) => {
+      if (!isTrustedRendererUrl(event.url, indexUrl)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     contents.session.setPermissionCheckHandler(() => false);
+    // WebHID / WebUSB / Web Serial: no device is ever handed to the page.
+    contents.session.setDevicePermissionHandler(() => false);
   });
 }
+
+/**
+ * Every renderer sandboxed, whatever a future window forgets to set (checklist 4). Must
+ * run before the app is ready.
+ */
+export function enforceSandbox(app: Pick<App, 'enableSandbox'>): void {
+  app.enableSandbox();
+}
+
+/**
+ * The renderer's Content-Security-Policy (renderer/index.html carries it as a meta tag,
+ * which a test compares with this). connect-src 'self': the page talks to nothing but
+ * the agent: in the desktop app through the preload's IPC (no network at all), in
+ * headless mode to the same origin, plus that origin's WebSocket (the headless server
+ * sends a header naming it exactly). No inline or eval'd script, no plugins, no framing.
+ */
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";

@@ -10,8 +10,11 @@ import { JobsPage } from '../features/jobs/JobsPage';
 import { EarningsPage } from '../features/earnings/EarningsPage';
 import { MarketPage } from '../features/market/MarketPage';
 import { WalletPage } from '../features/wallet/WalletPage';
+import { AboutPage } from '../features/about/AboutPage';
+import { OnboardingWizard } from '../features/onboarding/OnboardingWizard';
+import { stepFromPath } from '../features/onboarding/wizard-steps';
 import type { ConnectionState } from '../lib/api-client';
-import { ROUTES, type Route, useHashRoute } from '../lib/use-hash-route';
+import { ROUTES, type Route, useHashRoute, useHashSubPath } from '../lib/use-hash-route';
 import { OverviewPage } from './OverviewPage';
 
 interface Props {
@@ -23,10 +26,16 @@ interface Props {
 /** The connected app: header with the page links, the status banner, then the page. */
 export function HomeScreen({ snapshot, connection, loadError }: Props) {
   const route = useHashRoute();
+  const subPath = useHashSubPath();
+  // Until the first run is done, the home page is the wizard (the other pages stay
+  // reachable from the header); afterwards it opens again at one step from a dashboard
+  // reminder (#/setup/<step>).
+  const firstRun = !snapshot.settings.onboarding.firstRunDone;
+  const wizard = firstRun && (route === 'overview' || route === 'setup') ? 'first-run' : route === 'setup' ? 'revisit' : null;
   useEffect(() => {
-    const label = ROUTES.find((r) => r.route === route)?.label ?? 'Overview';
+    const label = wizard ? 'Setup' : (ROUTES.find((r) => r.route === route)?.label ?? 'Overview');
     document.title = `${label} · RigShift`;
-  }, [route]);
+  }, [route, wizard]);
 
   return (
     <>
@@ -37,7 +46,18 @@ export function HomeScreen({ snapshot, connection, loadError }: Props) {
       <StatusBanner />
       <main className="home" data-testid={`page-${route}`}>
         {loadError && connection === 'connected' ? <ErrorNotice error={loadError} testId="refresh-error" /> : null}
-        <Page route={route} snapshot={snapshot} />
+        {wizard ? (
+          <OnboardingWizard
+            key={`${wizard}-${subPath ?? ''}`}
+            firstRun={wizard === 'first-run'}
+            initialStep={wizard === 'first-run' ? 'checks' : stepFromPath(subPath)}
+            onClose={() => {
+              window.location.hash = '#/';
+            }}
+          />
+        ) : (
+          <Page route={route} snapshot={snapshot} />
+        )}
       </main>
       <footer className="app-footer muted small">
         RigShift agent {snapshot.agent.version} · {snapshot.agent.platform}
@@ -58,6 +78,8 @@ function Page({ route, snapshot }: { route: Route; snapshot: Snapshot }) {
       return <EarningsPage />;
     case 'wallet':
       return <WalletPage />;
+    case 'about':
+      return <AboutPage />;
     default:
       return <OverviewPage snapshot={snapshot} />;
   }

@@ -2,21 +2,23 @@ import type { Snapshot } from '../../shared/domain/snapshot';
 import { BenchmarkPanel } from '../features/benchmark/BenchmarkPanel';
 import { ChecksPanel } from '../features/checks/ChecksPanel';
 import { HardwarePanel } from '../features/hardware/HardwarePanel';
+import { DashboardSummary } from '../features/onboarding/DashboardSummary';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
-import { WelcomeIntro } from '../features/settings/WelcomeIntro';
+import { DesktopSettings } from './DesktopSettings';
 
-/** The home page: hardware, checklist, benchmark and general settings. */
+/** The home page: the dashboard first, then hardware, checklist, benchmark and settings. */
 export function OverviewPage({ snapshot }: { snapshot: Snapshot }) {
   return (
     <>
       <h1 className="visually-hidden">Overview</h1>
-      {!snapshot.settings.onboarding.firstRunDone ? <WelcomeIntro /> : null}
+      <DashboardSummary />
       <div className="columns">
         <HardwarePanel />
         <ChecksPanel />
       </div>
       <BenchmarkPanel />
       <SettingsPanel />
+      <DesktopSettings mode={snapshot.agent.mode} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Controls, ControlsSchema, SCHEDULE_CELLS } from './controls';
+import { OnboardingStepSchema } from './onboarding';
 
 /** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
 export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
@@ -27,7 +28,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 4;
+export const SETTINGS_SCHEMA_VERSION = 5;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -41,8 +42,13 @@ export const SettingsSchema = z.object({
     fixOs: z.enum(['auto', 'linux', 'windows']),
   }),
   onboarding: z.object({
-    /** The owner has been through the first-run screen at least once. */
+    /** The owner has been through the first-run wizard at least once. */
     firstRunDone: z.boolean(),
+    /**
+     * Wizard steps the owner skipped: each comes back as a reminder on the dashboard until
+     * the step is done (or the owner opens it again from the reminder). Schema 5.
+     */
+    skipped: z.array(OnboardingStepSchema).max(OnboardingStepSchema.options.length),
   }),
   controls: ControlsSchema,
   jobs: z.object({
@@ -137,7 +143,7 @@ export const DEFAULT_SETTINGS: Settings = {
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   sandbox: { preferGvisor: true },
   ui: { theme: 'system', fixOs: 'auto' },
-  onboarding: { firstRunDone: false },
+  onboarding: { firstRunDone: false, skipped: [] },
   controls: defaultControls('UTC'),
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
   ...DEFAULT_V4_GROUPS,

@@ -51,7 +51,7 @@ describe('migrateSettings', () => {
     for (const key of ['network', 'wallet', 'market', 'desktop']) delete asV3[key];
     const { settings, migrated } = migrateSettings(asV3);
     expect(migrated).toBe(true);
-    expect(settings.schemaVersion).toBe(4);
+    expect(settings.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
     expect(settings.jobs).toEqual({ imageBudgetGiB: 12, allowEgress: true });
     expect(settings.network).toEqual({ kind: 'devnet' });
     expect(settings.wallet.payoutAddress).toBeNull();

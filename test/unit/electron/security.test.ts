@@ -39,6 +39,7 @@ describe('renderer security settings', () => {
       session: {
         setPermissionRequestHandler: (h: typeof permission) => (permission = h),
         setPermissionCheckHandler: (h: typeof permissionCheck) => (permissionCheck = h),
+        setDevicePermissionHandler: () => undefined,
       },
     };
     let created: ((event: unknown, c: typeof contents) => void) | undefined;

@@ -1,0 +1,31 @@
+import type { AttentionItem } from '../../../shared/domain/attention';
+
+/** "Needs your attention": problems first, then the steps the owner skipped. */
+export function AttentionList({ items }: { items: AttentionItem[] }) {
+  if (items.length === 0) {
+    return (
+      <p className="muted" data-testid="attention-empty">
+        Nothing needs your attention.
+      </p>
+    );
+  }
+  const sorted = [...items].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'problem' ? -1 : 1));
+  return (
+    <ul className="attention-list" data-testid="attention-list">
+      {sorted.map((item) => (
+        <li key={item.code} className={`attention-item attention-${item.severity}`} data-testid={`attention-${item.code}`}>
+          <span className="attention-mark" aria-hidden="true">
+            {item.severity === 'problem' ? '!' : '•'}
+          </span>
+          <span className="attention-text">
+            <strong>{item.title}</strong>
+            <span className="muted small"> {item.detail}</span>
+          </span>
+          <a className="button button-small" href={item.action.hash}>
+            {item.action.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The first-run wizard: checks → benchmark → wallet → hours, floor and limits → start.
+ * Every step but the last can be skipped; a skipped step comes back as a reminder on the
+ * dashboard. The same wizard opens at one step from a reminder (`#/setup/<step>`).
+ * Keyboard: Tab through the page; the step's heading takes focus on each change, so a
+ * screen reader announces it; earlier steps are buttons in the progress list.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { OnboardingStep } from '../../../shared/domain/onboarding';
+import { useSnapshot } from '../../app/app-context';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StartStep } from './StartStep';
+import { useOnboarding } from './use-onboarding';
+import { useWalletAddress } from './use-wallet-address';
+import { nextStep, previousStep, stepIndex, type WizardStep, WIZARD_STEPS } from './wizard-steps';
+import { WizardProgress } from './WizardProgress';
+import { BenchmarkStep, ChecksStep, ControlsStep, WalletStep } from './WizardSteps';
+
+interface Props {
+  initialStep: WizardStep;
+  /** Called when the wizard is done (or closed, when revisiting a step). */
+  onClose(): void;
+  /** First run (no way out but through) or a revisit from a reminder. */
+  firstRun: boolean;
+}
+
+export function OnboardingWizard({ initialStep, onClose, firstRun }: Props) {
+  const { settings, benchmark } = useSnapshot();
+  const [step, setStep] = useState<WizardStep>(initialStep);
+  const onboarding = useOnboarding();
+  const walletAddress = useWalletAddress();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    // Not on the first render: the page's own heading order applies there.
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [step]);
+
+  const meta = WIZARD_STEPS[stepIndex(step)]!;
+  const ready: Record<WizardStep, boolean> = {
+    checks: true,
+    benchmark: benchmark.history.length > 0,
+    wallet: Boolean(walletAddress),
+    controls: true,
+    start: true,
+  };
+  const waitingFor: Partial<Record<WizardStep, string>> = {
+    benchmark: benchmark.active ? 'The benchmark is running…' : 'Run the benchmark, or skip it for now.',
+    wallet: 'Create or import a wallet, or skip this for now.',
+  };
+
+  const go = (target: WizardStep) => setStep(target);
+  /** For owners who know the app: every step from here on becomes a reminder; renting stays off. */
+  const skipAll = async () => {
+    const remaining = WIZARD_STEPS.slice(stepIndex(step)).flatMap((s) => (s.step === 'start' ? [] : [s.step]));
+    const result = await onboarding.finish(false, remaining);
+    if (result.ok) onClose();
+  };
+  const leave = async (skipped: boolean) => {
+    if (step === 'start') return;
+    const result = await onboarding.mark(step as OnboardingStep, skipped);
+    if (!result.ok) return;
+    if (!firstRun) onClose();
+    else go(nextStep(step));
+  };
+
+  return (
+    <section className="wizard card" aria-labelledby="wizard-heading" data-testid="wizard" data-step={step}>
+      <header className="wizard-header">
+        <div className="wizard-header-line">
+          <p className="muted small">{firstRun ? 'Welcome to RigShift — first-time setup' : 'Setup'}</p>
+          {firstRun ? (
+            <button type="button" className="link-button small" onClick={() => void skipAll()} data-testid="wizard-skip-all">
+              Skip setup, show the dashboard
+            </button>
+          ) : null}
+        </div>
+        <WizardProgress current={step} skipped={settings.onboarding.skipped} onGo={go} />
+        <h2 id="wizard-heading" ref={heading} tabIndex={-1} data-testid="wizard-title">
+          {meta.title}
+        </h2>
+      </header>
+      <div className="wizard-body">
+        {step === 'checks' ? <ChecksStep /> : null}
+        {step === 'benchmark' ? <BenchmarkStep /> : null}
+        {step === 'wallet' ? <WalletStep address={walletAddress} onDone={() => void leave(false)} /> : null}
+        {step === 'controls' ? <ControlsStep /> : null}
+        {step === 'start' ? <StartStep onFinished={onClose} /> : null}
+      </div>
+      {onboarding.error ? <ErrorNotice error={onboarding.error} onDismiss={onboarding.clearError} /> : null}
+      {step !== 'start' ? (
+        <footer className="wizard-footer">
+          {stepIndex(step) > 0 && firstRun ? (
+            <button type="button" onClick={() => go(previousStep(step))} data-testid="wizard-back">
+              Back
+            </button>
+          ) : null}
+          {!firstRun ? (
+            <button type="button" onClick={onClose} data-testid="wizard-close">
+              Close
+            </button>
+          ) : null}
+          <span className="wizard-footer-space" />
+          {!ready[step] ? <span className="muted small">{waitingFor[step]}</span> : null}
+          <button type="button" onClick={() => void leave(true)} disabled={onboarding.pending} data-testid="wizard-skip">
+            Skip for now
+          </button>
+          <button
+            type="button"
+            className="button-primary"
+            onClick={() => void leave(false)}
+            disabled={!ready[step] || onboarding.pending}
+            data-testid="wizard-next"
+          >
+            {firstRun ? 'Continue' : 'Done'}
+          </button>
+        </footer>
+      ) : null}
+    </section>
+  );
+}
