@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, type BrowserWindow, ipcMain, powerMonitor, safeStorage, screen } from 'electron';
+import { app, type BrowserWindow, ipcMain, powerMonitor, safeStorage, screen, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { composeAgent } from '../agent/compose';
 import { SQLITE_BINDING_ENV } from '../agent/desktop/sqlite-native-binding';
@@ -65,7 +65,7 @@ function useElectronSqlite(logger: ReturnType<typeof createConsoleLogger>): void
 }
 
 async function start(): Promise<void> {
-  applyContentSecurity(app, indexUrl);
+  applyContentSecurity(app, indexUrl, (url) => void shell.openExternal(url));
   await app.whenReady();
   const logger = createConsoleLogger('info');
   useElectronSqlite(logger);

@@ -3,6 +3,7 @@
  * checklist (https://www.electronjs.org/docs/latest/tutorial/security).
  */
 import type { App, WebContents, WebPreferences } from 'electron';
+import { isBlockExplorerLink } from '../../shared/domain/block-explorers';
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
@@ -37,7 +38,7 @@ export function isTrustedRendererUrl(url: string, indexUrl: string): boolean {
  * App-wide guards for every WebContents ever created: no navigation away from our page,
  * no new windows, no <webview>, and every permission request denied (checklist 5, 11-14).
  */
-export function applyContentSecurity(app: App, indexUrl: string): void {
+export function applyContentSecurity(app: App, indexUrl: string, openExternal?: (url: string) => void): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isTrustedRendererUrl(url, indexUrl)) event.preventDefault();
@@ -50,7 +51,13 @@ export function applyContentSecurity(app: App, indexUrl: string): void {
       if (!isTrustedRendererUrl(event.url, indexUrl)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // No window ever opens in the app. A transaction or address page on a known public block
+    // explorer (the Earnings and Market pages link to them) goes to the system browser.
+    contents.setWindowOpenHandler((details?: { url?: string }) => {
+      const url = details?.url;
+      if (openExternal && url && isBlockExplorerLink(url)) openExternal(url);
+      return { action: 'deny' };
+    });
     contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     contents.session.setPermissionCheckHandler(() => false);
     // WebHID / WebUSB / Web Serial: no device is ever handed to the page.

@@ -260,17 +260,3 @@ export function toCsv(rows: readonly (readonly (string | number | bigint | boole
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Block explorers of public networks, by chain id; anything else (the devnet) has none. */
-const EXPLORERS: Record<number, string> = {
-  1: 'https://etherscan.io/tx/',
-  10: 'https://optimistic.etherscan.io/tx/',
-  137: 'https://polygonscan.com/tx/',
-  8453: 'https://basescan.org/tx/',
-  42161: 'https://arbiscan.io/tx/',
-  84532: 'https://sepolia.basescan.org/tx/',
-  11155111: 'https://sepolia.etherscan.io/tx/',
-};
-
-export function explorerTxUrl(chainId: number, isDevnet: boolean): string | null {
-  return isDevnet ? null : (EXPLORERS[chainId] ?? null);
-}

@@ -5,6 +5,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { sqliteNativeOptions } from '../desktop/sqlite-native-binding';
 import { AgentError } from '../../../shared/api/result';
 import type { Logger } from '../ports';
 import { LEDGER_SCHEMA_VERSION, ledgerMigrations } from './ledger-migrations';
@@ -47,7 +48,7 @@ export function migrateLedgerDb(db: Database.Database): { from: number; to: numb
 }
 
 function openAndMigrate(file: string): Database.Database {
-  const db = new Database(file);
+  const db = new Database(file, sqliteNativeOptions());
   try {
     // The first statement reads the header: a file that is not SQLite fails here.
     db.pragma('journal_mode = WAL');

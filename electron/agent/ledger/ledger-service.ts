@@ -3,11 +3,12 @@
  * damaged or deleted), reconciliation with the chain (one pass at a time), annotations from
  * the marketplace client and the reports the API serves.
  */
+import { explorerTxPrefix } from '../../../shared/domain/block-explorers';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AgentError } from '../../../shared/api/result';
-import { type EarningsBucketSize, type EarningsRange, type EarningsReport, explorerTxUrl, type LedgerChain, type LedgerJob } from '../../../shared/domain/earnings';
+import { type EarningsBucketSize, type EarningsRange, type EarningsReport, type LedgerChain, type LedgerJob } from '../../../shared/domain/earnings';
 import { ALLOWED_BUCKETS, defaultBucketSize, RANGE_SPAN_MS } from '../../../shared/domain/earnings-buckets';
 import type { ProviderJob } from '../../../shared/domain/market';
 import type { PriceSettings } from '../../../shared/domain/controls';
@@ -185,7 +186,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
         chainId: n.chainId,
         marketAddress: n.marketAddress,
         tokenSymbol: n.token.symbol,
-        explorerTxUrl: explorerTxUrl(n.chainId, n.isDevnet),
+        explorerTxUrl: explorerTxPrefix(n.chainId, n.isDevnet),
       },
     };
     withDb((o) => {

@@ -25,7 +25,7 @@ export interface KeyWorkerClient {
  * source (tests, tsx) it is key-worker.ts, run through tsx's loader.
  */
 export function resolveKeyWorkerScript(): KeyWorkerScript {
-  const bundled = new URL('./wallet-key-worker.mjs', import.meta.url);
+  const bundled = unpackedFromAsar(new URL('./wallet-key-worker.mjs', import.meta.url));
   if (existsSync(fileURLToPath(bundled))) return { kind: 'file', url: bundled };
   // From source: a two-line bootstrap registers tsx in the worker, then loads the .ts entry
   // (Node 20 does not apply an --import loader given in a Worker's execArgv).
@@ -36,6 +36,15 @@ export function resolveKeyWorkerScript(): KeyWorkerScript {
     kind: 'eval',
     code: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
   };
+}
+
+/**
+ * In the packaged desktop app the bundles sit inside app.asar, which a worker thread cannot
+ * load from; electron-builder.yml unpacks the worker (self-contained: ethers is bundled
+ * into it) to app.asar.unpacked.
+ */
+export function unpackedFromAsar(url: URL): URL {
+  return new URL(url.href.replace(/\/app\.asar\//, '/app.asar.unpacked/'));
 }
 
 export type KeyWorkerScript = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };

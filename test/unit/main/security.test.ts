@@ -18,11 +18,12 @@ const indexUrl = 'file:///opt/RigShift/resources/app.asar/dist/renderer/index.ht
 
 function contentsHarness() {
   const handlers: Record<string, (...args: unknown[]) => void> = {};
+  const opened: string[] = [];
   const session: Record<string, unknown> = {};
-  let windowOpen: (() => { action: string }) | undefined;
+  let windowOpen: ((details?: { url: string }) => { action: string }) | undefined;
   const contents = {
     on: (name: string, handler: (...args: unknown[]) => void) => (handlers[name] = handler),
-    setWindowOpenHandler: (h: () => { action: string }) => (windowOpen = h),
+    setWindowOpenHandler: (h: (details?: { url: string }) => { action: string }) => (windowOpen = h),
     session: {
       setPermissionRequestHandler: (h: unknown) => (session.request = h),
       setPermissionCheckHandler: (h: unknown) => (session.check = h),
@@ -30,7 +31,9 @@ function contentsHarness() {
     },
   };
   let created: ((event: unknown, c: typeof contents) => void) | undefined;
-  applyContentSecurity({ on: (_: string, h: typeof created) => (created = h) } as unknown as App, indexUrl);
+  applyContentSecurity({ on: (_: string, h: typeof created) => (created = h) } as unknown as App, indexUrl, (url) =>
+    opened.push(url),
+  );
   created!({}, contents);
   const prevented = (name: string, ...args: unknown[]) => {
     let stopped = false;
@@ -38,7 +41,7 @@ function contentsHarness() {
     handlers[name]!(event, ...args);
     return stopped;
   };
-  return { prevented, windowOpen: () => windowOpen!(), session, handlers };
+  return { prevented, windowOpen: (url?: string) => windowOpen!(url === undefined ? undefined : { url }), session, handlers, opened };
 }
 
 describe('Electron security checklist', () => {
@@ -76,7 +79,29 @@ describe('Electron security checklist', () => {
   it('new windows and <webview> attachments are denied', () => {
     const h = contentsHarness();
     expect(h.windowOpen()).toEqual({ action: 'deny' });
+    expect(h.windowOpen('https://evil.example/')).toEqual({ action: 'deny' });
     expect(h.prevented('will-attach-webview')).toBe(true);
+    expect(h.opened).toEqual([]);
+  });
+
+  it('only transaction and address pages of known block explorers go to the system browser', () => {
+    const h = contentsHarness();
+    const tx = `https://etherscan.io/tx/0x${'ab'.repeat(32)}`;
+    const address = 'https://basescan.org/address/0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    expect(h.windowOpen(tx)).toEqual({ action: 'deny' });
+    expect(h.windowOpen(address)).toEqual({ action: 'deny' });
+    for (const refused of [
+      'https://etherscan.io/',
+      `http://etherscan.io/tx/0x${'ab'.repeat(32)}`,
+      `https://etherscan.io.evil.example/tx/0x${'ab'.repeat(32)}`,
+      `https://user@etherscan.io/tx/0x${'ab'.repeat(32)}`,
+      `https://etherscan.io/tx/0x${'ab'.repeat(32)}?redirect=https://evil.example`,
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+    ]) {
+      h.windowOpen(refused);
+    }
+    expect(h.opened).toEqual([tx, address]);
   });
 
   it('every permission request and check is denied, devices included', () => {
