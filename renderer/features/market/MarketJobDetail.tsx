@@ -1,0 +1,316 @@
+import { useEffect, useState } from 'react';
+import type { MarketJob, MarketJobDetail as Detail } from '../../../shared/domain/market';
+import type { ApiError } from '../../../shared/api/result';
+import { useApi, useSnapshot } from '../../app/app-context';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Spinner } from '../../components/Spinner';
+import { formatDateTime } from '../../lib/format';
+import { useCall } from '../../lib/use-call';
+import { jobDeviceLabel, shortImage } from '../jobs/job-view';
+import { TxHash } from './TxHash';
+import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerHour } from './market-format';
+import { addBlockedRequester } from './market-lists';
+import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
+import { useMarketSettings } from './use-market-settings';
+
+interface Props {
+  job: MarketJob;
+  isDevnet: boolean;
+  /** This provider's address, to mark its own claims. */
+  walletAddress: string | null;
+}
+
+const CHAIN_STATE_LABELS: Record<MarketJob['chainState'], string> = {
+  open: 'Open: waiting for a provider',
+  claimed: 'Claimed',
+  submitted: 'Result submitted',
+  settled: 'Settled',
+  refunded: 'Refunded',
+};
+
+/**
+ * Everything about one job: the posted document in short (and in full on request), the
+ * evaluation's verdict, the contract's view, and every transaction this provider sent,
+ * in the order things happened. Live parts come from the list (events); the document,
+ * which never changes, is fetched once.
+ */
+export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
+  const api = useApi();
+  const { detection } = useSnapshot();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void api.getMarketJob({ chainJobId: job.chainJobId }).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setDetail(result.value);
+      else setLoadError(result.error);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, job.chainJobId]);
+
+  const { summary, verdict, mine } = job;
+  const steps = timeline(job);
+  return (
+    <div className="market-detail" data-testid={`market-detail-${job.chainJobId}`}>
+      {mine?.problem ? <p className="notice notice-error market-problem">{mine.problem}</p> : null}
+      {job.documentError ? (
+        <p className="notice notice-error" data-testid={`market-document-error-${job.chainJobId}`}>
+          The posted document is not a valid RigShift job: {job.documentError}
+        </p>
+      ) : null}
+      <div className="market-detail-grid">
+        <div>
+          <h4>What it runs</h4>
+          {summary ? (
+            <dl className="facts">
+              <dt>Image</dt>
+              <dd>
+                <code className="wrap" title={summary.image}>
+                  {shortImage(summary.image)}
+                </code>
+              </dd>
+              <dt>Resources</dt>
+              <dd>{resourcesText(summary.resources)}</dd>
+              <dt>Network</dt>
+              <dd>{summary.network === 'none' ? 'No network' : 'Internet (asks for egress)'}</dd>
+              <dt>Results go to</dt>
+              <dd>
+                <code className="wrap" title={detail?.uploadUrl ?? undefined}>
+                  {summary.uploadHost}
+                </code>
+              </dd>
+              {summary.description ? (
+                <>
+                  <dt>Description</dt>
+                  <dd>{summary.description}</dd>
+                </>
+              ) : null}
+            </dl>
+          ) : (
+            <p className="muted">No readable job document.</p>
+          )}
+          <h4>Verdict</h4>
+          <p data-testid={`market-verdict-${job.chainJobId}`} data-fits={verdict.fits}>
+            {verdict.fits ? (
+              <>
+                <span className="badge badge-ok">Fits</span> would claim at {usdPerHour(verdict.askMicrosPerHour)}
+                {verdict.deviceId ? ` on ${jobDeviceLabel(verdict.deviceId, detection)}` : ''}
+              </>
+            ) : (
+              <span className="badge badge-bad">Does not fit</span>
+            )}
+          </p>
+          {verdict.reasons.length > 0 ? (
+            <ul className="market-reasons">
+              {verdict.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+        <div>
+          <h4>On chain</h4>
+          <dl className="facts">
+            <dt>Job id</dt>
+            <dd>
+              #{job.chainJobId}
+              {job.attempt > 1 ? <span className="muted small"> · claim attempt {job.attempt}</span> : null}
+            </dd>
+            <dt>State</dt>
+            <dd data-testid={`market-chain-state-${job.chainJobId}`}>{CHAIN_STATE_LABELS[job.chainState]}</dd>
+            <dt>Requester</dt>
+            <dd>
+              <Address address={job.requester} chainId={job.chainId} isDevnet={isDevnet} />
+            </dd>
+            {job.provider ? (
+              <>
+                <dt>Provider</dt>
+                <dd>
+                  <Address address={job.provider} chainId={job.chainId} isDevnet={isDevnet} />
+                  {walletAddress && job.provider.toLowerCase() === walletAddress.toLowerCase() ? (
+                    <span className="muted small"> (this PC)</span>
+                  ) : null}
+                </dd>
+              </>
+            ) : null}
+            <dt>Price</dt>
+            <dd>
+              up to {usdPerHour(job.maxPricePerHourMicros)}
+              {job.askMicrosPerHour ? ` · claimed at ${usdPerHour(job.askMicrosPerHour)}` : ''}
+            </dd>
+            <dt>Escrow left</dt>
+            <dd>{usdFromMicros(job.escrowMicros)}</dd>
+            <dt>Length</dt>
+            <dd>
+              up to {formatSeconds(job.maxDurationSeconds)} · {job.preemptible ? 'preemptible' : 'not preemptible'}
+            </dd>
+            <dt>Deadlines</dt>
+            <dd>
+              claim by {formatDateTime(job.claimBy)} · run by {formatDateTime(job.runBy)}
+            </dd>
+            <dt>Posted</dt>
+            <dd>
+              block {job.postedBlock} · <TxHash hash={job.postedTx} chainId={job.chainId} isDevnet={isDevnet} />
+            </dd>
+            {detail ? (
+              <>
+                <dt>Spec hash</dt>
+                <dd>
+                  <code className="wrap">{detail.specHash}</code>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+      </div>
+      {mine ? (
+        <>
+          <h4>
+            Timeline <span className="muted small">· {PROVIDER_STATES[mine.state].label}</span>
+          </h4>
+          <p className="muted small">{mine.message}</p>
+          <ol className="market-timeline" data-testid={`market-timeline-${job.chainJobId}`}>
+            {steps.map((step) => (
+              <li key={step.key} data-step={step.key}>
+                <span className="market-timeline-when">{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
+                <span className="market-timeline-what">
+                  {step.label}
+                  {step.tx ? (
+                    <>
+                      {' '}
+                      <TxStatus status={step.tx.status} />
+                      <TxHash hash={step.tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
+                    </>
+                  ) : null}
+                </span>
+              </li>
+            ))}
+          </ol>
+          <h4>Transactions</h4>
+          {mine.txs.length === 0 ? (
+            <p className="muted small">No transaction sent for this job yet.</p>
+          ) : (
+            <ul className="market-txs" data-testid={`market-txs-${job.chainJobId}`}>
+              {mine.txs.map((tx) => (
+                <li key={tx.hash} data-kind={tx.kind}>
+                  <span className="strong">{TX_KIND_LABELS[tx.kind]}</span> <TxStatus status={tx.status} />
+                  <TxHash hash={tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
+                  <span className="muted small">
+                    {tx.blockNumber !== null ? `block ${tx.blockNumber} · ` : ''}
+                    sent {formatDateTime(tx.at)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {mine.resultUri || mine.outputsDigest ? (
+            <dl className="facts market-result">
+              {mine.resultUri ? (
+                <>
+                  <dt>Result at</dt>
+                  <dd>
+                    <code className="wrap">{mine.resultUri}</code>
+                  </dd>
+                </>
+              ) : null}
+              {mine.outputsDigest ? (
+                <>
+                  <dt>Outputs digest</dt>
+                  <dd>
+                    <code className="wrap">{mine.outputsDigest}</code>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          ) : null}
+        </>
+      ) : null}
+      <DetailActions job={job} />
+      {loadError ? <ErrorNotice error={loadError} /> : null}
+      {detail ? (
+        <details className="market-document">
+          <summary>Posted document</summary>
+          <pre className="market-document-text">{detail.document}</pre>
+        </details>
+      ) : loadError ? null : (
+        <p className="muted small">
+          <Spinner /> Loading the posted document…
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Address({ address, chainId, isDevnet }: { address: string; chainId: number; isDevnet: boolean }) {
+  const url = explorerAddressUrl(chainId, address, isDevnet);
+  return (
+    <>
+      <code title={address}>{shortAddress(address)}</code>
+      {url ? (
+        <>
+          {' '}
+          <a href={url} target="_blank" rel="noopener noreferrer" className="small">
+            explorer
+          </a>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function TxStatus({ status }: { status: 'pending' | 'confirmed' | 'failed' }) {
+  const tone = status === 'confirmed' ? 'badge-ok' : status === 'failed' ? 'badge-bad' : 'badge-neutral';
+  return <span className={`badge ${tone}`}>{status}</span>;
+}
+
+/** Block the requester (this job and every later one), or give a preemptible job back. */
+function DetailActions({ job }: { job: MarketJob }) {
+  const api = useApi();
+  const { settings } = useSnapshot();
+  const saver = useMarketSettings();
+  const release = useCall(() => api.releaseMarketJob({ chainJobId: job.chainJobId }));
+  const blocked = settings.market.blockedRequesters.some((a) => a.toLowerCase() === job.requester.toLowerCase());
+  const releasable = job.mine !== null && job.preemptible && (job.mine.state === 'claimed' || job.mine.state === 'running');
+  const block = () => {
+    const result = addBlockedRequester(settings.market.blockedRequesters, job.requester);
+    if (result.ok) void saver.save({ blockedRequesters: result.list }, `Blocked ${shortAddress(job.requester)}`);
+  };
+  return (
+    <div className="market-detail-actions">
+      {blocked ? (
+        <span className="muted small">This requester is on your block list.</span>
+      ) : (
+        <button type="button" className="button-small" onClick={block} disabled={saver.pending} data-testid={`market-block-${job.chainJobId}`}>
+          Block this requester
+        </button>
+      )}
+      {releasable ? (
+        <button
+          type="button"
+          className="button-small"
+          onClick={() => void release.run()}
+          disabled={release.pending}
+          title="Stops the run; you are paid for the time served and the job reopens for others."
+          data-testid={`market-release-${job.chainJobId}`}
+        >
+          {release.pending ? <Spinner /> : null}
+          Give it back (paid for time served)
+        </button>
+      ) : null}
+      {saver.undo ? (
+        <span className="muted small" role="status">
+          {saver.undo} ·{' '}
+          <button type="button" className="button-link" onClick={() => void saver.revert()}>
+            Undo
+          </button>
+        </span>
+      ) : null}
+      {saver.error ? <ErrorNotice error={saver.error} onDismiss={saver.clearError} /> : null}
+      {release.error ? <ErrorNotice error={release.error} onDismiss={release.clearError} /> : null}
+    </div>
+  );
+}

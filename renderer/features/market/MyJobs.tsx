@@ -1,0 +1,144 @@
+import { Fragment, useState } from 'react';
+import type { MarketJob, MarketStatus, ProviderJob } from '../../../shared/domain/market';
+import { useSnapshot } from '../../app/app-context';
+import { Section } from '../../components/Section';
+import { jobDeviceLabel } from '../jobs/job-view';
+import { MarketJobDetail } from './MarketJobDetail';
+import { RelativeTime } from './RelativeTime';
+import { usdPerHour } from './market-format';
+import { amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
+import { onRowActivate, onRowKeys } from './use-row-keys';
+
+const COLUMNS = 7;
+
+interface Props {
+  jobs: readonly MarketJob[];
+  status: MarketStatus;
+}
+
+/** Jobs this PC claimed: where each one is between claim and payment, with the money. */
+export function MyJobs({ jobs, status }: Props) {
+  const { detection } = useSnapshot();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const mine = myJobsView(jobs);
+  const rovingId = mine.some((j) => j.chainJobId === focusId) ? focusId : (mine[0]?.chainJobId ?? null);
+  const toggle = (id: string) => setOpenId((current) => (current === id ? null : id));
+
+  return (
+    <Section id="market-mine" title="My jobs" intro="Jobs this PC claimed, newest first: running, waiting for payment, paid.">
+      {mine.length === 0 ? (
+        <p className="muted" data-testid="market-mine-empty">
+          No job claimed yet. When one that fits is posted, RigShift claims it at your price and it shows here, from the claim to
+          the payment.
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table market-table" data-testid="market-mine" data-count={mine.length}>
+            <caption className="visually-hidden">My jobs. Arrow keys move between rows; Enter shows a job’s details.</caption>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">State</th>
+                <th scope="col" className="num">
+                  Your price
+                </th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Device</th>
+                <th scope="col">Updated</th>
+                <th scope="col">
+                  <span className="visually-hidden">Details</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody onKeyDown={onRowKeys}>
+              {mine.map((job) => {
+                const open = openId === job.chainJobId;
+                const detailsId = `market-mine-details-${job.chainJobId}`;
+                const amount = amountView(job.mine);
+                return (
+                  <Fragment key={job.chainJobId}>
+                    <tr
+                      data-row
+                      tabIndex={rovingId === job.chainJobId ? 0 : -1}
+                      aria-expanded={open}
+                      aria-controls={open ? detailsId : undefined}
+                      className={`market-row${open ? ' selected' : ''}`}
+                      onFocus={() => setFocusId(job.chainJobId)}
+                      onClick={() => toggle(job.chainJobId)}
+                      onKeyDown={(e) => onRowActivate(e, () => toggle(job.chainJobId))}
+                      data-testid={`market-mine-${job.chainJobId}`}
+                      data-state={job.mine.state}
+                    >
+                      <th scope="row">
+                        <span className="market-job-name">{job.summary?.name ?? `Job #${job.chainJobId}`}</span>
+                        <span className="muted small market-job-sub">#{job.chainJobId}</span>
+                      </th>
+                      <td>
+                        <StateCell mine={job.mine} />
+                      </td>
+                      <td className="num">{usdPerHour(job.mine.askMicrosPerHour)}</td>
+                      <td className={`num market-amount market-amount-${amount.kind}`}>{amount.text}</td>
+                      <td>{job.mine.deviceId ? jobDeviceLabel(job.mine.deviceId, detection) : '—'}</td>
+                      <td>
+                        <RelativeTime at={job.mine.updatedAt} />
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          className="button-small"
+                          tabIndex={-1}
+                          aria-hidden="true"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            toggle(job.chainJobId);
+                          }}
+                        >
+                          {open ? 'Hide' : 'Details'}
+                        </button>
+                      </td>
+                    </tr>
+                    {open ? (
+                      <tr className="market-details-row" id={detailsId}>
+                        <td colSpan={COLUMNS}>
+                          <MarketJobDetail job={job} isDevnet={status.chain.isDevnet} walletAddress={status.wallet.address} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function StateCell({ mine }: { mine: ProviderJob }) {
+  const state = PROVIDER_STATES[mine.state];
+  const step = lifecycleStep(mine.state);
+  return (
+    <div className="market-state">
+      <span className={`badge badge-reason badge-${state.tone === 'active' ? 'neutral' : state.tone}`} data-testid={`market-state-${mine.chainJobId}`}>
+        {state.label}
+      </span>
+      {step !== null ? (
+        <ol className="market-steps" aria-label={`Step ${Math.min(step + 1, LIFECYCLE.length)} of ${LIFECYCLE.length}`}>
+          {LIFECYCLE.map((s, i) => (
+            <li key={s} className={i < step ? 'done' : i === step ? 'current' : undefined} title={PROVIDER_STATES[s].label} />
+          ))}
+        </ol>
+      ) : null}
+      {mine.state === 'running' && mine.localJobId ? (
+        <a href="#/jobs" className="small" onClick={(e) => e.stopPropagation()} data-testid={`market-running-link-${mine.chainJobId}`}>
+          Watch it run on the Jobs page
+        </a>
+      ) : null}
+      {mine.problem ? <span className="field-error small">{mine.problem}</span> : null}
+    </div>
+  );
+}
