@@ -1,0 +1,145 @@
+/**
+ * The verdict of the one evaluation function (shared/domain/market-evaluation.ts) on every
+ * open job, cached: documents are parsed once per job, and verdicts are recomputed for
+ * jobs that changed, or for all of them when what they depend on changes (settings,
+ * availability, busy devices, every 15 s of chain time for the deadlines).
+ */
+import { cpus, totalmem } from 'node:os';
+import { type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
+import type { AgentFeatureContext } from '../agent-feature';
+import type { ChainHub } from '../chain/chain-hub';
+import type { Clock } from '../ports';
+import type { WalletAccess } from '../wallet/wallet-access';
+import { isLocalChain } from './chain-reads';
+import type { BookJob, MarketBook } from './market-book';
+import { evaluationDevices } from './market-devices';
+
+export interface VerdictDeps {
+  context(): AgentFeatureContext | null;
+  chain: ChainHub;
+  clock: Clock;
+  wallet: WalletAccess;
+  book: MarketBook;
+  busyDevices(): Set<string>;
+  /** The latest block's timestamp seen (0 before the first). */
+  chainTime(): number;
+  /** A single job's verdict changed. */
+  onStale(id: string): void;
+  /** All verdicts were recomputed. */
+  onReset(): void;
+}
+
+export function createVerdicts(deps: VerdictDeps) {
+  const { clock } = deps;
+  const parsed = new Map<string, ParsedMarketDocument>();
+  const verdicts = new Map<string, Evaluation>();
+  let verdictContext = '';
+  const isLocal = () => {
+    const connection = deps.chain.connection();
+    return connection ? isLocalChain(connection.network) : false;
+  };
+
+
+  function parsedFor(book: BookJob): ParsedMarketDocument {
+    let p = parsed.get(book.id);
+    if (!p) {
+      p = parseMarketDocument(book.spec);
+      parsed.set(book.id, p);
+    }
+    return p;
+  }
+
+  function evaluate(book: BookJob, busy: Set<string>): Evaluation {
+    const ctx = deps.context();
+    if (!ctx) return { fits: false, reasons: ['the agent is not started'], ask: null, deviceId: null };
+    const settings = ctx.settings();
+    return evaluateMarketJob({
+      job: {
+        requester: book.requester,
+        maxPricePerHour: book.maxPricePerHour,
+        maxDurationSeconds: book.maxDurationSeconds,
+        claimBy: book.claimBy,
+        runBy: book.runBy,
+        preemptible: book.preemptible,
+        open: book.state === 'open',
+      },
+      document: parsedFor(book),
+      devices: evaluationDevices(ctx, book, busy, clock.now()),
+      machine: { cpus: cpus().length, memoryMiB: Math.floor(totalmem() / 1024 / 1024) },
+      price: settings.controls.price,
+      market: settings.market,
+      allowEgress: settings.jobs.allowEgress,
+      isDevnet: isLocal(),
+      nowSeconds: currentChainTime(),
+    });
+  }
+
+  function currentChainTime(): number {
+    const wall = Math.floor(clock.now().getTime() / 1000);
+    const isDevnet = isLocal();
+    return deps.chainTime() === 0 ? wall : isDevnet ? Math.max(deps.chainTime(), wall) : deps.chainTime();
+  }
+
+  /** What the verdicts depend on besides the job: re-evaluate everything when it changes. */
+  function contextFingerprint(busy: Set<string>): string {
+    const ctx = deps.context();
+    if (!ctx) return '';
+    const s = ctx.settings();
+    const report = ctx.availability();
+    return JSON.stringify([
+      s.controls.price,
+      s.controls.schedule,
+      s.market,
+      s.jobs.allowEgress,
+      report.gpus.map((g) => [g.gpuUuid, g.state]),
+      [...busy],
+      isLocal(),
+      Math.floor(currentChainTime() / 15),
+    ]);
+  }
+
+  /** Evaluates every open job whose verdict is stale; returns how many were evaluated. */
+  function evaluateAll(): number {
+    const busy = deps.busyDevices();
+    const fingerprint = contextFingerprint(busy);
+    const all = fingerprint !== verdictContext;
+    if (all) {
+      verdictContext = fingerprint;
+      verdicts.clear();
+    }
+    let count = 0;
+    for (const book of deps.book.all()) {
+      if (book.state !== 'open' || verdicts.has(book.id)) continue;
+      verdicts.set(book.id, evaluate(book, busy));
+      count++;
+      if (!all) deps.onStale(book.id);
+    }
+    if (all && count > 0) deps.onReset();
+    return count;
+  }
+
+  function verdictOf(book: BookJob): Evaluation {
+    if (book.state === 'open') return verdicts.get(book.id) ?? evaluate(book, deps.busyDevices());
+    const me = deps.wallet.address()?.toLowerCase();
+    const holder = book.provider?.toLowerCase() === me ? 'you' : book.provider ? 'another provider' : null;
+    const reason = book.state === 'claimed' ? `claimed by ${holder}` : `already ${book.state}${holder ? ` (${holder})` : ''}`;
+    return { fits: false, reasons: [reason], ask: null, deviceId: null };
+  }
+
+  return {
+    verdicts,
+    parsedFor,
+    evaluate,
+    evaluateAll,
+    verdictOf,
+    currentChainTime,
+    clear() {
+      parsed.clear();
+      verdicts.clear();
+    },
+    forget(id: string) {
+      parsed.delete(id);
+      verdicts.delete(id);
+    },
+  };
+}
