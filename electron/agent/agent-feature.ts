@@ -30,6 +30,8 @@ export interface AgentFeatureContext {
   startJob(spec: JobSpec, deviceId: string, jobId?: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
   /** Jobs running now. */
   activeJobs(): JobRecord[];
+  /** Stops a running job (recorded as cancelled); false when it is not running. */
+  cancelJob?(jobId: string): Promise<boolean>;
   clock: Clock;
   logger: Logger;
 }

@@ -371,6 +371,7 @@ export function createAgent(deps: AgentDeps): Agent {
     benchmarks: (limit) => deps.history.list(limit),
     startJob: startJobOn,
     activeJobs: () => jobs?.active() ?? [],
+    cancelJob: async (jobId) => (await jobs?.cancel(jobId)) ?? false,
     clock,
     logger,
   };

@@ -27,6 +27,13 @@ import { AvailabilityTransitionSchema } from '../../shared/domain/availability';
 import { createNodeCommandRunner } from './node-adapters/command-runner';
 import type { Clock, Logger, SettingsStore } from './ports';
 import type { AgentFeature } from './agent-feature';
+import { createChainFeature } from './chain/chain-feature';
+import { createChainHub } from './chain/create-chain-hub';
+import { createNodeSecretStore, type SecretStore } from './wallet/secret-store';
+import { createWalletFeature } from './wallet/wallet-access';
+import { createAboutFeature } from './desktop/about-feature';
+import { createMarketFeature } from './market/market-feature';
+import { createLedgerFeature } from './ledger/ledger-feature';
 
 export interface ComposeOptions {
   mode: 'electron' | 'headless';
@@ -38,6 +45,12 @@ export interface ComposeOptions {
   quickBenchmarks?: boolean;
   /** The desktop app passes Electron's powerMonitor-based source; headless reads logind/X11. */
   idleSource?: IdleSource;
+  /** 'off' (`rigshift headless --no-devnet`): the devnet network setting starts no devnet. Default 'auto'. */
+  devnet?: 'auto' | 'off';
+  /** The OS keychain for "remember on this device": Electron safeStorage in the desktop app. */
+  secretStore?: SecretStore;
+  /** Headless `--wallet-password-file`: unlock the wallet at start with this password. */
+  walletUnlockPassword?: string;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -77,8 +90,36 @@ export function composeAgent(options: ComposeOptions): Agent {
     // agent's idle CPU within budget; games are caught sooner by the process watch.
     intervalsMs: { gpuInUse: 5_000 },
   });
+  // The one chain connection the wallet, ledger and market features share. It starts (and,
+  // for the devnet setting, starts a devnet) only when the agent is long-running.
+  const chain = createChainHub({
+    settings: () => settings.get().network,
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir,
+    logger,
+    clock: systemClock,
+    devnet: options.devnet ?? 'auto',
+  });
+  // Keys live in the wallet's worker thread; other features sign through wallet.access.
+  const wallet = createWalletFeature({
+    dataDir: options.dataDir,
+    chain,
+    secretStore: options.secretStore ?? createNodeSecretStore(),
+    clock: systemClock,
+    logger,
+    unlockPassword: options.walletUnlockPassword,
+  });
   // Features answer their own calls; each is built from its own folder's factory.
-  const features: AgentFeature[] = [];
+  const features: AgentFeature[] = [
+    // First: started first, stopped last (the others use the chain until they stop).
+    createChainFeature(chain),
+    wallet.feature,
+    // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them.
+    createMarketFeature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock }),
+    // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
+    createLedgerFeature({ dataDir: options.dataDir, chain, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
+    createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, chainStatus: () => chain.status() }),
+  ];
   return createAgent({
     features,
     mode: options.mode,

@@ -49,6 +49,21 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
       // Log lines arrive several times a second while a job runs: the log tail that shows
       // them subscribes itself (use-job-log-tail.ts); the app does not re-render.
       return snapshot;
+    case 'walletState':
+    case 'walletTx':
+    case 'walletUnlockProgress':
+      // The wallet is not part of the snapshot: the wallet screens load it with getWallet
+      // and follow these events themselves (renderer/features/wallet/use-wallet.ts).
+      return snapshot;
+    case 'chainStatus':
+    case 'marketStatus':
+    case 'marketJob':
+    case 'marketJobs':
+      // The Market page loads getMarket and subscribes to these itself; not in the snapshot.
+      return snapshot;
+    case 'ledgerUpdated':
+      // The Earnings page refetches its report on this event; not in the snapshot.
+      return snapshot;
   }
 }
 

@@ -11,6 +11,11 @@ import { measureEngineCost, measureYield } from './availability-figures';
 import { measurePresenceCost } from './presence-figures';
 import { measureJobFigures } from './job-figures';
 import { measureHeadless } from './headless-figures';
+import { measureWalletUnlock } from './wallet-figures';
+import { measureGas } from './gas-figures';
+import { measureLedgerFigures } from './ledger-figures';
+import { measureDevnet } from './devnet-figures';
+import { measureMarketFigures } from './market-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
 
@@ -31,6 +36,11 @@ for (const figure of measureEngineCost()) report(figure);
 for (const figure of await measurePresenceCost(Number(process.env.BENCH_PRESENCE_SECONDS ?? 30))) report(figure);
 for (const figure of await measureYield(Number(process.env.BENCH_YIELD_RUNS ?? 30))) report(figure);
 for (const figure of await measureJobFigures(Number(process.env.BENCH_JOB_RUNS ?? 15))) report(figure);
+for (const figure of await measureWalletUnlock()) report(figure);
+for (const figure of measureLedgerFigures()) report(figure);
+for (const figure of await measureGas()) report(figure);
+for (const figure of await measureMarketFigures()) report(figure);
+for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(process.env.BENCH_DEVNET_IDLE_SECONDS ?? 20) })) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();

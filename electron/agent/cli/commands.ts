@@ -9,6 +9,8 @@ Commands:
   bench       Benchmark the GPU (or the CPU when no NVIDIA GPU is usable) in a container
   headless    Run the agent without a desktop, serving the dashboard on 127.0.0.1
   run-job     Run one job spec in a hardened container, the way rental jobs run
+  devnet      Start (or reuse) the local test chain; --demo keeps demo jobs coming
+  market      Requester side: market post <spec.json> posts a job on the market
 
 Options:
   -h, --help      Show help (also: rigshift <command> --help)
@@ -18,7 +20,9 @@ Examples:
   rigshift detect --json
   rigshift bench --json
   rigshift headless --port 8080 --data-dir ~/.rigshift
-  rigshift run-job job.json --json`,
+  rigshift run-job job.json --json
+  rigshift devnet --demo
+  rigshift market post job.json --max-price 0.25 --max-hours 0.5 --upload-url http://127.0.0.1:9000/up`,
   detect: `Usage: rigshift detect [--json]
 
 Detects NVIDIA GPUs (nvidia-smi) and every display adapter (systeminformation), then runs
@@ -43,6 +47,8 @@ Options:
 
 Exit code: 0 only when the benchmark completed.`,
   headless: `Usage: rigshift headless [--port <n>] [--data-dir <dir>] [--run-job <spec.json>]
+                         [--network devnet|custom --rpc-url <url> --chain-id <n> --market-address <0x…>]
+                         [--no-devnet]
 
 Runs the agent without Electron and serves the dashboard and its API on 127.0.0.1 only.
 Open the printed link: it carries a fresh access token; requests without it are refused.
@@ -53,7 +59,23 @@ Options:
   --quick-bench     Short benchmark phases (tests, demos)
   --run-job <spec>  Once ready, run this job spec as a rental would run (an owner's test;
                     it appears on the Jobs page)
-  -h, --help        Show this help`,
+  --wallet-password-file <file>
+                    Unlock the wallet at start with the password in this file (first
+                    line). The file must be readable only by you: chmod 600 <file>
+  --allow-lan       Also serve a watch-only dashboard to other devices on your network
+                    (a phone), on its own port, behind a pairing token printed at start.
+                    Paired devices can read state and earnings; they cannot change
+                    settings, pause, or touch the wallet. Off unless given.
+  --lan-address <ip>  Listen for the LAN on this address only (default: every interface)
+  --lan-port <n>    LAN port (default: a free one)
+  --network <kind>  Save the network setting first: devnet (the local test chain, default)
+                    or custom (with --rpc-url, --chain-id and --market-address; the chain
+                    id is checked at connect)
+  --no-devnet       Never start a local devnet (with the devnet setting: no chain at all)
+  -h, --help        Show this help
+
+With the devnet setting, the agent reuses the devnet of this data dir (rigshift devnet) or
+starts one itself, and stops the one it started when it stops.`,
   'run-job': `Usage: rigshift run-job <spec.json> [--json] [--data-dir <dir>] [--runtime runc|runsc]
 
 Runs one job spec on this machine through the same runner rental jobs use: the spec is
@@ -72,4 +94,41 @@ Options:
   -h, --help         Show this help
 
 Exit code: 0 only when the job completed (exit code 0 and outputs within limits).`,
+  devnet: `Usage: rigshift devnet [--port <n>] [--data-dir <dir>] [--demo]
+
+Starts a local test chain (a Hardhat node on 127.0.0.1, chain id 31337), deploys the test
+stablecoin (tUSD) and the market contract, funds test accounts #0-#9 with tUSD and writes
+<data dir>/devnet/deployment.json, where the agent and \`rigshift market post\` find it. A
+devnet already running for this data dir is reused. Runs until Ctrl-C. The chain lives in
+memory: the next devnet is a new chain.
+The accounts use PUBLIC test keys: never use them on a real chain.
+
+Options:
+  --port <n>        Port for the RPC (default 8545, or a free one when it is taken)
+  --data-dir <dir>  The app's data folder (default: the app's data folder)
+  --demo            Also run the demo requester: posts a mix of short CPU jobs (GPU jobs
+                    when an NVIDIA GPU is present) from accounts #1-#3, receives results on
+                    a loopback upload endpoint, and accepts those matching the commitment
+  -h, --help        Show this help`,
+  market: `Usage: rigshift market post <spec.json> --max-price <USD/h> --max-hours <h> [options]
+
+Posts a job on the market: approves exactly the escrow (max price × max hours) and posts
+the job document (the spec, the upload URL for results) on chain. Prints the job id and
+the transaction hash. <spec.json> is a job document ({"kind":"rigshift-job",...}) or a
+job spec (then --upload-url is needed).
+
+Options:
+  --max-price <USD/h>        Highest price per GPU-hour (CPU-hour for CPU jobs), e.g. 0.25
+  --max-hours <h>            Longest billable time, e.g. 0.5 (at least the spec's maxDurationSeconds)
+  --claim-minutes <m>        Providers must claim within this time (default 30)
+  --preemptible              The job may be released mid-run (must match the spec)
+  --upload-url <url>         Where the provider PUTs a tar of the outputs
+  --description <text>       One line for providers' Market page
+  --rpc-url <url>            Chain RPC (with --market-address); default: the running devnet
+  --market-address <0x…>     The market contract
+  --private-key-file <file>  File (mode 600) with the requester's key
+  --account <n>              Devnet test account #n (default 1; devnet only)
+  --data-dir <dir>           Where to find the devnet (default: the app's data folder)
+  --json                     Print the result as JSON
+  -h, --help                 Show this help`,
 } as const;

@@ -1,29 +1,72 @@
 import { AgentError } from '../../../shared/api/result';
+import type { NetworkSettings } from '../../../shared/domain/settings';
 import { startHeadlessServer } from '../headless/server';
+import { readWalletPasswordFile } from '../wallet/password-file';
 import { rendererBuilt } from './cli-paths';
 import { readJobSpec } from './run-job-command';
 import { createNodeAgent } from './node-agent';
 
-export async function runHeadless(options: { port: number; dataDir?: string; quickBench: boolean; runJob?: string }): Promise<number> {
+export async function runHeadless(options: {
+  port: number;
+  dataDir?: string;
+  quickBench: boolean;
+  runJob?: string;
+  /** Written into settings.network before the agent starts (--network ...). */
+  network?: NetworkSettings;
+  /** --no-devnet: never start a local devnet (the chain status says so). */
+  noDevnet?: boolean;
+  /** --wallet-password-file: unlock the wallet at start (the file must be 0600). */
+  walletPasswordFile?: string;
+  /** --allow-lan [--lan-address A] [--lan-port N]: a watch-only dashboard for the LAN, behind a pairing token. */
+  lan?: { host: string; port: number };
+}): Promise<number> {
   // Read the test job first: a bad spec is a usage error, before anything starts.
   const testJob = options.runJob === undefined ? null : readJobSpec(options.runJob);
+  // Same for the password file: refused at once when others can read it.
+  const walletUnlockPassword = options.walletPasswordFile === undefined ? undefined : readWalletPasswordFile(options.walletPasswordFile);
   const { agent, logger, dataDir, staticDir } = createNodeAgent({
     dataDir: options.dataDir,
     quickBenchmarks: options.quickBench,
     logLevel: 'info',
+    devnet: options.noDevnet ? 'off' : 'auto',
+    walletUnlockPassword,
   });
   if (!rendererBuilt(staticDir)) {
     throw new AgentError('renderer_missing', `The dashboard is not built (${staticDir}).`, 'Run: npm run build');
   }
+  // One line per chain state change, so a console user sees the devnet start and the chain
+  // come and go (the dashboard shows the same status).
+  let lastChainState = '';
+  agent.onEvent((event) => {
+    if (event.name !== 'chainStatus' || event.payload.state === lastChainState) return;
+    lastChainState = event.payload.state;
+    const status = event.payload;
+    const line =
+      status.state === 'online'
+        ? `online: ${status.network.label} (chain ${status.network.chainId}, ${status.network.rpcUrl}, market ${status.network.marketAddress})`
+        : `${status.state}: ${status.message}`;
+    process.stdout.write(`Chain ${line}\n`);
+  });
+  if (options.network) {
+    const saved = await agent.call('updateSettings', { patch: { network: options.network } });
+    if (!saved.ok) throw new AgentError(saved.error.code, saved.error.message, saved.error.hint);
+  }
   await agent.start({ longRunning: true });
   let server;
   try {
-    server = await startHeadlessServer({ agent, staticDir, logger, port: options.port });
+    server = await startHeadlessServer({ agent, staticDir, logger, port: options.port, lan: options.lan });
   } catch (error) {
     await agent.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new AgentError('port_in_use', `Port ${options.port} is already in use.`, 'Pick another with --port, or leave it out for a free one.');
+      throw new AgentError(
+        'port_in_use',
+        `Port ${options.port}${options.lan ? ` or LAN port ${options.lan.port}` : ''} is already in use.`,
+        'Pick another with --port (or --lan-port), or leave it out for a free one.',
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' && options.lan) {
+      throw new AgentError('lan_address', `${options.lan.host} is not an address of this machine.`, 'Use one shown by `ip -4 addr`, or leave --lan-address out for every interface.');
     }
     throw error;
   }
@@ -32,6 +75,12 @@ export async function runHeadless(options: { port: number; dataDir?: string; qui
   process.stdout.write(
     `RigShift agent ready in ${readyMs} ms (data: ${dataDir})\nOpen the dashboard: ${server.url}\n`,
   );
+  if (server.lan) {
+    process.stdout.write(
+      `Watch from other devices on your network (read-only): ${server.lan.pairingUrl}\n` +
+        `  Anyone with this link on your network can see the dashboard; it changes at every start.\n`,
+    );
+  }
   if (testJob) {
     await agent.settled();
     const gpu = agent.snapshot().detection?.gpus[0];

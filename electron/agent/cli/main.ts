@@ -2,12 +2,16 @@
  * `rigshift` command line: detect, bench, headless, run-job. Every command has --help and fails
  * with exit code 1 and one line saying why (and what to do), never a stack trace.
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import pkg from '../../../package.json';
 import { AgentError } from '../../../shared/api/result';
 import { runBench } from './bench-command';
 import { HELP } from './commands';
 import { runDetect } from './detect-command';
+import { runDevnet } from './devnet-command';
+import { runMarketPost } from './market-post-command';
+import type { NetworkSettings } from '../../../shared/domain/settings';
 import { runHeadless } from './headless-command';
 import { runJobCommand } from './run-job-command';
 
@@ -77,10 +81,21 @@ async function main(argv: string[]): Promise<number> {
             'data-dir': { type: 'string' },
             'quick-bench': { type: 'boolean' },
             'run-job': { type: 'string' },
+            'wallet-password-file': { type: 'string' },
+            'allow-lan': { type: 'boolean' },
+            'lan-address': { type: 'string' },
+            'lan-port': { type: 'string' },
+            network: { type: 'string' },
+            'rpc-url': { type: 'string' },
+            'chain-id': { type: 'string' },
+            'market-address': { type: 'string' },
+            'no-devnet': { type: 'boolean' },
           },
         }),
       );
       if (values.help) return help('headless');
+      const network = networkOption(values);
+      const lan = lanOption(values['allow-lan'], values['lan-address'], values['lan-port']);
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port must be a whole number from 0 to 65535, not "${String(values.port)}"`);
@@ -90,6 +105,73 @@ async function main(argv: string[]): Promise<number> {
         dataDir: values['data-dir'],
         quickBench: Boolean(values['quick-bench']),
         runJob: values['run-job'],
+        walletPasswordFile: values['wallet-password-file'],
+        lan,
+        network,
+        noDevnet: Boolean(values['no-devnet']),
+      });
+    }
+    case 'devnet': {
+      const { values } = usage(() =>
+        parseArgs({
+          args: rest,
+          strict: true,
+          options: { ...helpOption, port: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' } },
+        }),
+      );
+      if (values.help) return help('devnet');
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        throw new UsageError(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`);
+      }
+      return runDevnet({ port, dataDir: values['data-dir'], demo: Boolean(values.demo) });
+    }
+    case 'market': {
+      const [sub, ...subArgs] = rest;
+      if (!sub || sub === '-h' || sub === '--help') return help('market');
+      if (sub !== 'post') throw new UsageError(`unknown market command "${sub}" (try: rigshift market --help)`);
+      const { values, positionals } = usage(() =>
+        parseArgs({
+          args: subArgs,
+          strict: true,
+          allowPositionals: true,
+          options: {
+            ...helpOption,
+            'max-price': { type: 'string' },
+            'max-hours': { type: 'string' },
+            'claim-minutes': { type: 'string' },
+            preemptible: { type: 'boolean' },
+            'upload-url': { type: 'string' },
+            description: { type: 'string' },
+            'rpc-url': { type: 'string' },
+            'market-address': { type: 'string' },
+            'private-key-file': { type: 'string' },
+            account: { type: 'string' },
+            'data-dir': { type: 'string' },
+            json: { type: 'boolean' },
+          },
+        }),
+      );
+      if (values.help) return help('market');
+      if (positionals.length !== 1) throw new UsageError('market post needs exactly one job spec file (try: rigshift market --help)');
+      if (values['max-price'] === undefined || values['max-hours'] === undefined) {
+        throw new UsageError('market post needs --max-price <USD per hour> and --max-hours <hours>');
+      }
+      if (values['private-key-file'] && values.account !== undefined) throw new UsageError('--private-key-file and --account cannot be used together');
+      return runMarketPost({
+        specPath: positionals[0]!,
+        maxPrice: values['max-price'],
+        maxHours: values['max-hours'],
+        claimMinutes: values['claim-minutes'],
+        preemptible: values.preemptible,
+        uploadUrl: values['upload-url'],
+        description: values.description,
+        rpcUrl: values['rpc-url'],
+        marketAddress: values['market-address'],
+        privateKeyFile: values['private-key-file'],
+        account: values.account,
+        dataDir: values['data-dir'],
+        json: Boolean(values.json),
       });
     }
     case 'run-job': {
@@ -117,6 +199,48 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}" (try: rigshift --help)`);
   }
+}
+
+/** settings.network from headless's --network options, or undefined to keep the saved one. */
+function networkOption(values: {
+  network?: string;
+  'rpc-url'?: string;
+  'chain-id'?: string;
+  'market-address'?: string;
+}): NetworkSettings | undefined {
+  const custom = values['rpc-url'] !== undefined || values['chain-id'] !== undefined || values['market-address'] !== undefined;
+  const kind = values.network ?? (custom ? 'custom' : undefined);
+  if (kind === undefined) return undefined;
+  if (kind === 'devnet') {
+    if (custom) throw new UsageError('--rpc-url, --chain-id and --market-address are for --network custom');
+    return { kind: 'devnet' };
+  }
+  if (kind !== 'custom') throw new UsageError(`--network must be devnet or custom, not "${kind}"`);
+  const rpcUrl = values['rpc-url'];
+  const chainId = Number(values['chain-id']);
+  const marketAddress = values['market-address'];
+  if (!rpcUrl || !values['chain-id'] || !marketAddress) {
+    throw new UsageError('--network custom needs --rpc-url, --chain-id and --market-address');
+  }
+  if (!/^https?:\/\/\S+$/.test(rpcUrl)) throw new UsageError(`--rpc-url must be an http(s) URL, not "${rpcUrl}"`);
+  if (!Number.isInteger(chainId) || chainId < 1) throw new UsageError(`--chain-id must be a positive whole number, not "${values['chain-id']}"`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(marketAddress)) throw new UsageError(`--market-address must be 0x followed by 40 hex digits, not "${marketAddress}"`);
+  return { kind: 'custom', rpcUrl, chainId, marketAddress };
+}
+
+/** --allow-lan is the opt-in; --lan-address and --lan-port only refine it. */
+function lanOption(allow: boolean | undefined, address: string | undefined, portText: string | undefined) {
+  if (!allow) {
+    if (address !== undefined || portText !== undefined) throw new UsageError('--lan-address and --lan-port need --allow-lan');
+    return undefined;
+  }
+  const host = address ?? '0.0.0.0';
+  if (!isIP(host)) throw new UsageError(`--lan-address must be an IP address of this machine, not "${host}"`);
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--lan-port must be a whole number from 0 to 65535, not "${String(portText)}"`);
+  }
+  return { host, port };
 }
 
 function help(command: keyof typeof HELP): number {
