@@ -24,7 +24,7 @@ export const earningsCalls = {
   ),
   /** The ledger's jobs on the current chain for the current wallet, newest first. */
   listLedgerJobs: defineCall(
-    z.object({ limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).optional() }).strict(),
+    z.object({ limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).optional() }).strict(),
     z.object({ total: z.number().int(), jobs: z.array(LedgerJobSchema) }),
   ),
   /** Power and temperature of one device, downsampled by the agent to a few thousand points at most. */

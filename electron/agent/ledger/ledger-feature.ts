@@ -118,7 +118,7 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
     listLedgerJobs: handlerOf('listLedgerJobs', async ({ limit, offset }) => {
       const { jobs } = service.jobs();
       const from = offset ?? 0;
-      return { total: jobs.length, jobs: jobs.slice(from, from + limit) };
+      return { total: jobs.length, jobs: jobs.slice(from, from + (limit ?? 50)) };
     }),
     getTelemetrySeries: handlerOf('getTelemetrySeries', async ({ deviceId, range }) => {
       flushTelemetry();

@@ -88,6 +88,13 @@ export function createMarketProvider(deps: MarketProviderDeps) {
   };
 
   const update = (entry: ProviderJobEntry, patch: Partial<ProviderJob>, extra: Partial<ProviderExtra> = {}) => {
+    // A job's end, learnt from the chain's events, is final: a step that was still in flight
+    // (the submit step reading back its job while the requester accepted within the same
+    // seconds) must not move it back, or the agent would retry finalize on a settled job.
+    if (isTerminal(entry.record.state) && patch.state !== undefined && !isTerminal(patch.state)) {
+      const { state: _ignored, message: _stale, ...rest } = patch;
+      patch = rest;
+    }
     entry.record = { ...entry.record, ...patch };
     entry.extra = { ...entry.extra, ...extra };
     return persist(entry);
@@ -255,7 +262,15 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     const due = entry.extra.submittedAtChain + ctx.constants.challengeWindow;
     // The contract compares against the NEXT block's time: on the devnet that is about wall time.
     if (Math.max(now, isLocalChain(ctx.connection.network) ? wall : 0) <= due) return;
-    const receipt = await sendTx(entry, 'finalize', encode.finalize(entry.record.chainJobId), `Finalize job ${entry.record.chainJobId}`);
+    // The requester may have accepted (or anyone finalized) already: ask the chain first.
+    if ((await readJob(ctx.connection, entry.record.chainJobId)).state !== 'Submitted') return reconcile(entry);
+    let receipt;
+    try {
+      receipt = await sendTx(entry, 'finalize', encode.finalize(entry.record.chainJobId), `Finalize job ${entry.record.chainJobId}`);
+    } catch (error) {
+      await reconcile(entry);
+      throw error;
+    }
     if (receipt.status !== 'confirmed') await reconcile(entry);
   };
 

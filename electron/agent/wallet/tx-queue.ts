@@ -7,7 +7,8 @@
  * +25 %, or the current ones if higher); nonce used by something else → dropped.
  */
 import { randomBytes } from 'node:crypto';
-import { getAddress, type JsonRpcProvider, type TransactionLike } from 'ethers';
+import { getAddress, Interface, type JsonFragment, type JsonRpcProvider, type TransactionLike } from 'ethers';
+import { MARKET_ABI, TOKEN_ABI } from '../chain/market-abi';
 import { AgentError } from '../../../shared/api/result';
 import type { WalletTx } from '../../../shared/domain/wallet';
 import type { ChainConnection, ChainHub } from '../chain/chain-hub';
@@ -374,8 +375,26 @@ export async function currentFees(provider: JsonRpcProvider): Promise<{ maxFeePe
   return { maxFeePerGas: price, maxPriorityFeePerGas: price };
 }
 
+/** The market's and the token's custom errors, so a revert reads "NotSubmitted(7)" rather than "unknown custom error". */
+const knownErrors = new Interface(
+  [...new Map(
+    [...(MARKET_ABI as JsonFragment[]), ...(TOKEN_ABI as JsonFragment[])]
+      .filter((fragment) => fragment.type === 'error')
+      .map((fragment) => [`${fragment.name}(${(fragment.inputs ?? []).map((i) => i.type).join(',')})`, fragment] as const),
+  ).values()],
+);
+
 export function shortReason(error: unknown): string {
-  const e = error as { shortMessage?: string; reason?: string; message?: string };
+  const e = error as { shortMessage?: string; reason?: string; message?: string; data?: string; info?: { error?: { data?: string } } };
+  const data = typeof e.data === 'string' ? e.data : e.info?.error?.data;
+  if (typeof data === 'string' && data.length >= 10) {
+    try {
+      const parsed = knownErrors.parseError(data);
+      if (parsed) return `execution reverted: ${parsed.name}(${parsed.args.map(String).join(', ')})`;
+    } catch {
+      // not one of ours: fall through to the node's message
+    }
+  }
   return (e.reason ?? e.shortMessage ?? e.message ?? String(error)).split('\n')[0]!.slice(0, 200);
 }
 
