@@ -12,7 +12,8 @@ import type { ChecksReport } from '../../shared/domain/checks';
 import type { GpuDetection, GpuInfo } from '../../shared/domain/gpu';
 import { SNAPSHOT_VERSION, type Snapshot } from '../../shared/domain/snapshot';
 import type { AvailabilityTransition } from '../../shared/domain/availability';
-import { resolvePause, validateSchedule } from '../../shared/domain/schedule';
+import { resolvePause } from '../../shared/domain/schedule';
+import { validateControlsPatch } from './settings/validate-controls';
 import type { SettingsPatch } from '../../shared/domain/settings';
 import {
   type AvailabilityController,
@@ -27,7 +28,8 @@ import type { JobRecord, JobSpec } from '../../shared/domain/job';
 import type { JobRunner } from './jobs/job-runner';
 import { createJobService, type JobService } from './rentals/job-service';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
-import { isOrphan, isProcessAlive, MANAGED_LABEL } from './containers/owner-label';
+import { isProcessAlive } from './containers/owner-label';
+import { removeOrphanContainers } from './containers/orphan-sweep';
 import { createEventBus } from './event-bus';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
@@ -219,19 +221,7 @@ export function createAgent(deps: AgentDeps): Agent {
     return checking;
   };
 
-  /** Containers we labelled in an earlier run that did not end cleanly are never left behind. */
-  const removeOrphans = async () => {
-    try {
-      const managed = await deps.docker.listContainers({ [MANAGED_LABEL]: 'true' });
-      const alive = deps.processAlive ?? isProcessAlive;
-      for (const orphan of managed.filter((c) => isOrphan(c.labels, alive, process.pid))) {
-        await deps.docker.removeContainer(orphan.id);
-        logger.warn('removed a container left over from an earlier run', { id: orphan.id, state: orphan.state });
-      }
-    } catch (error) {
-      logger.debug('orphan sweep skipped', { error: String(error) });
-    }
-  };
+  const removeOrphans = () => removeOrphanContainers(deps.docker, deps.processAlive ?? isProcessAlive, logger);
 
   const resolveTarget = async (
     target: CallRequest<'startBenchmark'>['target'],
@@ -376,37 +366,8 @@ export function createAgent(deps: AgentDeps): Agent {
     logger,
   };
 
-  /** Checks what the schemas cannot (the card's power range, an empty week), then saves. */
-  function validateControls(patch: SettingsPatch): void {
-    const controls = patch.controls;
-    if (!controls) return;
-    if (controls.schedule) {
-      const verdict = validateSchedule(controls.schedule);
-      if (!verdict.ok) throw new AgentError('invalid_settings', verdict.message, 'Nothing was saved.');
-    }
-    for (const [uuid, gpu] of Object.entries(controls.gpus ?? {})) {
-      if (gpu.powerLimitW === null) continue;
-      const card = detection?.gpus.find((g) => g.uuid === uuid);
-      const { min, max } = card?.power ?? { min: null, max: null };
-      if (!card || min === null || max === null) {
-        throw new AgentError(
-          'invalid_settings',
-          `No power range is known for GPU ${uuid}, so no power limit can be set for it.`,
-          'Detect the hardware again; if the driver reports no power range, leave the limit empty.',
-        );
-      }
-      if (gpu.powerLimitW < min || gpu.powerLimitW > max) {
-        throw new AgentError(
-          'invalid_settings',
-          `A power limit of ${gpu.powerLimitW} W is outside what ${card.name} allows (${min}–${max} W).`,
-          'Nothing was saved. Pick a value in that range, or leave the limit empty.',
-        );
-      }
-    }
-  }
-
   function applySettings(patch: SettingsPatch) {
-    validateControls(patch);
+    validateControlsPatch(patch, detection?.gpus ?? []);
     const before = deps.settings.get();
     const next = deps.settings.update(patch);
     bus.emit('settings', next);

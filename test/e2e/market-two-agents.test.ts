@@ -249,8 +249,16 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
     const after = (await token.getFunction('balanceOf')(winner.address)) as bigint;
     expect(after - before).toBe(gross - fee);
 
-    const detail = await api<MarketJobDetail>(winner, 'getMarketJob', { chainJobId: job.id.toString() });
-    expect(detail.mine?.txs.map((t) => t.kind)).toEqual(expect.arrayContaining(['claim', 'submit', 'withdraw']));
+    // The winner's record follows (its wallet polls receipts every few seconds): paid, with every tx.
+    const mine = await waitFor("the winner's record to show the paid job", async () => {
+      const detail = await api<MarketJobDetail>(winner, 'getMarketJob', { chainJobId: job.id.toString() });
+      const record = detail.mine;
+      return record?.state === 'settled' && record.txs.length === 3 && record.txs.every((t) => t.status === 'confirmed') ? record : null;
+    });
+    expect(mine.txs.map((t) => t.kind)).toEqual(['claim', 'submit', 'withdraw']);
+    expect(mine.askMicrosPerHour).toBe(ask.toString());
+    expect(mine.grossMicros).toBe(gross.toString());
+    expect(mine.feeMicros).toBe(fee.toString());
   }, 150_000);
 
   it('2. a job below A\'s floor is never claimed by A (its verdict says why) and B claims it', async () => {
@@ -265,6 +273,11 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
     });
     expect(verdict.fits).toBe(false);
     expect(verdict.reasons.join('; ')).toMatch(/below your floor of 0\.30/);
+    // The Market page's list says the same.
+    const overview = await api<{ open: Array<{ chainJobId: string; verdict: { fits: boolean; reasons: string[] } }> }>(a, 'getMarket', {});
+    const listed = overview.open.find((j) => j.chainJobId === job.id.toString());
+    expect(listed?.verdict.fits).toBe(false);
+    expect(listed?.verdict.reasons.join('; ')).toMatch(/below your floor/);
     // A goes through several of its 1 s bidding ticks with the job open and idle hands.
     await new Promise((r) => setTimeout(r, 3000));
     expect(await events('JobClaimed', job.id)).toHaveLength(0);
@@ -291,10 +304,14 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
       preemptible: true,
       command: 'sleep 20; echo finished > /workspace/out/result.txt',
     });
-    await waitFor("A's container to run", async () => {
+    const localJobId = await waitFor("A's run to start", async () => {
       const detail = await api<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id.toString() }).catch(() => null);
-      return detail?.mine?.state === 'running' && detail.mine.localJobId !== null;
+      return detail?.mine?.state === 'running' ? detail.mine.localJobId : null;
     });
+    // Its container really runs in Docker.
+    await waitFor("A's container to run", async () =>
+      execFileSync('docker', ['ps', '-q', '--filter', 'status=running', '--filter', `label=io.rigshift.job-id=${localJobId}`], { encoding: 'utf8' }).trim() !== '',
+    );
     const firstClaim = (await events('JobClaimed', job.id))[0]!;
     expect(providerOf(firstClaim)).toBe(a.address.toLowerCase());
     expect(firstClaim.args.getValue('ask')).toBe(FLOOR_A);
@@ -318,8 +335,11 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
     const block = released!.blockNumber;
     const creditAt = async (tag: number) => (await market.getFunction('credit')(a.address, { blockTag: tag })) as bigint;
     expect((await creditAt(block)) - (await creditAt(block - 1))).toBe(gross - fee);
-    const detail = await api<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id.toString() });
-    expect(detail.mine?.state).toBe('released');
+    await waitFor("A's record to say released", async () => {
+      const detail = await api<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id.toString() });
+      const record = detail.mine;
+      return record?.state === 'released' && record.billedSeconds === Number(served) && record.grossMicros === gross.toString() && record.feeMicros === fee.toString();
+    });
 
     await resume(b);
     const [submitted] = await waitFor('B to finish the reopened job', async () => {
