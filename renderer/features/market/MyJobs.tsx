@@ -3,7 +3,7 @@ import type { MarketJob, MarketStatus, ProviderJob } from '../../../shared/domai
 import { useSnapshot } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { jobDeviceLabel } from '../jobs/job-view';
-import { MarketJobDetail } from './MarketJobDetail';
+import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
 import { usdPerHour } from './market-format';
 import { amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
@@ -85,28 +85,9 @@ export function MyJobs({ jobs, status }: Props) {
                       <td>
                         <RelativeTime at={job.mine.updatedAt} />
                       </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="button-small"
-                          tabIndex={-1}
-                          aria-hidden="true"
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            toggle(job.chainJobId);
-                          }}
-                        >
-                          {open ? 'Hide' : 'Details'}
-                        </button>
-                      </td>
+                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} />
                     </tr>
-                    {open ? (
-                      <tr className="market-details-row" id={detailsId}>
-                        <td colSpan={COLUMNS}>
-                          <MarketJobDetail job={job} isDevnet={status.chain.isDevnet} walletAddress={status.wallet.address} />
-                        </td>
-                      </tr>
-                    ) : null}
+                    {open ? <JobDetailsRow job={job} status={status} id={detailsId} columns={COLUMNS} /> : null}
                   </Fragment>
                 );
               })}

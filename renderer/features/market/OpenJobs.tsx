@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { Section } from '../../components/Section';
-import { MarketJobDetail } from './MarketJobDetail';
+import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
@@ -103,28 +103,9 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       <td>
                         <FitCell job={job} />
                       </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="button-small"
-                          tabIndex={-1}
-                          aria-hidden="true"
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            toggle(job.chainJobId);
-                          }}
-                        >
-                          {open ? 'Hide' : 'Details'}
-                        </button>
-                      </td>
+                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} />
                     </tr>
-                    {open ? (
-                      <tr className="market-details-row" id={detailsId}>
-                        <td colSpan={COLUMNS}>
-                          <MarketJobDetail job={job} isDevnet={status.chain.isDevnet} walletAddress={status.wallet.address} />
-                        </td>
-                      </tr>
-                    ) : null}
+                    {open ? <JobDetailsRow job={job} status={status} id={detailsId} columns={COLUMNS} /> : null}
                   </Fragment>
                 );
               })}
