@@ -150,10 +150,11 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
             ['--data-dir', dir.path, '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress],
             60_000,
           );
-          return { name: s.name, process, dir, address: new Wallet(s.key).address, floor: s.floor, key: s.key };
+          const agent = { name: s.name, process, dir, address: new Wallet(s.key).address, floor: s.floor };
+          agents.push(agent); // at once: afterAll stops it even if the other one fails to start
+          return { ...agent, key: s.key };
         }),
       );
-      for (const a of started) agents.push({ name: a.name, process: a.process, dir: a.dir, address: a.address, floor: a.floor });
 
       for (const a of started) {
         const agent = agents.find((x) => x.name === a.name)!;
@@ -351,5 +352,9 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
     expect(claims[1]!.args.getValue('attempt')).toBe(2n);
     expect(providerOf(submitted!)).toBe(b.address.toLowerCase());
     expect(uploads.upload(job.token)?.files.map((f) => f.name)).toEqual(['result.txt']);
+    // A's record of its attempt is history, never replaced by an "adopted" copy while its index lagged.
+    const history = await api<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id.toString() });
+    expect(history.mine).toMatchObject({ state: 'released', attempt: 1, billedSeconds: Number(served) });
+    expect(a.process.output()).not.toContain('adopting a market job');
   }, 150_000);
 });

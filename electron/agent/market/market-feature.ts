@@ -33,7 +33,7 @@ import { biddingBlocks, marketJobView, marketStatusOf } from './market-views';
 import { createMarketCalls } from './market-calls';
 import { createVerdicts } from './market-verdicts';
 import { createListBatcher } from './market-list-events';
-import { syncFromBook } from './provider-sync';
+import { syncClosedRecords, syncFromBook } from './provider-sync';
 import { ensureStake, type FundsDeps, withdrawIfDue } from './market-funds';
 
 export interface MarketFeatureDeps {
@@ -244,7 +244,11 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     if (!me || indexer.status().syncing) return;
     for (const book of indexer.book.all()) {
       if ((book.state !== 'claimed' && book.state !== 'submitted') || book.provider?.toLowerCase() !== me) continue;
-      if (provider.jobs.has(book.id) && !isTerminal(provider.jobs.get(book.id)!.record.state)) continue;
+      const known = provider.jobs.get(book.id)?.record;
+      if (known && !isTerminal(known.state)) continue;
+      // A record that already closed this very attempt (released, settled) only means the
+      // index has not caught up with the event yet: adopting would overwrite the record.
+      if (known && known.attempt !== null && known.attempt >= book.attempt) continue;
       const doc = parsedFor(book);
       if (!doc.ok) continue;
       const gpu = ctx?.availability().gpus.find((g) => g.gpuUuid !== 'cpu')?.gpuUuid ?? null;
@@ -336,6 +340,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
         chainTime = await latestBlockTime(connection);
         if (wallet.address()) await refreshAccount(connection);
         fillSpecs();
+        await syncClosedRecords(provider, (id) => indexer.book.get(id), wallet.address()?.toLowerCase(), clock.now());
       }
       blocks = computeBlocks(connection);
       if (connection) {

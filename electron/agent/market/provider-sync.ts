@@ -10,7 +10,7 @@ export async function syncFromBook(provider: MarketProvider, book: BookJob, me: 
   if (!entry || !me) return;
   const attempt = entry.record.attempt;
   for (const e of book.events) {
-    if (e.kind === 'settled' && e.provider.toLowerCase() === me && entry.record.state !== 'settled' && (attempt === null || book.attempt === attempt)) {
+    if (e.kind === 'settled' && e.provider.toLowerCase() === me && (entry.record.state !== 'settled' || entry.record.grossMicros === null) && (attempt === null || book.attempt === attempt)) {
       await provider.update(entry, {
         state: 'settled',
         grossMicros: e.gross.toString(),
@@ -29,5 +29,18 @@ export async function syncFromBook(provider: MarketProvider, book: BookJob, me: 
   }
   if (entry.record.state === 'claiming' && book.state !== 'open' && book.provider && book.provider.toLowerCase() !== me) {
     await provider.update(entry, { state: 'lost-to-other', closedAt: now.toISOString(), message: 'Another provider claimed it first' });
+  }
+}
+
+/**
+ * A record that closed after the index had folded its event (the release's receipt came back
+ * after the indexer saw JobReleased) takes its amounts from the book: no later event of the
+ * job would bring them.
+ */
+export async function syncClosedRecords(provider: MarketProvider, bookOf: (id: string) => BookJob | undefined, me: string | undefined, now: Date): Promise<void> {
+  for (const entry of provider.jobs.values()) {
+    if (entry.record.grossMicros !== null || (entry.record.state !== 'released' && entry.record.state !== 'settled')) continue;
+    const book = bookOf(entry.record.chainJobId);
+    if (book) await syncFromBook(provider, book, me, now);
   }
 }
