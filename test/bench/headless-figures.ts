@@ -7,7 +7,7 @@ import { type BenchFigure, median, round } from './figure';
 /** Starts `rigshift headless` and resolves when it prints its URL, with the wall time. */
 export function startHeadless(dataDir: string): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', '--data-dir', dataDir, ...(process.env.BENCH_HEADLESS_ARGS?.split(' ').filter(Boolean) ?? [])], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -61,7 +61,7 @@ export interface MarketFeature extends AgentFeature {
 export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   const { logger, clock, wallet, chain } = deps;
   const fund = deps.devnetFund ?? realDevnetFund;
-  const tickMs = deps.tickMs ?? 1000;
+  const tickMs = deps.tickMs ?? 3000;
   const minSettled = deps.withdraw?.minSettled ?? 5;
   const withdrawThreshold = deps.withdraw?.thresholdMicros ?? 10_000_000n;
   let ctx: AgentFeatureContext | null = null;
@@ -112,7 +112,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     clock,
     confirmations: (connection) => (isLocalChain(connection.network) ? 0 : deps.confirmations ?? 2),
     reopenClaimWindow: async (connection) => (await readConstants(connection)).reopenClaimWindow,
-    pollMs: deps.indexerPollMs ?? 500,
+    pollMs: deps.indexerPollMs ?? 1000,
     onUpdate: (update) => {
       if (update.reset) {
         judge.clear();

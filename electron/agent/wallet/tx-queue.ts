@@ -354,7 +354,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       return record ? toWalletTx(record) : undefined;
     },
     start() {
-      timer ??= setInterval(() => void this.poll().catch(() => undefined), deps.pollMs ?? 3_000);
+      timer ??= setInterval(() => void this.poll().catch(() => undefined), deps.pollMs ?? 1_000);
       timer.unref();
     },
     async stop() {
