@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GpuForeignProcessSchema, PresenceDetectorsSchema } from './presence';
 
 /**
  * What the availability engine decides for each GPU. `available`: may take a job now;
@@ -64,16 +65,19 @@ export const PresenceReadingsSchema = z.object({
     z.object({ available: z.literal(true), active: z.boolean(), app: z.string().optional() }),
     z.object({ available: z.literal(false), reason: z.string() }),
   ]),
-  /** Processes using a GPU that are not rental jobs. */
-  gpuForeignProcesses: z.array(
-    z.object({ pid: z.number().int(), name: z.string(), gpuUuid: z.string(), usedMiB: z.number().nullable() }),
-  ),
+  /**
+   * Processes using a GPU that are not rental jobs nor the compositor, each with its share
+   * of the GPU where known; the engine pauses for those at or over the owner's threshold.
+   */
+  gpuForeignProcesses: z.array(GpuForeignProcessSchema),
   battery: z.discriminatedUnion('available', [
     z.object({ available: z.literal(true), onBattery: z.boolean(), percent: z.number().nullable() }),
     z.object({ available: z.literal(false), reason: z.string() }),
   ]),
   /** Latest GPU temperatures by UUID. */
   temperaturesC: z.record(z.string(), z.number()),
+  /** Every detector's state, what it saw and since when, or why it cannot work here. */
+  detectors: PresenceDetectorsSchema,
   readAt: z.string().datetime(),
 });
 export type PresenceReadings = z.infer<typeof PresenceReadingsSchema>;

@@ -41,7 +41,11 @@ export const PresenceSettingsSchema = z.object({
     watchList: z.array(z.string().trim().min(1).max(128)).max(200),
   }),
   fullscreen: z.object({ enabled: z.boolean() }),
-  gpuInUse: z.object({ enabled: z.boolean() }),
+  gpuInUse: z.object({
+    enabled: z.boolean(),
+    /** Another process at or over this share of the GPU (percent) means the owner is using it. Schema 7. */
+    thresholdPercent: z.number().int().min(1).max(100),
+  }),
   battery: z.object({ enabled: z.boolean() }),
 });
 export type PresenceSettings = z.infer<typeof PresenceSettingsSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Controls, ControlsSchema, SCHEDULE_CELLS } from './controls';
 import { OnboardingStepSchema } from './onboarding';
+import { DEFAULT_GPU_USE_THRESHOLD_PERCENT } from './presence';
 
 /** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
 export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
@@ -28,7 +29,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 5;
+export const SETTINGS_SCHEMA_VERSION = 7;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -112,7 +113,7 @@ export function defaultControls(timeZone: string = localTimeZone()): Controls {
       idle: { enabled: true, minutes: 10 },
       processes: { enabled: true, builtIn: true, watchList: [] },
       fullscreen: { enabled: true },
-      gpuInUse: { enabled: true },
+      gpuInUse: { enabled: true, thresholdPercent: DEFAULT_GPU_USE_THRESHOLD_PERCENT },
       battery: { enabled: true },
     },
     price: {

@@ -4,6 +4,7 @@ import { createDockerodeRuntime } from '../../electron/agent/docker/dockerode-ru
 import { defaultControls } from '../../shared/domain/settings';
 import { startSleeper } from '../helpers/sleeper-container';
 import { recordingLogger } from '../helpers/silent-logger';
+import { quietDetectors } from '../unit/availability/fixtures';
 import { type BenchFigure, median, round } from './figure';
 
 const percentile = (values: number[], p: number) => {
@@ -46,6 +47,7 @@ export function measureEngineCost(iterations = 20_000): BenchFigure[] {
     gpuForeignProcesses: [],
     battery: { available: true as const, onBattery: false, percent: 100 },
     temperaturesC: {},
+    detectors: quietDetectors(),
     readAt: new Date().toISOString(),
   };
   const devices = [{ uuid: 'GPU-bench', name: 'bench', renting: false }];

@@ -59,7 +59,7 @@ export async function measurePresenceCost(seconds = 60): Promise<BenchFigure[]> 
       idle: { enabled: true, minutes: 5 },
       processes: { enabled: true, builtIn: true, watchList: ['blender'] },
       fullscreen: { enabled: true },
-      gpuInUse: { enabled: true },
+      gpuInUse: { enabled: true, thresholdPercent: 5 },
       battery: { enabled: true },
     }),
     clock: { now: () => new Date() },

@@ -8,6 +8,7 @@ import type { AvailabilityState, GpuAvailability, PauseReason } from '../../../s
 import type { Controls } from '../../../shared/domain/controls';
 import type { PresenceReadings } from '../../../shared/domain/availability';
 import { describePause, describeSchedule, isPauseActive } from '../../../shared/domain/schedule';
+import { overGpuUseThreshold } from '../../../shared/domain/presence';
 
 /** The pseudo-device used when there is no NVIDIA GPU (CPU jobs on the devnet). */
 export const CPU_DEVICE_ID = 'cpu';
@@ -78,8 +79,15 @@ export function pauseReasons(device: DeviceInput, inputs: AvailabilityInputs): P
       reasons.push({ code: 'fullscreen', message: `${presence.fullscreen.app ?? 'a full-screen app'} is in front` });
     }
     if (isGpu && p.gpuInUse.enabled) {
-      const foreign = presence.gpuForeignProcesses.filter((proc) => proc.gpuUuid === device.uuid);
-      if (foreign.length > 0) reasons.push({ code: 'gpu-busy', message: `${foreign[0]!.name} is using the GPU` });
+      const threshold = p.gpuInUse.thresholdPercent;
+      const foreign = presence.gpuForeignProcesses.filter(
+        (proc) => proc.gpuUuid === device.uuid && overGpuUseThreshold(proc, threshold),
+      );
+      if (foreign.length > 0) {
+        const share = foreign[0]!.gpuPercent;
+        const amount = typeof share === 'number' ? ` (${Math.round(share)} %, your threshold is ${threshold} %)` : '';
+        reasons.push({ code: 'gpu-busy', message: `${foreign[0]!.name} is using the GPU${amount}` });
+      }
     }
     if (p.idle.enabled && presence.idle.available && presence.idle.idleSeconds < p.idle.minutes * 60) {
       const resumes = new Date(now.getTime() + (p.idle.minutes * 60 - presence.idle.idleSeconds) * 1000);

@@ -24,9 +24,10 @@ export const xpropWindowArgs = (windowId: string): string[] => ['-id', windowId,
 export const WINDOWS_FULLSCREEN_REASON =
   'full-screen detection on Windows needs a native check in the desktop app, which is not built yet; add your games to the watch list instead';
 export const WAYLAND_FULLSCREEN_REASON =
-  'full-screen detection is not available on Wayland (other windows are not visible to apps); add your games to the watch list instead';
+  "full-screen detection is not available on Wayland (no protocol lets an app see other windows); the watch list and other apps' GPU use (NVML) still work there, so a game that is listed or draws on the GPU still pauses renting";
 export const NO_DISPLAY_FULLSCREEN_REASON = 'no X11 desktop (DISPLAY is not set), so there is no window to check';
 export const MACOS_FULLSCREEN_REASON = 'full-screen detection is not available on macOS yet';
+export const X11_FULLSCREEN_VIA = 'xprop (X11 _NET_ACTIVE_WINDOW, _NET_WM_STATE)';
 export const NO_XPROP_REASON = 'xprop is not installed (Debian/Ubuntu: sudo apt install x11-utils)';
 
 const COMMAND_TIMEOUT_MS = 2_000;
@@ -68,6 +69,7 @@ export function createFullscreenSource(options: FullscreenSourceOptions): Fullsc
   const xprop = (args: string[]) => runner.run('xprop', args, { timeoutMs: COMMAND_TIMEOUT_MS });
 
   return {
+    via: native ? undefined : platform === 'linux' ? X11_FULLSCREEN_VIA : undefined,
     async read() {
       if (native) return native.read();
       if (platform === 'win32') return unavailable(WINDOWS_FULLSCREEN_REASON);

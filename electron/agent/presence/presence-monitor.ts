@@ -10,12 +10,23 @@
  * onChange fires only when something that changes a decision changed: idle availability
  * or source, idle crossing the owner's threshold (either way), the watched processes,
  * full-screen state, the foreign GPU processes (pid/name/GPU, not their memory), battery
- * state. Idle seconds ticking up, battery percent and temperatures alone do not fire it;
- * latest() and readNow() always carry the newest values. `temperatures` comes from the
- * telemetry monitor and is copied in as is.
+ * state, and any detector's state, what it saw or why it is unavailable. Idle seconds
+ * ticking up, battery percent, GPU shares under the threshold and temperatures alone do
+ * not fire it; latest() and readNow() always carry the newest values. `temperatures` comes
+ * from the telemetry monitor and is copied in as is.
+ *
+ * `detectors` is the one reading model of issue 14: per detector, watching (what it saw,
+ * through what, since when), unavailable (why), or off. `since` moves only when that
+ * changes; `readAt` is the last look.
  */
 import type { PresenceSettings } from '../../../shared/domain/controls';
 import type { PresenceReadings } from '../../../shared/domain/availability';
+import {
+  describeGpuProcess,
+  type DetectorStatus,
+  overGpuUseThreshold,
+  type PresenceDetectors,
+} from '../../../shared/domain/presence';
 import type { Clock, Logger } from '../ports';
 import { matchWatchList } from './process-watch';
 import type {
@@ -25,6 +36,7 @@ import type {
   FullscreenSource,
   GpuForeignProcess,
   GpuProcessSource,
+  GpuUseReading,
   IdleReading,
   IdleSource,
   ProcessLister,
@@ -72,7 +84,11 @@ interface State {
   runningWatched: string[];
   fullscreen: FullscreenReading;
   gpuForeignProcesses: GpuForeignProcess[];
+  gpu: GpuUseReading | null;
   battery: BatteryReading;
+  /** Set when the process list failed last time (the previous list is kept). */
+  processesFailure: string | null;
+  detectors: PresenceDetectors;
 }
 
 const KEYS: readonly DetectorKey[] = ['idle', 'processes', 'fullscreen', 'gpuInUse', 'battery'];
@@ -82,16 +98,34 @@ export function relevantSignature(readings: PresenceReadings, settings: Presence
   const idle = readings.idle.available
     ? `${readings.idle.source}:${readings.idle.idleSeconds >= settings.idle.minutes * 60 ? 'idle' : 'active'}`
     : `unavailable:${readings.idle.reason}`;
-  const gpu = readings.gpuForeignProcesses.map((p) => `${p.pid}/${p.name}/${p.gpuUuid}`).sort();
+  const threshold = settings.gpuInUse.thresholdPercent;
+  const gpu = readings.gpuForeignProcesses
+    .map((p) => `${p.pid}/${p.name}/${p.gpuUuid}/${overGpuUseThreshold(p, threshold) ? 'over' : 'under'}`)
+    .sort();
   const battery = readings.battery.available ? `onBattery:${readings.battery.onBattery}` : `unavailable:${readings.battery.reason}`;
-  return JSON.stringify([idle, readings.runningWatched, readings.fullscreen, gpu, battery]);
+  const detectors = KEYS.map((key) => {
+    const d = readings.detectors[key];
+    return d.state === 'watching' ? `${key}:${d.saw}` : d.state === 'unavailable' ? `${key}:unavailable:${d.reason}` : `${key}:off`;
+  });
+  return JSON.stringify([idle, readings.runningWatched, readings.fullscreen, gpu, battery, detectors]);
 }
 
 export function createPresenceMonitor(deps: PresenceMonitorDeps): PresenceMonitor {
   const { clock, logger } = deps;
   const intervals = { ...PRESENCE_INTERVALS_MS, ...deps.intervalsMs };
   const off = { available: false as const, reason: OFF_REASON };
-  const state: State = { idle: off, runningWatched: [], fullscreen: off, gpuForeignProcesses: [], battery: off };
+  const startedAt = clock.now().toISOString();
+  const offStatus: DetectorStatus = { state: 'off', since: startedAt };
+  const state: State = {
+    idle: off,
+    runningWatched: [],
+    fullscreen: off,
+    gpuForeignProcesses: [],
+    gpu: null,
+    battery: off,
+    processesFailure: null,
+    detectors: { idle: offStatus, processes: offStatus, fullscreen: offStatus, gpuInUse: offStatus, battery: offStatus },
+  };
   const inFlight: Record<DetectorKey, Promise<void> | null> = { idle: null, processes: null, fullscreen: null, gpuInUse: null, battery: null };
   const skippedTicks: Record<DetectorKey, number> = { idle: 0, processes: 0, fullscreen: 0, gpuInUse: 0, battery: 0 };
   const listeners = new Set<(readings: PresenceReadings) => void>();
@@ -118,12 +152,14 @@ export function createPresenceMonitor(deps: PresenceMonitorDeps): PresenceMonito
           break;
         case 'processes':
           state.runningWatched = matchWatchList(await deps.processes.list(), settings.processes);
+          state.processesFailure = null;
           break;
         case 'fullscreen':
           state.fullscreen = await deps.fullscreen.read();
           break;
         case 'gpuInUse':
-          state.gpuForeignProcesses = await deps.gpuProcesses.read();
+          state.gpu = await deps.gpuProcesses.read();
+          state.gpuForeignProcesses = state.gpu.available ? state.gpu.processes : [];
           break;
         case 'battery':
           state.battery = await deps.battery.read();
@@ -135,6 +171,54 @@ export function createPresenceMonitor(deps: PresenceMonitorDeps): PresenceMonito
       if (key === 'idle') state.idle = { available: false, reason: `idle check failed: ${message}` };
       if (key === 'fullscreen') state.fullscreen = { available: false, reason: `full-screen check failed: ${message}` };
       if (key === 'battery') state.battery = { available: false, reason: `battery check failed: ${message}` };
+      if (key === 'processes') state.processesFailure = `process list failed: ${message}`;
+      if (key === 'gpuInUse') state.gpu = { available: false, reason: `GPU process check failed: ${message}` };
+    }
+    updateStatus(key, settings);
+  }
+
+  /** What `key` says now, in the shared model; `since` kept while nothing it shows changed. */
+  function updateStatus(key: DetectorKey, settings: PresenceSettings): void {
+    const now = clock.now().toISOString();
+    const previous = state.detectors[key];
+    const next = currentStatus(key, settings, now);
+    const same =
+      previous.state === next.state &&
+      (next.state === 'off' ||
+        (next.state === 'watching' && previous.state === 'watching' && previous.saw === next.saw && previous.via === next.via) ||
+        (next.state === 'unavailable' && previous.state === 'unavailable' && previous.reason === next.reason));
+    state.detectors = { ...state.detectors, [key]: same ? { ...next, since: previous.since } : next };
+  }
+
+  function currentStatus(key: DetectorKey, settings: PresenceSettings, now: string): DetectorStatus {
+    if (!settings[key].enabled) return { state: 'off', since: now };
+    const watching = (saw: string | null, via?: string): DetectorStatus => ({
+      state: 'watching',
+      saw,
+      ...(via ? { via } : {}),
+      since: now,
+      readAt: now,
+    });
+    const unavailable = (reason: string): DetectorStatus => ({ state: 'unavailable', reason, since: now, readAt: now });
+    switch (key) {
+      case 'idle':
+        if (!state.idle.available) return unavailable(state.idle.reason);
+        return watching(state.idle.idleSeconds < settings.idle.minutes * 60 ? 'keyboard or mouse in use' : null, state.idle.source);
+      case 'processes':
+        if (state.processesFailure) return unavailable(state.processesFailure);
+        return watching(state.runningWatched.length > 0 ? state.runningWatched.join(', ') : null, deps.processes.via);
+      case 'fullscreen':
+        if (!state.fullscreen.available) return unavailable(state.fullscreen.reason);
+        return watching(state.fullscreen.active ? (state.fullscreen.app ?? 'a full-screen window') : null, deps.fullscreen.via);
+      case 'gpuInUse': {
+        if (!state.gpu) return unavailable('no reading yet');
+        if (!state.gpu.available) return unavailable(state.gpu.reason);
+        const over = state.gpu.processes.filter((p) => overGpuUseThreshold(p, settings.gpuInUse.thresholdPercent));
+        return watching(over.length > 0 ? over.map(describeGpuProcess).join(', ') : null, state.gpu.via);
+      }
+      case 'battery':
+        if (!state.battery.available) return unavailable(state.battery.reason);
+        return watching(state.battery.onBattery ? 'on battery' : null);
     }
   }
 
@@ -142,8 +226,13 @@ export function createPresenceMonitor(deps: PresenceMonitorDeps): PresenceMonito
     if (key === 'idle') state.idle = off;
     if (key === 'processes') state.runningWatched = [];
     if (key === 'fullscreen') state.fullscreen = off;
-    if (key === 'gpuInUse') state.gpuForeignProcesses = [];
+    if (key === 'gpuInUse') {
+      state.gpuForeignProcesses = [];
+      state.gpu = null;
+    }
     if (key === 'battery') state.battery = off;
+    if (key === 'processes') state.processesFailure = null;
+    if (state.detectors[key].state !== 'off') state.detectors = { ...state.detectors, [key]: { state: 'off', since: clock.now().toISOString() } };
   }
 
   function publish(): void {
@@ -156,6 +245,7 @@ export function createPresenceMonitor(deps: PresenceMonitorDeps): PresenceMonito
       gpuForeignProcesses: state.gpuForeignProcesses,
       battery: state.battery,
       temperaturesC: { ...(deps.temperatures?.() ?? {}) },
+      detectors: state.detectors,
       readAt: clock.now().toISOString(),
     };
     const signature = relevantSignature(latest, settings);

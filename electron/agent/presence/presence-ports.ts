@@ -4,11 +4,17 @@
  * Electron one where Electron knows better (idle time: electron/main/electron-idle-source.ts).
  */
 import type { PresenceReadings } from '../../../shared/domain/availability';
+import type { GpuForeignProcess as GpuForeignProcessType } from '../../../shared/domain/presence';
 
 export type IdleReading = PresenceReadings['idle'];
 export type FullscreenReading = PresenceReadings['fullscreen'];
 export type BatteryReading = PresenceReadings['battery'];
-export type GpuForeignProcess = PresenceReadings['gpuForeignProcesses'][number];
+export type GpuForeignProcess = GpuForeignProcessType;
+
+/** Every GPU process that is not ours nor the compositor, and how it was read; or why it cannot be. */
+export type GpuUseReading =
+  | { available: true; processes: GpuForeignProcess[]; via: string }
+  | { available: false; reason: string };
 
 /** Seconds since the owner last touched keyboard or mouse, or why that cannot be known. */
 export interface IdleSource {
@@ -18,16 +24,23 @@ export interface IdleSource {
 /** Names of the running processes, as the OS reports them (deduplicated). */
 export interface ProcessLister {
   list(): Promise<string[]>;
+  /** How it lists them ("/proc", "ps", a Toolhelp snapshot…), for the Controls page. */
+  readonly via?: string;
 }
 
 /** Whether the window in front is full-screen. */
 export interface FullscreenSource {
   read(): Promise<FullscreenReading>;
+  /** How it looks ("xprop (X11 _NET_WM_STATE)", a Win32 window check…), for the Controls page. */
+  readonly via?: string;
 }
 
-/** Processes using an NVIDIA GPU that are not RigShift's own rental containers. */
+/**
+ * Processes using a GPU that are not RigShift's own rental containers nor the compositor,
+ * each with its share of the GPU where known (the engine applies the owner's threshold).
+ */
 export interface GpuProcessSource {
-  read(): Promise<GpuForeignProcess[]>;
+  read(): Promise<GpuUseReading>;
 }
 
 export interface BatterySource {

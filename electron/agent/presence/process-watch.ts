@@ -138,6 +138,7 @@ export function createProcessLister(options: ProcessListerOptions): ProcessListe
     return parse(result.stdout);
   };
   return {
+    via: linux ? '/proc (comm and argv[0])' : platform === 'win32' ? 'tasklist' : 'ps',
     list() {
       if (linux) return Promise.resolve().then(() => linux.scan());
       if (platform === 'win32') return listWith('tasklist', TASKLIST_ARGS, parseTasklistCsv);

@@ -9,6 +9,13 @@ export function controls(overrides: Partial<Controls> = {}): Controls {
   return { ...defaultControls('UTC'), ...overrides };
 }
 
+/** Every detector watching and seeing nothing, since the epoch. */
+export function quietDetectors(): PresenceReadings['detectors'] {
+  const at = new Date(0).toISOString();
+  const watching = { state: 'watching' as const, saw: null, since: at, readAt: at };
+  return { idle: watching, processes: watching, fullscreen: watching, gpuInUse: watching, battery: watching };
+}
+
 /** Presence with nobody at the PC: long idle, nothing running, mains power. */
 export function quiet(overrides: Partial<PresenceReadings> = {}): PresenceReadings {
   return {
@@ -18,6 +25,7 @@ export function quiet(overrides: Partial<PresenceReadings> = {}): PresenceReadin
     gpuForeignProcesses: [],
     battery: { available: true, onBattery: false, percent: 100 },
     temperaturesC: {},
+    detectors: quietDetectors(),
     readAt: new Date(0).toISOString(),
     ...overrides,
   };

@@ -6,13 +6,14 @@ import type { BatteryReading, FullscreenReading, GpuForeignProcess, IdleReading 
 import { recordingLogger } from '../../helpers/silent-logger';
 
 const UUID = 'GPU-12345678-1234-1234-1234-123456789abc';
+const AT = '2026-11-23T10:00:00.000Z';
 
 function allOn(): PresenceSettings {
   return {
     idle: { enabled: true, minutes: 5 },
     processes: { enabled: true, builtIn: true, watchList: ['blender'] },
     fullscreen: { enabled: true },
-    gpuInUse: { enabled: true },
+    gpuInUse: { enabled: true, thresholdPercent: 5 },
     battery: { enabled: true },
   };
 }
@@ -34,7 +35,7 @@ function world() {
     idle: { read: async () => (w.reads.idle++, w.idle) },
     processes: { list: async () => (w.reads.processes++, w.processes) },
     fullscreen: { read: async () => (w.reads.fullscreen++, w.fullscreen) },
-    gpuProcesses: { read: async () => (w.reads.gpu++, w.gpu) },
+    gpuProcesses: { read: async () => (w.reads.gpu++, { available: true as const, processes: w.gpu, via: 'test NVML' }) },
     battery: { read: async () => (w.reads.battery++, w.battery) },
     settings: () => w.settings,
     clock: { now: () => new Date() },
@@ -65,7 +66,14 @@ describe('createPresenceMonitor', () => {
       gpuForeignProcesses: [],
       battery: { available: false, reason: 'no battery' },
       temperaturesC: { [UUID]: 61 },
-      readAt: '2026-11-23T10:00:00.000Z',
+      detectors: {
+        idle: { state: 'watching', saw: 'keyboard or mouse in use', via: 'test', since: AT, readAt: AT },
+        processes: { state: 'watching', saw: 'Blender, gameoverlayui.exe', since: AT, readAt: AT },
+        fullscreen: { state: 'watching', saw: null, since: AT, readAt: AT },
+        gpuInUse: { state: 'watching', saw: null, via: 'test NVML', since: AT, readAt: AT },
+        battery: { state: 'unavailable', reason: 'no battery', since: AT, readAt: AT },
+      },
+      readAt: AT,
     });
     expect(monitor.latest()).toEqual(readings);
   });
@@ -85,7 +93,7 @@ describe('createPresenceMonitor', () => {
 
   it('only enabled detectors run; switching one off stops it at the next tick and reads as off', async () => {
     const { w, deps } = world();
-    w.settings = { ...allOn(), gpuInUse: { enabled: false }, battery: { enabled: false } };
+    w.settings = { ...allOn(), gpuInUse: { enabled: false, thresholdPercent: 5 }, battery: { enabled: false } };
     const monitor = createPresenceMonitor(deps);
     monitor.start();
     await vi.advanceTimersByTimeAsync(4_000);
@@ -165,7 +173,8 @@ describe('createPresenceMonitor', () => {
     deps.gpuProcesses = {
       read: () => {
         calls++;
-        return calls === 2 ? new Promise((resolve) => (release = () => resolve([]))) : Promise.resolve([]);
+        const none = { available: true as const, processes: [], via: 'test' };
+        return calls === 2 ? new Promise((resolve) => (release = () => resolve(none))) : Promise.resolve(none);
       },
     };
     const monitor = createPresenceMonitor(deps);
@@ -219,5 +228,77 @@ describe('createPresenceMonitor', () => {
     w.processes = ['blender'];
     await monitor.readNow();
     expect(got).toEqual([1]);
+  });
+
+  it('each detector reports what it saw and since when; `since` stays while that holds and moves when it changes', async () => {
+    const { w, deps } = world();
+    w.idle = { available: true, idleSeconds: 3600, source: 'test' };
+    const monitor = createPresenceMonitor(deps);
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(monitor.latest()?.detectors.fullscreen).toEqual({ state: 'watching', saw: null, since: AT, readAt: AT });
+
+    await vi.advanceTimersByTimeAsync(4_000);
+    w.fullscreen = { available: true, active: true, app: 'Hollow Knight' };
+    await vi.advanceTimersByTimeAsync(2_000);
+    const went = monitor.latest()!.detectors.fullscreen;
+    expect(went).toEqual({ state: 'watching', saw: 'Hollow Knight', since: '2026-11-23T10:00:06.000Z', readAt: '2026-11-23T10:00:06.000Z' });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(monitor.latest()!.detectors.fullscreen).toMatchObject({ saw: 'Hollow Knight', since: '2026-11-23T10:00:06.000Z', readAt: '2026-11-23T10:00:10.000Z' });
+
+    // Unavailable with the source's reason; a failing GPU source says so instead of "nothing".
+    w.fullscreen = { available: false, reason: 'no X11 desktop' };
+    deps.gpuProcesses.read = async () => Promise.reject(new Error('NVML gone'));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(monitor.latest()!.detectors.fullscreen).toEqual({
+      state: 'unavailable',
+      reason: 'no X11 desktop',
+      since: '2026-11-23T10:00:12.000Z',
+      readAt: '2026-11-23T10:00:12.000Z',
+    });
+    expect(monitor.latest()!.detectors.gpuInUse).toMatchObject({ state: 'unavailable', reason: 'GPU process check failed: NVML gone' });
+
+    // Switched off: "off" from the next tick.
+    w.settings = { ...w.settings, battery: { enabled: false } };
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(monitor.latest()!.detectors.battery).toEqual({ state: 'off', since: expect.any(String) });
+    expect(PresenceReadingsSchema.parse(monitor.latest())).toEqual(monitor.latest());
+    monitor.stop();
+  });
+
+  it("a GPU process under the owner's threshold is listed but not seen; crossing it is an event", async () => {
+    const { w, deps } = world();
+    w.idle = { available: true, idleSeconds: 3600, source: 'test' };
+    w.gpu = [{ pid: 77, name: 'firefox', gpuUuid: UUID, usedMiB: 300, gpuPercent: 2 }];
+    const monitor = createPresenceMonitor(deps);
+    const seen: PresenceReadings[] = [];
+    monitor.onChange((r) => seen.push(r));
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(monitor.latest()!.gpuForeignProcesses).toHaveLength(1);
+    expect(monitor.latest()!.detectors.gpuInUse).toMatchObject({ state: 'watching', saw: null });
+    w.gpu = [{ pid: 77, name: 'firefox', gpuUuid: UUID, usedMiB: 300, gpuPercent: 3 }];
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(seen).toHaveLength(1);
+    w.gpu = [{ pid: 77, name: 'firefox', gpuUuid: UUID, usedMiB: 300, gpuPercent: 40 }];
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(seen).toHaveLength(2);
+    expect(monitor.latest()!.detectors.gpuInUse).toMatchObject({ saw: 'firefox (pid 77, 40 %)', via: 'test NVML' });
+    // The owner raises the threshold over it: no longer seen.
+    w.settings = { ...w.settings, gpuInUse: { enabled: true, thresholdPercent: 50 } };
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(monitor.latest()!.detectors.gpuInUse).toMatchObject({ saw: null });
+    monitor.stop();
+  });
+
+  it('a failing process list reads as unavailable with the reason, keeping the last list', async () => {
+    const { w, deps } = world();
+    w.processes = ['blender'];
+    const monitor = createPresenceMonitor(deps);
+    await monitor.readNow();
+    deps.processes.list = async () => Promise.reject(new Error('tasklist failed'));
+    await monitor.readNow();
+    expect(monitor.latest()!.runningWatched).toEqual(['blender']);
+    expect(monitor.latest()!.detectors.processes).toMatchObject({ state: 'unavailable', reason: 'process list failed: tasklist failed' });
   });
 });
