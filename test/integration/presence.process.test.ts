@@ -13,7 +13,8 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_LABEL, OWNER_PID_LABEL } from '../../electron/agent/containers/owner-label';
 import { createDockerodeRuntime } from '../../electron/agent/docker/dockerode-runtime';
-import { COMPUTE_APPS_ARGS, createGpuProcessSource } from '../../electron/agent/presence/gpu-processes';
+import { createGpuProcessSource } from '../../electron/agent/presence/gpu-processes';
+import { GPU_INDEX_ARGS, PMON_ARGS } from '../../electron/agent/presence/pmon';
 import { createPresenceMonitor } from '../../electron/agent/presence/presence-monitor';
 import { createProcessLister, matchWatchList } from '../../electron/agent/presence/process-watch';
 import type { PresenceReadings } from '../../shared/domain/availability';
@@ -73,13 +74,13 @@ describe.skipIf(!linux)('process watch on the real /proc', () => {
       idle: { read: async () => off },
       processes: createProcessLister({ platform: 'linux', runner: new FakeCommandRunner() }),
       fullscreen: { read: async () => off },
-      gpuProcesses: { read: async () => [] },
+      gpuProcesses: { read: async () => off },
       battery: { read: async () => off },
       settings: () => ({
         idle: { enabled: false, minutes: 5 },
         processes: { enabled: true, builtIn: true, watchList: ['cyberpunk2077.exe'] },
         fullscreen: { enabled: false },
-        gpuInUse: { enabled: false },
+        gpuInUse: { enabled: false, thresholdPercent: 5 },
         battery: { enabled: false },
       }),
       clock: { now: () => new Date() },
@@ -165,18 +166,27 @@ describe.skipIf(!withDocker)('GPU process filter: real containers, real /proc/<p
 
   it('leaves out the process of the RigShift container and keeps the others', async () => {
     const uuid = 'GPU-12345678-1234-1234-1234-123456789abc';
-    const runner = new FakeCommandRunner().on(
-      'nvidia-smi',
-      COMPUTE_APPS_ARGS,
-      exited(`${rentalPid}, python3, 4000, ${uuid}\n${ownerContainerPid}, ollama, 3000, ${uuid}\n${process.pid}, node, 10, ${uuid}\n`),
-    );
+    // pmon (NVML cannot load without a GPU) lists the rental, the owner's own container and
+    // this test process (the agent itself, never "the owner").
+    const pmon = [
+      '# gpu         pid   type     sm    mem    enc    dec    jpg    ofa    command',
+      '# Idx           #    C/G      %      %      %      %      %      %    name',
+      `    0  ${rentalPid}     C     90     40      -      -      -      -    busybox`,
+      `    0  ${ownerContainerPid}     C     30     10      -      -      -      -    busybox`,
+      `    0  ${process.pid}     G      1      0      -      -      -      -    node`,
+      '',
+    ].join('\n');
+    const runner = new FakeCommandRunner().on('nvidia-smi', PMON_ARGS, exited(pmon)).on('nvidia-smi', GPU_INDEX_ARGS, exited(`0, ${uuid}\n`));
     const source = createGpuProcessSource({
       platform: 'linux',
       runner,
       docker: createDockerodeRuntime(docker),
       logger: recordingLogger().logger,
+      openNvml: () => ({ ok: false, reason: 'NVML not under test' }),
     });
     const foreign = await source.read();
-    expect(foreign.map((p) => p.pid)).toEqual([ownerContainerPid, process.pid]);
+    if (!foreign.available) throw new Error(foreign.reason);
+    expect(foreign.processes.map((p) => p.pid)).toEqual([ownerContainerPid]);
+    expect(foreign.processes[0]).toMatchObject({ gpuUuid: uuid, gpuPercent: 30 });
   });
 });
