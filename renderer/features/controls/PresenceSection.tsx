@@ -6,22 +6,39 @@ import { Section } from '../../components/Section';
 import { SaveBar } from './SaveBar';
 import { Toggle } from './Toggle';
 import { WatchListEditor } from './WatchListEditor';
-import { type DetectorId, type Reading, parseIdleMinutes, presenceReadings } from './presence-view';
+import { type DetectorId, type Reading, parseGpuThreshold, parseIdleMinutes, presenceReadings } from './presence-view';
 import { useControlsSave } from './use-controls-save';
 
 interface Draft {
   settings: PresenceSettings;
   minutesText: string;
+  thresholdText: string;
 }
 
+const clockTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** The detector's live state: what it saw and since when, through what, or why it cannot work here. */
 function ReadingLine({ reading, id }: { reading: Reading; id: DetectorId }) {
   return (
     <p
       className={reading.unavailable ? 'reading reading-unavailable' : 'reading'}
       data-testid={`reading-${id}`}
+      aria-live="polite"
     >
       <span className="visually-hidden">Latest reading: </span>
       {reading.text}
+      {reading.since ? (
+        <span className="small" data-testid={`reading-${id}-since`}>
+          {' '}
+          · since <time dateTime={reading.since}>{clockTime(reading.since)}</time>
+        </span>
+      ) : null}
+      {reading.via ? (
+        <span className="small" data-testid={`reading-${id}-via`}>
+          {' '}
+          · via {reading.via}
+        </span>
+      ) : null}
     </p>
   );
 }
@@ -34,16 +51,25 @@ export function PresenceSection() {
   const [showErrors, setShowErrors] = useState(false);
   const minutesId = useId();
   const minutesErrorId = useId();
+  const thresholdId = useId();
+  const thresholdErrorId = useId();
 
-  const current: Draft = draft ?? { settings: saved, minutesText: String(saved.idle.minutes) };
+  const current: Draft = draft ?? {
+    settings: saved,
+    minutesText: String(saved.idle.minutes),
+    thresholdText: String(saved.gpuInUse.thresholdPercent),
+  };
   const p = current.settings;
   const minutes = parseIdleMinutes(current.minutesText);
-  const candidate: PresenceSettings | null = minutes.ok
-    ? { ...p, idle: { ...p.idle, minutes: minutes.minutes } }
-    : null;
+  const threshold = parseGpuThreshold(current.thresholdText);
+  const candidate: PresenceSettings | null =
+    minutes.ok && threshold.ok
+      ? { ...p, idle: { ...p.idle, minutes: minutes.minutes }, gpuInUse: { ...p.gpuInUse, thresholdPercent: threshold.percent } }
+      : null;
   const dirty = draft !== null && (candidate === null || JSON.stringify(candidate) !== JSON.stringify(saved));
-  const readings = presenceReadings(availability.presence);
+  const readings = presenceReadings(availability.presence, saved.gpuInUse.thresholdPercent);
   const minutesError = showErrors && !minutes.ok ? minutes.message : null;
+  const thresholdError = showErrors && !threshold.ok ? threshold.message : null;
 
   const edit = (next: Partial<Draft>) => setDraft({ ...current, ...next });
   const set = <K extends keyof PresenceSettings>(key: K, value: PresenceSettings[K]) =>
@@ -145,11 +171,37 @@ export function PresenceSection() {
         <div className="detector" data-testid="detector-gpu-in-use">
           <Toggle
             checked={p.gpuInUse.enabled}
-            onChange={(enabled) => set('gpuInUse', { enabled })}
+            onChange={(enabled) => set('gpuInUse', { ...p.gpuInUse, enabled })}
             label="Pause while other apps use the GPU"
-            help="Any process on the card that is not a rental job."
+            help="A game or any other program drawing or computing on the card (not a rental job, not the desktop itself)."
             testId="presence-gpu-in-use"
           />
+          <div className="detector-extra">
+            <label htmlFor={thresholdId} className="small">
+              When one uses at least
+            </label>
+            <input
+              id={thresholdId}
+              type="number"
+              className="input-narrow"
+              min={1}
+              max={100}
+              step={1}
+              inputMode="numeric"
+              value={current.thresholdText}
+              disabled={!p.gpuInUse.enabled}
+              aria-invalid={thresholdError !== null}
+              aria-describedby={thresholdError ? thresholdErrorId : undefined}
+              onChange={(e) => edit({ thresholdText: e.target.value })}
+              data-testid="gpu-threshold"
+            />
+            <span className="small">% of the GPU</span>
+          </div>
+          {thresholdError ? (
+            <p className="field-error" id={thresholdErrorId} role="alert">
+              {thresholdError}
+            </p>
+          ) : null}
           <ReadingLine reading={readings.gpuInUse} id="gpuInUse" />
         </div>
 
@@ -168,7 +220,13 @@ export function PresenceSection() {
         id="presence"
         saver={saver}
         dirty={dirty}
-        problem={minutesError ? 'Fix the idle minutes before saving; nothing was saved.' : null}
+        problem={
+          minutesError
+            ? 'Fix the idle minutes before saving; nothing was saved.'
+            : thresholdError
+              ? 'Fix the GPU-use threshold before saving; nothing was saved.'
+              : null
+        }
         onSave={() => void onSave()}
         onDiscard={() => {
           setDraft(null);

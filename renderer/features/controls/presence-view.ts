@@ -1,11 +1,20 @@
 import type { PresenceReadings } from '../../../shared/domain/availability';
+import {
+  DEFAULT_GPU_USE_THRESHOLD_PERCENT,
+  overGpuUseThreshold,
+  type PresenceDetectorId,
+} from '../../../shared/domain/presence';
 
-export type DetectorId = 'idle' | 'processes' | 'fullscreen' | 'gpuInUse' | 'battery';
+export type DetectorId = PresenceDetectorId;
 
 export interface Reading {
   text: string;
   /** The detector cannot work on this machine (the text says why). */
   unavailable: boolean;
+  /** How it looks ("NVML", "xprop (X11 …)"), when the agent says. */
+  via?: string;
+  /** Since when this has been so (ISO time), for a live "since 14:02:07". */
+  since?: string;
 }
 
 function duration(seconds: number): string {
@@ -20,43 +29,54 @@ const list = (names: string[]): string => {
   return unique.length <= 3 ? unique.join(', ') : `${unique.slice(0, 3).join(', ')} and ${unique.length - 3} more`;
 };
 
-/** What each presence detector last saw, in words, for the line next to its switch. */
-export function presenceReadings(presence: PresenceReadings | null): Record<DetectorId, Reading> {
+/**
+ * What each presence detector last saw, in words, for the line next to its switch: from the
+ * shared detector model (state, what it saw, through what, since when, or why it cannot work).
+ */
+export function presenceReadings(
+  presence: PresenceReadings | null,
+  gpuThresholdPercent: number = DEFAULT_GPU_USE_THRESHOLD_PERCENT,
+): Record<DetectorId, Reading> {
   if (!presence) {
     const none = { text: 'no reading yet', unavailable: false };
     return { idle: none, processes: none, fullscreen: none, gpuInUse: none, battery: none };
   }
-  const { idle, fullscreen, battery } = presence;
-  return {
-    idle: idle.available
-      ? { text: `last input ${duration(idle.idleSeconds)} ago (${idle.source})`, unavailable: false }
-      : { text: `unavailable: ${idle.reason}`, unavailable: true },
-    processes: {
-      text: presence.runningWatched.length > 0 ? `running now: ${list(presence.runningWatched)}` : 'none running now',
-      unavailable: false,
-    },
-    fullscreen: fullscreen.available
-      ? {
-          text: fullscreen.active ? `full-screen now${fullscreen.app ? `: ${fullscreen.app}` : ''}` : 'nothing full-screen now',
-          unavailable: false,
-        }
-      : { text: `unavailable: ${fullscreen.reason}`, unavailable: true },
-    gpuInUse: {
-      text:
-        presence.gpuForeignProcesses.length > 0
-          ? `in use by ${list(presence.gpuForeignProcesses.map((p) => p.name))}`
-          : 'no other app uses the GPU now',
-      unavailable: false,
-    },
-    battery: battery.available
-      ? {
-          text: battery.onBattery
-            ? `on battery${battery.percent === null ? '' : ` (${Math.round(battery.percent)} %)`}`
-            : 'on mains power',
-          unavailable: false,
-        }
-      : { text: `unavailable: ${battery.reason}`, unavailable: true },
+  const word = (id: DetectorId, watching: (saw: string | null) => string): Reading => {
+    const status = presence.detectors[id];
+    if (status.state === 'off') return { text: 'off', unavailable: false, since: status.since };
+    if (status.state === 'unavailable') return { text: `unavailable: ${status.reason}`, unavailable: true, since: status.since };
+    return { text: watching(status.saw), unavailable: false, since: status.since, ...(status.via ? { via: status.via } : {}) };
   };
+  const { idle, battery } = presence;
+  const under = presence.gpuForeignProcesses.filter((p) => !overGpuUseThreshold(p, gpuThresholdPercent));
+  return {
+    idle: word('idle', () => (idle.available ? `last input ${duration(idle.idleSeconds)} ago` : 'no reading yet')),
+    processes: word('processes', (saw) => (saw ? `running now: ${list(presence.runningWatched)}` : 'none running now')),
+    fullscreen: word('fullscreen', (saw) => (saw ? `full-screen now: ${saw}` : 'nothing full-screen now')),
+    gpuInUse: word('gpuInUse', (saw) => {
+      const quiet = under.length > 0 ? ` (${list(under.map((p) => p.name))} under ${gpuThresholdPercent} %)` : '';
+      return saw ? `in use by ${saw}${quiet}` : `no other app uses the GPU now${quiet}`;
+    }),
+    battery: word('battery', () =>
+      battery.available
+        ? battery.onBattery
+          ? `on battery${battery.percent === null ? '' : ` (${Math.round(battery.percent)} %)`}`
+          : 'on mains power'
+        : 'no reading yet',
+    ),
+  };
+}
+
+export type PercentParse = { ok: true; percent: number } | { ok: false; message: string };
+
+/** The GPU-use threshold the owner typed: a whole percent, 1 to 100 (the agent's schema). */
+export function parseGpuThreshold(text: string): PercentParse {
+  const t = text.trim();
+  const message = 'Enter a whole percentage between 1 and 100.';
+  if (!/^\d+$/.test(t)) return { ok: false, message };
+  const percent = Number(t);
+  if (percent < 1 || percent > 100) return { ok: false, message };
+  return { ok: true, percent };
 }
 
 export const MAX_WATCH_NAME = 128;

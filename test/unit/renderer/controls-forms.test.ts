@@ -11,7 +11,7 @@ import {
   priceFormFrom,
   suggestionText,
 } from '../../../renderer/features/controls/price-form';
-import { addWatchName, parseIdleMinutes, presenceReadings } from '../../../renderer/features/controls/presence-view';
+import { addWatchName, parseGpuThreshold, parseIdleMinutes, presenceReadings } from '../../../renderer/features/controls/presence-view';
 import { timeZoneOptions } from '../../../renderer/features/controls/time-zones';
 import { previousGroups } from '../../../renderer/features/controls/use-controls-save';
 import { hashFor, routeFromHash } from '../../../renderer/lib/use-hash-route';
@@ -129,22 +129,63 @@ describe('limits form', () => {
 });
 
 describe('presence', () => {
-  it('words the readings, including unavailable detectors', () => {
-    const readings = presenceReadings({
-      idle: { available: false, reason: 'no X11 session' },
-      runningWatched: ['Cyberpunk2077.exe'],
-      fullscreen: { available: true, active: true, app: 'mpv' },
-      gpuForeignProcesses: [{ pid: 1, name: 'blender', gpuUuid: 'GPU-aaaa', usedMiB: 900 }],
-      battery: { available: true, onBattery: true, percent: 54.4 },
-      temperaturesC: {},
-      readAt: '2025-01-01T00:00:00.000Z',
-    });
-    expect(readings.idle).toEqual({ text: 'unavailable: no X11 session', unavailable: true });
-    expect(readings.processes.text).toBe('running now: Cyberpunk2077.exe');
+  it('words each detector from the shared model: what it saw, since when, through what, or why it is unavailable', () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const readings = presenceReadings(
+      {
+        idle: { available: false, reason: 'no X11 session' },
+        runningWatched: ['Cyberpunk2077.exe'],
+        fullscreen: { available: true, active: true, app: 'mpv' },
+        gpuForeignProcesses: [
+          { pid: 1, name: 'blender', gpuUuid: 'GPU-aaaa', usedMiB: 900, gpuPercent: 60 },
+          { pid: 2, name: 'firefox', gpuUuid: 'GPU-aaaa', usedMiB: 200, gpuPercent: 2 },
+        ],
+        battery: { available: true, onBattery: true, percent: 54.4 },
+        temperaturesC: {},
+        detectors: {
+          idle: { state: 'unavailable', reason: 'no X11 session', since: at, readAt: at },
+          processes: { state: 'watching', saw: 'Cyberpunk2077.exe', via: '/proc', since: at, readAt: at },
+          fullscreen: { state: 'watching', saw: 'mpv', via: 'xprop', since: at, readAt: at },
+          gpuInUse: { state: 'watching', saw: 'blender (pid 1, 60 %)', via: 'NVML', since: at, readAt: at },
+          battery: { state: 'watching', saw: 'on battery', since: at, readAt: at },
+        },
+        readAt: at,
+      },
+      5,
+    );
+    expect(readings.idle).toEqual({ text: 'unavailable: no X11 session', unavailable: true, since: at });
+    expect(readings.processes).toEqual({ text: 'running now: Cyberpunk2077.exe', unavailable: false, via: '/proc', since: at });
     expect(readings.fullscreen.text).toBe('full-screen now: mpv');
-    expect(readings.gpuInUse.text).toBe('in use by blender');
+    expect(readings.gpuInUse).toEqual({
+      text: 'in use by blender (pid 1, 60 %) (firefox under 5 %)',
+      unavailable: false,
+      via: 'NVML',
+      since: at,
+    });
     expect(readings.battery.text).toBe('on battery (54 %)');
     expect(presenceReadings(null).idle.text).toBe('no reading yet');
+  });
+
+  it('a detector switched off reads "off"', () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const off = { state: 'off' as const, since: at };
+    const readings = presenceReadings({
+      idle: { available: false, reason: 'turned off in settings' },
+      runningWatched: [],
+      fullscreen: { available: false, reason: 'turned off in settings' },
+      gpuForeignProcesses: [],
+      battery: { available: false, reason: 'turned off in settings' },
+      temperaturesC: {},
+      detectors: { idle: off, processes: off, fullscreen: off, gpuInUse: off, battery: off },
+      readAt: at,
+    });
+    expect(readings.gpuInUse).toEqual({ text: 'off', unavailable: false, since: at });
+  });
+
+  it('reads the GPU-use threshold as a whole percent from 1 to 100', () => {
+    expect(parseGpuThreshold('5')).toEqual({ ok: true, percent: 5 });
+    expect(parseGpuThreshold(' 100 ')).toEqual({ ok: true, percent: 100 });
+    for (const bad of ['0', '101', '2.5', '', 'five', '-3']) expect(parseGpuThreshold(bad).ok).toBe(false);
   });
 
   it('adds watch-list names once (any case), trimmed, without folders', () => {
