@@ -50,3 +50,18 @@ export function chromium(): Requirement {
 export function fileExists(path: string, howToMake: string): Requirement {
   return existsSync(path) ? { ok: true, reason: '' } : { ok: false, reason: `${path} is missing (${howToMake})` };
 }
+
+/** Xvfb, xprop and xdpyinfo (Debian: xvfb, x11-utils) and libX11, for the X11 full-screen tests. */
+export function xvfb(): Requirement {
+  const missing = ['Xvfb', 'xprop', 'xdpyinfo'].find((tool) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'pipe' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing) return { ok: false, reason: `${missing} is not installed (apt-get install xvfb x11-utils)` };
+  const libX11 = ['/usr/lib/x86_64-linux-gnu/libX11.so.6', '/usr/lib/aarch64-linux-gnu/libX11.so.6', '/usr/lib64/libX11.so.6'];
+  return libX11.some(existsSync) ? { ok: true, reason: '' } : { ok: false, reason: 'libX11.so.6 is missing (apt-get install libx11-6)' };
+}
