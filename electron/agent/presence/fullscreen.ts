@@ -2,7 +2,11 @@
  * Is the window in front full-screen?
  *  - Linux X11: `xprop -root _NET_ACTIVE_WINDOW`, then `xprop -id <id> _NET_WM_STATE _NET_WM_NAME`
  *    and look for _NET_WM_STATE_FULLSCREEN (EWMH; every common window manager sets it,
- *    including for borderless "fullscreen windowed" games that request it).
+ *    including for borderless "fullscreen windowed" games that request it). After the first
+ *    polled read, two `xprop -spy` children follow the same properties (the root's active
+ *    window, and that window's state and name): most ticks then cost no spawn at all, and a
+ *    change is known as soon as the X server announces it. A polled read every `verifyMs`
+ *    (and whenever the spies disagree or are silent) keeps them honest.
  *  - Linux Wayland / no DISPLAY: unavailable (no protocol lets a client see other windows).
  *  - Windows: unavailable until a native check exists. `NativeFullscreenCheck` is the seam:
  *    a desktop-app addon calling SHQueryUserNotificationState (QUNS_RUNNING_D3D_FULL_SCREEN /
@@ -58,18 +62,108 @@ export interface FullscreenSourceOptions {
   nowMs?: () => number;
   /** How long "xprop is not installed" is believed before looking again. */
   recheckMissingMs?: number;
+  /**
+   * Follow changes with `xprop -spy` (default on): no spawn per tick, the state as soon as
+   * the X server announces it. A polled read still runs every `verifyMs` and whenever the
+   * spies have nothing yet, so a spy that died (window gone, X server restarted) is noticed.
+   */
+  spy?: boolean;
+  verifyMs?: number;
 }
+
+export const XPROP_SPY_ROOT_ARGS = ['-root', '-spy', '_NET_ACTIVE_WINDOW'];
+export const xpropSpyWindowArgs = (windowId: string): string[] => ['-id', windowId, '-spy', '_NET_WM_STATE', '_NET_WM_NAME'];
+
+/** Two long-lived `xprop -spy` children: the root's active window, and that window's state. */
+interface Spies {
+  root: { stop(): void };
+  window: { stop(): void } | null;
+  /** undefined until the root spy has spoken; null when no window is active. */
+  windowId: string | null | undefined;
+  /** The window spy's latest line per property. */
+  lines: Map<'state' | 'name', string>;
+  /**
+   * xprop -spy watches only atoms that existed when it started ("no such atom on any
+   * window": nobody has set _NET_WM_STATE on this display yet). Such a spy never reports,
+   * so polled reads answer until it is restarted (every verifyMs).
+   */
+  blind: boolean;
+  startedAt: number;
+}
+
+const toReading = (state: { fullscreen: boolean; name: string | undefined }): FullscreenReading =>
+  state.fullscreen && state.name !== undefined ? { available: true, active: true, app: state.name } : { available: true, active: state.fullscreen };
 
 export function createFullscreenSource(options: FullscreenSourceOptions): FullscreenSource {
   const { platform, runner, env, native } = options;
   const nowMs = options.nowMs ?? (() => performance.now());
   const recheckMissingMs = options.recheckMissingMs ?? 60_000;
+  const spyEnabled = options.spy ?? true;
+  const verifyMs = options.verifyMs ?? 10_000;
   let missingSince: number | null = null;
+  let spies: Spies | null = null;
+  let verifiedAt = Number.NEGATIVE_INFINITY;
   const unavailable = (reason: string): FullscreenReading => ({ available: false, reason });
   const xprop = (args: string[]) => runner.run('xprop', args, { timeoutMs: COMMAND_TIMEOUT_MS });
 
+  function startSpies(): Spies {
+    const spied: Spies = { root: { stop: () => undefined }, window: null, windowId: undefined, lines: new Map(), blind: false, startedAt: nowMs() };
+    spied.root = runner.stream('xprop', XPROP_SPY_ROOT_ARGS, (line) => {
+      if (!line.startsWith('_NET_ACTIVE_WINDOW')) return;
+      if (line.includes('no such atom')) spied.blind = true;
+      const id = parseActiveWindow(line);
+      if (id === spied.windowId) return;
+      spied.window?.stop();
+      spied.window = null;
+      spied.lines = new Map();
+      spied.windowId = id;
+      if (!id) return;
+      spied.window = runner.stream('xprop', xpropSpyWindowArgs(id), (windowLine) => {
+        if (windowLine.includes('no such atom')) spied.blind = true;
+        if (windowLine.startsWith('_NET_WM_STATE')) spied.lines.set('state', windowLine);
+        else if (windowLine.startsWith('_NET_WM_NAME')) spied.lines.set('name', windowLine);
+      });
+    });
+    return spied;
+  }
+
+  function stopSpies(): void {
+    spies?.window?.stop();
+    spies?.root.stop();
+    spies = null;
+  }
+
+  /** What the spies say, or null while they have not said enough. */
+  function spiedReading(spied: Spies): FullscreenReading | null {
+    if (spied.windowId === undefined || spied.blind) return null;
+    if (spied.windowId === null) return { available: true, active: false };
+    // xprop -spy prints every asked property once at start ("not found." included).
+    if (!spied.lines.has('state') || !spied.lines.has('name')) return null;
+    return toReading(parseWindowState([...spied.lines.values()].join('\n')));
+  }
+
+  async function poll(): Promise<FullscreenReading> {
+    if (missingSince !== null && nowMs() - missingSince < recheckMissingMs) return unavailable(NO_XPROP_REASON);
+    const root = await xprop(XPROP_ACTIVE_WINDOW_ARGS);
+    if (root.kind === 'missing') {
+      missingSince = nowMs();
+      return unavailable(NO_XPROP_REASON);
+    }
+    missingSince = null;
+    if (root.kind !== 'exited' || root.code !== 0) {
+      return unavailable(`cannot reach the X server on ${env.DISPLAY} (xprop: ${describe(root)})`);
+    }
+    const windowId = parseActiveWindow(root.stdout);
+    if (!windowId) return { available: true, active: false };
+    const window = await xprop(xpropWindowArgs(windowId));
+    // The window can close between the two calls: then nothing full-screen is in front.
+    if (window.kind !== 'exited' || window.code !== 0) return { available: true, active: false };
+    return toReading(parseWindowState(window.stdout));
+  }
+
   return {
     via: native ? undefined : platform === 'linux' ? X11_FULLSCREEN_VIA : undefined,
+    close: stopSpies,
     async read() {
       if (native) return native.read();
       if (platform === 'win32') return unavailable(WINDOWS_FULLSCREEN_REASON);
@@ -77,25 +171,19 @@ export function createFullscreenSource(options: FullscreenSourceOptions): Fullsc
       if (env.WAYLAND_DISPLAY || env.XDG_SESSION_TYPE === 'wayland') return unavailable(WAYLAND_FULLSCREEN_REASON);
       if (!env.DISPLAY) return unavailable(NO_DISPLAY_FULLSCREEN_REASON);
 
-      if (missingSince !== null && nowMs() - missingSince < recheckMissingMs) return unavailable(NO_XPROP_REASON);
-      const root = await xprop(XPROP_ACTIVE_WINDOW_ARGS);
-      if (root.kind === 'missing') {
-        missingSince = nowMs();
-        return unavailable(NO_XPROP_REASON);
+      const spied = spies ? spiedReading(spies) : null;
+      if (spied && nowMs() - verifiedAt < verifyMs) return spied;
+      const polled = await poll();
+      verifiedAt = nowMs();
+      if (!polled.available) {
+        stopSpies();
+        return polled;
       }
-      missingSince = null;
-      if (root.kind !== 'exited' || root.code !== 0) {
-        return unavailable(`cannot reach the X server on ${env.DISPLAY} (xprop: ${describe(root)})`);
-      }
-      const windowId = parseActiveWindow(root.stdout);
-      if (!windowId) return { available: true, active: false };
-      const window = await xprop(xpropWindowArgs(windowId));
-      // The window can close between the two calls: then nothing full-screen is in front.
-      if (window.kind !== 'exited' || window.code !== 0) return { available: true, active: false };
-      const state = parseWindowState(window.stdout);
-      return state.fullscreen && state.name !== undefined
-        ? { available: true, active: true, app: state.name }
-        : { available: true, active: state.fullscreen };
+      // Spies out of step with the X server (one died, a window vanished): start afresh.
+      if (spies && spied && JSON.stringify(spied) !== JSON.stringify(polled)) stopSpies();
+      if (spies?.blind && nowMs() - spies.startedAt >= verifyMs) stopSpies();
+      if (!spies && spyEnabled) spies = startSpies();
+      return polled;
     },
   };
 }

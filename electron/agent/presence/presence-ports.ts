@@ -33,6 +33,8 @@ export interface FullscreenSource {
   read(): Promise<FullscreenReading>;
   /** How it looks ("xprop (X11 _NET_WM_STATE)", a Win32 window check…), for the Controls page. */
   readonly via?: string;
+  /** Ends anything it keeps running between reads (the X11 `xprop -spy` children). */
+  close?(): void;
 }
 
 /**

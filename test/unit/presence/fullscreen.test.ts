@@ -97,3 +97,106 @@ describe('createFullscreenSource', () => {
     expect(await source.read()).toEqual({ available: true, active: true, app: 'game.exe' });
   });
 });
+
+describe('createFullscreenSource: following changes with xprop -spy', () => {
+  const setup = () => {
+    let now = 0;
+    const runner = new FakeCommandRunner()
+      .on('xprop', ['-root', '_NET_ACTIVE_WINDOW'], exited(ROOT))
+      .on('xprop', ['-id', '0x3a00007', '_NET_WM_STATE', '_NET_WM_NAME'], exited(WINDOWED));
+    const source = createFullscreenSource({ platform: 'linux', runner, env: { DISPLAY: ':0' }, nowMs: () => now, verifyMs: 10_000 });
+    return { runner, source, at: (ms: number) => (now = ms) };
+  };
+  const polls = (runner: FakeCommandRunner) => runner.runs.length;
+
+  it('after one polled read, answers from the spies without spawning, and sees a switch to full screen at once', async () => {
+    const { runner, source, at } = setup();
+    expect(await source.read()).toEqual({ available: true, active: false });
+    expect(polls(runner)).toBe(2);
+    expect(runner.streams.map((s) => s.args)).toEqual([['-root', '-spy', '_NET_ACTIVE_WINDOW']]);
+    runner.streams[0]!.emit(ROOT.trim());
+    expect(runner.streams[1]!.args).toEqual(['-id', '0x3a00007', '-spy', '_NET_WM_STATE', '_NET_WM_NAME']);
+    for (const line of WINDOWED.trim().split('\n')) runner.streams[1]!.emit(line);
+    at(1_000);
+    expect(await source.read()).toEqual({ available: true, active: false });
+    // The game goes full screen: the spy prints the new state line.
+    runner.streams[1]!.emit('_NET_WM_STATE(ATOM) = _NET_WM_STATE_FULLSCREEN');
+    at(2_000);
+    expect(await source.read()).toEqual({ available: true, active: true, app: 'Terminal' });
+    // A state removed prints "not found.".
+    runner.streams[1]!.emit('_NET_WM_STATE:  not found.');
+    expect(await source.read()).toEqual({ available: true, active: false });
+    expect(polls(runner)).toBe(2);
+  });
+
+  it('another window becomes active: the old window spy stops and a new one starts', async () => {
+    const { runner, source } = setup();
+    await source.read();
+    runner.streams[0]!.emit(ROOT.trim());
+    runner.streams[0]!.emit('_NET_ACTIVE_WINDOW(WINDOW): window id # 0x4400002');
+    expect(runner.streams[1]!.stopped).toBe(true);
+    expect(runner.streams[2]!.args).toEqual(['-id', '0x4400002', '-spy', '_NET_WM_STATE', '_NET_WM_NAME']);
+    // Until the new spy has spoken, a polled read answers.
+    await source.read();
+    expect(polls(runner)).toBe(4);
+    runner.streams[0]!.emit('_NET_ACTIVE_WINDOW(WINDOW): window id # 0x0');
+    expect(await source.read()).toEqual({ available: true, active: false });
+    expect(polls(runner)).toBe(4);
+  });
+
+  it('polls again every verifyMs; spies out of step with the X server are replaced; close() stops them', async () => {
+    const { runner, source, at } = setup();
+    await source.read();
+    runner.streams[0]!.emit(ROOT.trim());
+    runner.streams[1]!.emit('_NET_WM_STATE(ATOM) = _NET_WM_STATE_FULLSCREEN');
+    runner.streams[1]!.emit('_NET_WM_NAME(UTF8_STRING) = "Game"');
+    at(5_000);
+    expect(await source.read()).toEqual({ available: true, active: true, app: 'Game' });
+    at(10_000);
+    // The poll says windowed (the spy missed it): the poll wins and the spies start afresh.
+    expect(await source.read()).toEqual({ available: true, active: false });
+    expect(polls(runner)).toBe(4);
+    expect(runner.streams.slice(0, 2).every((s) => s.stopped)).toBe(true);
+    expect(runner.streams[2]!.args).toEqual(['-root', '-spy', '_NET_ACTIVE_WINDOW']);
+    source.close?.();
+    expect(runner.streams[2]!.stopped).toBe(true);
+  });
+
+  it('the X server gone: unavailable, and the spies are stopped', async () => {
+    let now = 0;
+    const runner = new FakeCommandRunner().on(
+      'xprop',
+      ['-root', '_NET_ACTIVE_WINDOW'],
+      exited(''),
+      exited('', 1, "xprop:  unable to open display ':0'"),
+    );
+    const source = createFullscreenSource({ platform: 'linux', runner, env: { DISPLAY: ':0' }, nowMs: () => now, verifyMs: 10_000 });
+    await source.read();
+    runner.streams[0]!.emit('_NET_ACTIVE_WINDOW(WINDOW): window id # 0x0');
+    now = 10_000;
+    expect(await source.read()).toEqual({ available: false, reason: "cannot reach the X server on :0 (xprop: xprop:  unable to open display ':0')" });
+    expect(runner.streams[0]!.stopped).toBe(true);
+  });
+});
+
+describe('createFullscreenSource: a spy started before the atom existed', () => {
+  it('is not trusted (polled reads answer) and is restarted after verifyMs', async () => {
+    let now = 0;
+    const runner = new FakeCommandRunner()
+      .on('xprop', ['-root', '_NET_ACTIVE_WINDOW'], exited(ROOT))
+      .on('xprop', ['-id', '0x3a00007', '_NET_WM_STATE', '_NET_WM_NAME'], exited(WINDOWED), exited(FULL));
+    const source = createFullscreenSource({ platform: 'linux', runner, env: { DISPLAY: ':0' }, nowMs: () => now, verifyMs: 10_000 });
+    await source.read();
+    runner.streams[0]!.emit(ROOT.trim());
+    runner.streams[1]!.emit('_NET_WM_STATE:  no such atom on any window.');
+    runner.streams[1]!.emit('_NET_WM_NAME(UTF8_STRING) = "Terminal"');
+    now = 1_000;
+    expect(await source.read()).toEqual({ available: true, active: true, app: 'Cyberpunk 2077 (C) 2020 by "CD Projekt"' });
+    expect(runner.runs).toHaveLength(4);
+    expect(runner.streams[0]!.stopped).toBe(false);
+    now = 10_000;
+    await source.read();
+    expect(runner.streams[0]!.stopped).toBe(true);
+    expect(runner.streams[2]!.args).toEqual(['-root', '-spy', '_NET_ACTIVE_WINDOW']);
+  });
+});

@@ -78,14 +78,14 @@ describe('createPresenceMonitor', () => {
     expect(monitor.latest()).toEqual(readings);
   });
 
-  it('polls at 1 s (idle, processes), 2 s (full-screen, GPU), 30 s (battery)', async () => {
+  it('polls at 1 s (idle, processes, full-screen), 2 s (GPU), 30 s (battery)', async () => {
     const { w, deps } = world();
     const monitor = createPresenceMonitor(deps);
     monitor.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(w.reads).toEqual({ idle: 1, processes: 1, fullscreen: 1, gpu: 1, battery: 1 });
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(w.reads).toEqual({ idle: 31, processes: 31, fullscreen: 16, gpu: 16, battery: 2 });
+    expect(w.reads).toEqual({ idle: 31, processes: 31, fullscreen: 31, gpu: 16, battery: 2 });
     monitor.stop();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(w.reads.idle).toBe(31);
@@ -240,11 +240,11 @@ describe('createPresenceMonitor', () => {
 
     await vi.advanceTimersByTimeAsync(4_000);
     w.fullscreen = { available: true, active: true, app: 'Hollow Knight' };
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(1_000);
     const went = monitor.latest()!.detectors.fullscreen;
-    expect(went).toEqual({ state: 'watching', saw: 'Hollow Knight', since: '2026-11-23T10:00:06.000Z', readAt: '2026-11-23T10:00:06.000Z' });
+    expect(went).toEqual({ state: 'watching', saw: 'Hollow Knight', since: '2026-11-23T10:00:05.000Z', readAt: '2026-11-23T10:00:05.000Z' });
     await vi.advanceTimersByTimeAsync(4_000);
-    expect(monitor.latest()!.detectors.fullscreen).toMatchObject({ saw: 'Hollow Knight', since: '2026-11-23T10:00:06.000Z', readAt: '2026-11-23T10:00:10.000Z' });
+    expect(monitor.latest()!.detectors.fullscreen).toMatchObject({ saw: 'Hollow Knight', since: '2026-11-23T10:00:05.000Z', readAt: '2026-11-23T10:00:09.000Z' });
 
     // Unavailable with the source's reason; a failing GPU source says so instead of "nothing".
     w.fullscreen = { available: false, reason: 'no X11 desktop' };
@@ -253,8 +253,8 @@ describe('createPresenceMonitor', () => {
     expect(monitor.latest()!.detectors.fullscreen).toEqual({
       state: 'unavailable',
       reason: 'no X11 desktop',
-      since: '2026-11-23T10:00:12.000Z',
-      readAt: '2026-11-23T10:00:12.000Z',
+      since: '2026-11-23T10:00:10.000Z',
+      readAt: '2026-11-23T10:00:11.000Z',
     });
     expect(monitor.latest()!.detectors.gpuInUse).toMatchObject({ state: 'unavailable', reason: 'GPU process check failed: NVML gone' });
 
