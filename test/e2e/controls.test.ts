@@ -158,6 +158,30 @@ describe.skipIf(!ready)('owner controls in Chromium against rigshift headless', 
     expect(await page.inputValue('[data-testid="temperature-input"]')).toBe('83');
   });
 
+  it('shows each presence detector live, and saves the GPU-use threshold (refusing 0)', async () => {
+    // No GPU, no desktop session on this machine: the GPU-use detector says why, the
+    // watch list watches /proc, each with the time since when that holds.
+    const gpu = page.locator('[data-testid="reading-gpuInUse"]');
+    await expect.poll(() => gpu.textContent()).toMatch(/unavailable: libnvidia-ml\.so\.1 not found \(install the NVIDIA driver\)/);
+    expect(await page.getAttribute('[data-testid="reading-gpuInUse"]', 'class')).toMatch(/reading-unavailable/);
+    await page.locator('[data-testid="reading-gpuInUse-since"] time').waitFor();
+    expect(await page.textContent('[data-testid="reading-processes"]')).toMatch(/none running now · since .* · via \/proc/);
+
+    const before = settingsCalls;
+    await page.fill('[data-testid="gpu-threshold"]', '0');
+    await page.click('[data-testid="presence-save"]');
+    await page.locator('[data-testid="presence-problem"]').waitFor();
+    expect(await page.getAttribute('[data-testid="gpu-threshold"]', 'aria-invalid')).toBe('true');
+    expect(settingsCalls).toBe(before);
+
+    await page.fill('[data-testid="gpu-threshold"]', '12');
+    await page.click('[data-testid="presence-save"]');
+    await page.locator('[data-testid="presence-saved"]').waitFor();
+    await page.reload();
+    await openControls();
+    await expect.poll(() => page.inputValue('[data-testid="gpu-threshold"]')).toBe('12');
+  });
+
   it('pauses for an hour and resumes from the status banner', async () => {
     const banner = page.locator('[data-testid="status-banner"]');
     const device = banner.locator('[data-testid^="availability-"]').first();
