@@ -169,7 +169,7 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
                 idle: { enabled: false, minutes: 10 },
                 processes: { enabled: false, builtIn: true, watchList: [] },
                 fullscreen: { enabled: false },
-                gpuInUse: { enabled: false },
+                gpuInUse: { enabled: false, thresholdPercent: 5 },
                 battery: { enabled: false },
               },
               schedule: { timeZone: 'UTC', cells: '1'.repeat(SCHEDULE_CELLS) },
