@@ -50,3 +50,15 @@ export function chromium(): Requirement {
 export function fileExists(path: string, howToMake: string): Requirement {
   return existsSync(path) ? { ok: true, reason: '' } : { ok: false, reason: `${path} is missing (${howToMake})` };
 }
+
+const WINE_PATHS = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine', '/usr/lib/wine/wine'];
+
+/** Wine (Debian's wine64) and Xvfb, to run the Windows presence code (test/windows/). */
+export function wine(): Requirement {
+  if (!WINE_PATHS.some((path) => existsSync(path))) {
+    return { ok: false, reason: 'Wine is not installed (apt-get install wine64), so the Windows presence code cannot run' };
+  }
+  return existsSync('/usr/bin/Xvfb')
+    ? { ok: true, reason: '' }
+    : { ok: false, reason: 'Xvfb is not installed (apt-get install xvfb), so Wine has no display' };
+}

@@ -1,6 +1,10 @@
 /**
  * The Node (headless) presence sources, wired for this machine. The desktop app uses the
- * same ones except idle, where it passes createElectronIdleSource (electron/main/).
+ * same ones except idle, where it passes createElectronIdleSource (electron/main/) except on
+ * Windows. On Windows every source but battery comes from Win32 calls through koffi
+ * (presence/windows/): a Toolhelp snapshot instead of `tasklist`, GetLastInputInfo, the
+ * foreground window against its monitor, the GPU Engine counters. Should koffi fail to load,
+ * the command-line sources stay, and the reason is logged.
  */
 import type { Clock, CommandRunner, ContainerRuntime, Logger } from '../ports';
 import { createBatterySource } from './battery';
@@ -9,6 +13,8 @@ import { createGpuProcessSource } from './gpu-processes';
 import { createNodeIdleSource } from './node-idle-source';
 import type { BatterySource, FullscreenSource, GpuProcessSource, IdleSource, ProcessLister } from './presence-ports';
 import { createProcessLister } from './process-watch';
+import { createWindowsPresenceSources } from './windows';
+import { type KoffiLoad, loadKoffi } from './windows/load-koffi';
 
 export interface NodePresenceSourcesOptions {
   runner: CommandRunner;
@@ -20,6 +26,10 @@ export interface NodePresenceSourcesOptions {
   /** nvidia-smi path as found by gpu/locate-nvidia-smi.ts. */
   nvidiaSmi?: string;
   nativeFullscreen?: NativeFullscreenCheck;
+  /** Windows: percent of the 3D engine at or over which another process means the owner uses the GPU (default 5). */
+  gpuUseThresholdPercent?: number | (() => number);
+  /** Windows: how koffi is loaded (tests inject a fake). */
+  loadKoffi?: () => KoffiLoad;
 }
 
 export interface PresenceSources {
@@ -34,6 +44,23 @@ export function createNodePresenceSources(options: NodePresenceSourcesOptions): 
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const { runner, logger, clock } = options;
+  if (platform === 'win32') {
+    const loaded = (options.loadKoffi ?? loadKoffi)();
+    const windows = loaded.ok
+      ? createWindowsPresenceSources(loaded.koffi, { logger, gpuUseThresholdPercent: options.gpuUseThresholdPercent })
+      : loaded;
+    if (windows.ok) {
+      const { sources } = windows;
+      return {
+        idle: sources.idle,
+        processes: sources.processes,
+        fullscreen: createFullscreenSource({ platform, runner, env, native: options.nativeFullscreen ?? sources.fullscreen }),
+        gpuProcesses: sources.gpuProcesses,
+        battery: createBatterySource({ platform, runner }),
+      };
+    }
+    logger.warn(`Windows presence detectors unavailable, using tasklist and nvidia-smi instead: ${windows.reason}`);
+  }
   return {
     idle: createNodeIdleSource({ runner, platform, env, clock }),
     processes: createProcessLister({ platform, runner }),
