@@ -88,7 +88,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     logger,
     // nvidia-smi costs tens of ms of CPU per start on real drivers: every 5 s keeps the
     // agent's idle CPU within budget; games are caught sooner by the process watch.
-    intervalsMs: { gpuInUse: 5_000 },
+    intervalsMs: { gpuInUse: 5_000, ...sources.intervalsMs },
   });
   // The one chain connection the wallet, ledger and market features share. It starts (and,
   // for the devnet setting, starts a devnet) only when the agent is long-running.

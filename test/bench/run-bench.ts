@@ -9,6 +9,7 @@ import { detectNvidiaGpu, measureCpuBenchmark } from './benchmark-figures';
 import { measureGpuBenchmark } from './gpu-figures';
 import { measureEngineCost, measureYield } from './availability-figures';
 import { measurePresenceCost } from './presence-figures';
+import { measurePresenceWindows } from './presence-windows-figures';
 import { measureJobFigures } from './job-figures';
 import { measureHeadless } from './headless-figures';
 import { measureWalletUnlock } from './wallet-figures';
@@ -34,6 +35,7 @@ for (const figure of await measureHeadless({ idleSeconds, starts: 5 })) report(f
 for (const figure of await measureCpuBenchmark()) report(figure);
 for (const figure of measureEngineCost()) report(figure);
 for (const figure of await measurePresenceCost(Number(process.env.BENCH_PRESENCE_SECONDS ?? 30))) report(figure);
+for (const figure of await measurePresenceWindows(Number(process.env.BENCH_PRESENCE_WINDOWS_RUNS ?? 30))) report(figure);
 for (const figure of await measureYield(Number(process.env.BENCH_YIELD_RUNS ?? 30))) report(figure);
 for (const figure of await measureJobFigures(Number(process.env.BENCH_JOB_RUNS ?? 15))) report(figure);
 for (const figure of await measureWalletUnlock()) report(figure);

@@ -5,7 +5,7 @@
  * writes to files, and results come back as JSON files the test reads.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -95,10 +95,16 @@ export async function bundleForWindows(env: WindowsTestEnv, entry: string, name:
   return outfile;
 }
 
-/** A copy of node.exe under another name (a fake game's exe), made once. */
+/**
+ * A copy of node.exe under another name (a fake game's exe), made once. A copy, not a hard
+ * link: Wine names a process after the first path it knows for the file's inode, so a
+ * linked eldenring.exe shows up as node.exe.
+ */
 export function exeCopy(env: WindowsTestEnv, name: string): string {
   const path = join(env.root, name);
-  if (!existsSync(path)) copyFileSync(env.nodeExe, path);
+  if (existsSync(path)) return path;
+  copyFileSync(env.nodeExe, `${path}.part`);
+  renameSync(`${path}.part`, path);
   return path;
 }
 

@@ -53,6 +53,11 @@ describe('Windows presence sources (koffi)', () => {
     expect(await sources.fullscreen.read()).toEqual({ available: true, active: false });
   });
 
+  it('asks for a 500 ms full-screen poll on Windows (at the default 2 s, p99 could not stay under 1.5 s)', () => {
+    const { sources } = windowsSources(fakeWindows());
+    expect(sources.intervalsMs).toEqual({ fullscreen: 500, gpuInUse: 2_000 });
+  });
+
   it('lists processes from a Toolhelp snapshot, spawning nothing', async () => {
     const { sources, runner } = windowsSources(fakeWindows({ processes: [...fakeWindows().processes, GAME, { ...GAME, pid: 4243 }] }));
     expect(await sources.processes.list()).toEqual(['System', 'dwm.exe', 'eldenring.exe', 'explorer.exe']);
