@@ -13,8 +13,9 @@
  * nvidia-smi.exe cannot see into the VM's processes (no /proc, pids of another kernel), and
  * under WDDM per-process memory reads "N/A". So on Windows nothing can be matched to a
  * container; the WSL VM's own processes (vmmem, vmmemWSL) are left out, which also hides
- * any GPU work the owner runs in WSL. A reliable Windows check needs the "GPU Engine"
- * performance counters (see gpu-specs.md §6), not built yet.
+ * any GPU work the owner runs in WSL. On Windows node-presence-sources.ts uses the "GPU
+ * Engine" performance counters instead (windows/windows-presence.ts), which see graphics
+ * processes too; this nvidia-smi query remains there only for when koffi cannot load.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
