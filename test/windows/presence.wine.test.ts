@@ -7,8 +7,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { need } from '../helpers/requirements';
-import { wine } from '../helpers/requirements';
+import { need, wine } from '../helpers/requirements';
 import {
   bundleForWindows,
   commandFakeGame,

@@ -68,6 +68,12 @@ async function main() {
     perReadWall[name] = (performance.now() - wallStart) / n;
   }
 
+  // Baseline for the Linux side: the same stretch with no detector running, so what
+  // wineserver does for the fake game's message loop can be told apart from ours.
+  writeFileSync(`${resultFile}.quiet`, 'base-start');
+  await sleep(quietSeconds * 1000);
+  writeFileSync(`${resultFile}.quiet`, 'base-end');
+
   let decisions: Array<{ at: number; codes: string[] }> = [];
   const monitor = createPresenceMonitor({
     ...sources,

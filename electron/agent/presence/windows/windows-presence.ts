@@ -324,7 +324,13 @@ export function createWindowsGpuUse(api: Win32Api, options: WindowsGpuUseOptions
     throw new Error('PdhGetFormattedCounterArrayW kept asking for more room');
   }
 
+  function close(): void {
+    if (open) api.pdh().PdhCloseQuery(open.query);
+    open = null;
+  }
+
   return {
+    close,
     async read() {
       if (down && nowMs() - down.at < retryMs) return { available: false, reason: down.reason };
       down = null;
@@ -336,7 +342,7 @@ export function createWindowsGpuUse(api: Win32Api, options: WindowsGpuUseOptions
       try {
         perPid = sample(open);
       } catch (error) {
-        this.close();
+        close();
         return unavailable((error as Error).message);
       }
       if (perPid.size === 0) return { available: true, via: GPU_ENGINE_VIA, processes: [] };
@@ -351,10 +357,6 @@ export function createWindowsGpuUse(api: Win32Api, options: WindowsGpuUseOptions
       }
       users.sort((a, b) => b.gpuPercent - a.gpuPercent || a.pid - b.pid);
       return { available: true, via: GPU_ENGINE_VIA, processes: users };
-    },
-    close() {
-      if (open) api.pdh().PdhCloseQuery(open.query);
-      open = null;
     },
   };
 }
