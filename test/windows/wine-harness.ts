@@ -122,7 +122,16 @@ export function runUnderWine(env: WindowsTestEnv, display: string, exe: string, 
   const fd = openSync(log, 'w');
   const child = spawn(env.wine, [exe, ...args], {
     cwd: env.root,
-    env: { ...process.env, WINEPREFIX: env.prefix, WINEDEBUG: '-all', DISPLAY: display, WAYLAND_DISPLAY: '' },
+    // No crash dialog (winedbg) and no desktop integration: a crash ends the process at once
+    // instead of waiting on a window nobody can click.
+    env: {
+      ...process.env,
+      WINEPREFIX: env.prefix,
+      WINEDEBUG: '-all',
+      WINEDLLOVERRIDES: 'winedbg.exe=d;winemenubuilder.exe=d',
+      DISPLAY: display,
+      WAYLAND_DISPLAY: '',
+    },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
