@@ -26,6 +26,8 @@ export interface FakeWindows {
   lastInputTick: number;
   /** null: the GPU Engine counter is missing (as under Wine); else the instances each collection reports. */
   gpuEngine: Array<{ name: string; status?: number; value: number }> | null;
+  /** What PdhCollectQueryData answers (0: fine). */
+  collectStatus: number;
   /** null: nvml.dll is missing. */
   nvidiaUuids: string[] | null;
   /** Every Win32 function called, in order. */
@@ -47,6 +49,7 @@ export function fakeWindows(overrides: Partial<FakeWindows> = {}): FakeWindows {
     tickCount: 1_000_000,
     lastInputTick: 1_000_000,
     gpuEngine: null,
+    collectStatus: 0,
     nvidiaUuids: null,
     calls: [],
     ...overrides,
@@ -130,7 +133,7 @@ export function fakeWin32Koffi(windows: FakeWindows): KoffiModule {
       counter.writeBigUInt64LE(0x7100n, 0);
       return 0;
     },
-    PdhCollectQueryData: () => 0,
+    PdhCollectQueryData: () => windows.collectStatus,
     PdhGetFormattedCounterArrayW: (_counter: bigint, _format: number, size: Buffer, count: Buffer, items: FakeMemory | null) => {
       // Wine aborts the process here when the counter was never added.
       if (windows.gpuEngine === null) throw new Error('PdhGetFormattedCounterArrayW called without a counter (Wine aborts here)');

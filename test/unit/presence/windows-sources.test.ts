@@ -121,6 +121,32 @@ describe('Windows presence sources (koffi)', () => {
     expect(windows.calls.filter((c) => c === 'PdhAddEnglishCounterW')).toHaveLength(1);
   });
 
+  it('takes two samples before the first reading, then one per read; a failing collection closes the query and says why', async () => {
+    const windows = fakeWindows({ processes: [...fakeWindows().processes, GAME], gpuEngine: [gpuInstance(GAME.pid, 0, 50)] });
+    const api = loadWin32Api(fakeWin32Koffi(windows));
+    const gaps: number[] = [];
+    let now = 0;
+    const gpuUse = createWindowsGpuUse(api, { sleep: (ms) => (gaps.push(ms), Promise.resolve()), nowMs: () => now, retryMs: 60_000 });
+    expect(await gpuUse.read()).toEqual({
+      available: true,
+      via: 'PDH "GPU Engine" counters (engtype_3D)',
+      processes: [{ pid: GAME.pid, name: 'eldenring.exe', gpuPercent: 50 }],
+    });
+    expect(gaps).toEqual([250]);
+    expect(windows.calls.filter((c) => c === 'PdhCollectQueryData')).toHaveLength(2);
+    await gpuUse.read();
+    expect(windows.calls.filter((c) => c === 'PdhCollectQueryData')).toHaveLength(3);
+
+    windows.collectStatus = 0xc0000bc6;
+    expect(await gpuUse.read()).toEqual({ available: false, reason: 'PdhCollectQueryData failed: 0xC0000BC6 (PDH_INVALID_DATA)' });
+    expect(windows.calls).toContain('PdhCloseQuery');
+    windows.collectStatus = 0;
+    now = 59_000;
+    expect(await gpuUse.read()).toMatchObject({ available: false }); // not retried within a minute
+    now = 61_000;
+    expect(await gpuUse.read()).toMatchObject({ available: true }); // reopened
+  });
+
   it('without nvml.dll says so once in the log and reads as nobody', async () => {
     const windows = fakeWindows({ processes: [...fakeWindows().processes, GAME], gpuEngine: [gpuInstance(GAME.pid, 0, 50)], nvidiaUuids: null });
     const { sources, entries } = windowsSources(windows);
