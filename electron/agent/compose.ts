@@ -78,7 +78,13 @@ export function composeAgent(options: ComposeOptions): Agent {
     egress: createCheckedEgressNetworks(dockerode, () => docker.info(), process.platform, commands),
   });
   const settings = createSettingsService(options.settingsStore, logger);
-  const sources = createNodePresenceSources({ runner: commands, docker, logger, clock: systemClock });
+  const sources = createNodePresenceSources({
+    runner: commands,
+    docker,
+    logger,
+    clock: systemClock,
+    gpuUseThresholdPercent: () => settings.get().controls.presence.gpuInUse.thresholdPercent,
+  });
   const presence = createPresenceMonitor({
     ...sources,
     idle: options.idleSource ?? sources.idle,
@@ -88,7 +94,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     logger,
     // nvidia-smi costs tens of ms of CPU per start on real drivers: every 5 s keeps the
     // agent's idle CPU within budget; games are caught sooner by the process watch.
-    intervalsMs: { gpuInUse: 5_000 },
+    intervalsMs: { gpuInUse: 5_000, ...sources.intervalsMs },
   });
   // The one chain connection the wallet, ledger and market features share. It starts (and,
   // for the devnet setting, starts a devnet) only when the agent is long-running.

@@ -15,6 +15,7 @@
  *    player looks idle. The process watch list and the full-screen check cover that case.
  */
 import type { IdleReading, IdleSource } from '../agent/presence/presence-ports';
+import { loadKoffi } from '../agent/presence/windows/load-koffi';
 
 /** The part of Electron's powerMonitor this needs. */
 export interface PowerMonitorLike {
@@ -43,4 +44,19 @@ export function createElectronIdleSource(
       }
     },
   };
+}
+
+/**
+ * Which idle source the desktop app hands the agent. On Windows none (undefined): the
+ * agent's own source reads GetLastInputInfo through koffi, the same call powerMonitor makes,
+ * so the desktop app and headless mode report the same thing (source "GetLastInputInfo").
+ * Where koffi cannot load there, and on every other system, Electron's powerMonitor.
+ */
+export function chooseDesktopIdleSource(
+  powerMonitor: PowerMonitorLike,
+  platform: NodeJS.Platform = process.platform,
+  windowsNativeLoads: () => boolean = () => loadKoffi().ok,
+): IdleSource | undefined {
+  if (platform === 'win32' && windowsNativeLoads()) return undefined;
+  return createElectronIdleSource(powerMonitor, process.env, platform);
 }

@@ -25,7 +25,7 @@ import {
   electronWindowPort,
   promptUpdateDialog,
 } from './electron-adapters';
-import { createElectronIdleSource } from './electron-idle-source';
+import { chooseDesktopIdleSource } from './electron-idle-source';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store';
 import { forwardEvents, registerIpcBridge } from './ipc-bridge';
@@ -76,8 +76,8 @@ async function start(): Promise<void> {
     resourcesDir,
     settingsStore: createElectronSettingsStore(dataDir, logger),
     logger,
-    // powerMonitor works only after 'ready'; it sees input the headless agent cannot (Windows).
-    idleSource: createElectronIdleSource(powerMonitor),
+    // powerMonitor works only after 'ready'. On Windows the agent reads GetLastInputInfo itself.
+    idleSource: chooseDesktopIdleSource(powerMonitor),
     secretStore: createSafeStorageSecretStore(safeStorage),
   });
   registerIpcBridge(ipcMain, agent, indexUrl);

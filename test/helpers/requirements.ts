@@ -65,3 +65,15 @@ export function xvfb(): Requirement {
   const libX11 = ['/usr/lib/x86_64-linux-gnu/libX11.so.6', '/usr/lib/aarch64-linux-gnu/libX11.so.6', '/usr/lib64/libX11.so.6'];
   return libX11.some(existsSync) ? { ok: true, reason: '' } : { ok: false, reason: 'libX11.so.6 is missing (apt-get install libx11-6)' };
 }
+
+const WINE_PATHS = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine', '/usr/lib/wine/wine'];
+
+/** Wine (Debian's wine64) and Xvfb, to run the Windows presence code (test/windows/). */
+export function wine(): Requirement {
+  if (!WINE_PATHS.some((path) => existsSync(path))) {
+    return { ok: false, reason: 'Wine is not installed (apt-get install wine64), so the Windows presence code cannot run' };
+  }
+  return existsSync('/usr/bin/Xvfb')
+    ? { ok: true, reason: '' }
+    : { ok: false, reason: 'Xvfb is not installed (apt-get install xvfb), so Wine has no display' };
+}

@@ -8,16 +8,15 @@
  *    change is known as soon as the X server announces it. A polled read every `verifyMs`
  *    (and whenever the spies disagree or are silent) keeps them honest.
  *  - Linux Wayland / no DISPLAY: unavailable (no protocol lets a client see other windows).
- *  - Windows: unavailable until a native check exists. `NativeFullscreenCheck` is the seam:
- *    a desktop-app addon calling SHQueryUserNotificationState (QUNS_RUNNING_D3D_FULL_SCREEN /
- *    QUNS_BUSY) and comparing the foreground window's rectangle with its monitor's (for
- *    borderless games) will plug in there. Nothing is guessed meanwhile.
+ *  - Windows: the native check (`NativeFullscreenCheck`), windows/windows-presence.ts through
+ *    koffi: the foreground window's rectangle against its monitor's, SHQueryUserNotificationState
+ *    as a hint. Wired by node-presence-sources.ts; unavailable only when koffi cannot load.
  *  - macOS: unavailable.
  */
 import type { CommandRunner } from '../ports';
 import type { FullscreenReading, FullscreenSource } from './presence-ports';
 
-/** Future native check (Windows desktop app); not implemented yet. */
+/** The native check (Windows: windows/windows-presence.ts createWindowsFullscreenCheck). */
 export interface NativeFullscreenCheck {
   read(): Promise<FullscreenReading>;
 }
@@ -26,7 +25,7 @@ export const XPROP_ACTIVE_WINDOW_ARGS = ['-root', '_NET_ACTIVE_WINDOW'];
 export const xpropWindowArgs = (windowId: string): string[] => ['-id', windowId, '_NET_WM_STATE', '_NET_WM_NAME'];
 
 export const WINDOWS_FULLSCREEN_REASON =
-  'full-screen detection on Windows needs a native check in the desktop app, which is not built yet; add your games to the watch list instead';
+  'full-screen detection on Windows needs its native check (koffi), which could not be loaded in this desktop app or agent (see the log); add your games to the watch list meanwhile';
 export const WAYLAND_FULLSCREEN_REASON =
   "full-screen detection is not available on Wayland (no protocol lets an app see other windows); the watch list and other apps' GPU use (NVML) still work there, so a game that is listed or draws on the GPU still pauses renting";
 export const NO_DISPLAY_FULLSCREEN_REASON = 'no X11 desktop (DISPLAY is not set), so there is no window to check';

@@ -13,10 +13,12 @@
  *    process in a container labelled io.rigshift.managed=true is ours.
  * The engine then pauses for any process at or over the owner's threshold (percent).
  *
- * Windows: the PDH "GPU Engine" counters (presence/windows/, another module) replace this
- * where wired; this file's Windows path is the old compute-only nvidia-smi query, with the
- * WSL2 VM's processes (vmmem) left out, since rentals run in there and the host's
- * nvidia-smi.exe cannot see into the VM.
+ * Windows: rental containers run inside the WSL2 VM, whose processes the host cannot see
+ * (no /proc, pids of another kernel; under WDDM per-process memory reads "N/A"). There
+ * node-presence-sources.ts uses the PDH "GPU Engine" counters (windows/windows-presence.ts),
+ * which see graphics processes too; this file's Windows path (the compute-only nvidia-smi
+ * query, with the WSL VM's own processes, vmmem/vmmemWSL, left out) remains only for when
+ * koffi cannot load.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
