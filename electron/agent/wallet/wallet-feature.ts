@@ -178,8 +178,9 @@ export function createWalletFeature(deps: WalletFeatureDeps): { feature: AgentFe
       autoLock.touch();
       return transfers.preview(request);
     }) as Handler<'previewTransfer'>,
-    sendTransfer: (async ({ previewId }) => {
+    sendTransfer: (async ({ previewId, password }) => {
       autoLock.touch();
+      await service.verifyPassword(password);
       return transfers.send(previewId);
     }) as Handler<'sendTransfer'>,
     setRememberOnDevice: (async ({ enabled, password }) => {

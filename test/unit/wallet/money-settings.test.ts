@@ -67,6 +67,14 @@ describe('settings that move money', () => {
     expect(await agent.call('updateSettings', { patch: { wallet: { payoutAddress: ATTACKER.toLowerCase(), sweepThresholdMicros: '1' } } })).toMatchObject({ ok: true });
   });
 
+  it('sending from the wallet needs the password too, even while unlocked', async () => {
+    const agent = await agentWithWallet();
+    expect(await agent.call('sendTransfer', { previewId: 'any' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await agent.call('sendTransfer', { previewId: 'any', password: 'not the password' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
+    // With it, the transfer goes on to its own checks (here: no such preview).
+    expect(await agent.call('sendTransfer', { previewId: 'any', password: PASSWORD })).toMatchObject({ ok: false, error: { code: 'preview_expired' } });
+  });
+
   it('the owner token over HTTP is not enough either', async () => {
     const agent = await agentWithWallet();
     const dir = tempDir('rigshift-money-static-');
