@@ -176,7 +176,8 @@ export function takeToken(env: Pick<BrowserEnv, 'location' | 'history' | 'sessio
   const url = new URL(env.location.href);
   // `#token=T`, optionally followed by the page (`#token=T#/controls`) or more (`&x=1`).
   const match = new RegExp(`^#${TOKEN_FRAGMENT_KEY}=([^&#]+)(?:[&#](.*))?$`).exec(url.hash);
-  const fromUrl = match?.[1] ? decodeURIComponent(match[1]) : null;
+  // Tokens are base64url: nothing to decode (and a stray % must not throw here).
+  const fromUrl = match?.[1] ?? null;
   if (fromUrl) {
     env.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
     const rest = match?.[2] ?? '';
