@@ -9,6 +9,7 @@ import type { AvailabilityReport } from '../../shared/domain/availability';
 import type { ChecksReport } from '../../shared/domain/checks';
 import type { GpuDetection } from '../../shared/domain/gpu';
 import type { JobRecord, JobSpec } from '../../shared/domain/job';
+import type { MoneySetting } from '../../shared/domain/money-settings';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings';
 import type { BenchmarkResult } from '../../shared/domain/benchmark';
 import type { CallHandlers } from './api/dispatch';
@@ -46,6 +47,12 @@ export interface AgentFeature {
    * longRunning false: a feature should then do nothing in the background.
    */
   start?(context: AgentFeatureContext, options: { longRunning: boolean }): void | Promise<void>;
+  /**
+   * The wallet's gate for settings that move money: resolves when `password` is the wallet
+   * password, throws an AgentError otherwise. Without a feature that has one, such changes
+   * are refused.
+   */
+  authorizeMoneySettings?(changed: MoneySetting[], password: string | undefined): Promise<void>;
   /** Called by agent.stop(), in reverse order of start. */
   stop?(): Promise<void>;
 }

@@ -28,6 +28,7 @@ import type { JobRecord, JobSpec } from '../../shared/domain/job';
 import type { JobRunner } from './jobs/job-runner';
 import { createJobService, type JobService } from './rentals/job-service';
 import { type CallHandlers, dispatchCall } from './api/dispatch';
+import { createMoneyGate } from './api/money-gate';
 import { isProcessAlive } from './containers/owner-label';
 import { removeOrphanContainers } from './containers/orphan-sweep';
 import { createEventBus } from './event-bus';
@@ -308,6 +309,7 @@ export function createAgent(deps: AgentDeps): Agent {
   };
 
   const features = deps.features ?? [];
+  const guardMoney = createMoneyGate(features, logger);
   const coreHandlers: CallHandlers = {
     getSnapshot: async () => snapshot(),
     detectHardware: async () => {
@@ -325,7 +327,10 @@ export function createAgent(deps: AgentDeps): Agent {
     }) as (request: never) => Promise<unknown>,
     listBenchmarks: (async ({ limit }: CallRequest<'listBenchmarks'>) =>
       deps.history.list(limit)) as (request: never) => Promise<unknown>,
-    updateSettings: (async ({ patch }: CallRequest<'updateSettings'>) => applySettings(patch)) as (
+    updateSettings: (async ({ patch, password }: CallRequest<'updateSettings'>) => {
+      await guardMoney(deps.settings.get(), patch, password);
+      return applySettings(patch);
+    }) as (
       request: never,
     ) => Promise<unknown>,
     pauseRenting: (async ({ duration }: CallRequest<'pauseRenting'>) => {

@@ -18,7 +18,7 @@ export function AppRoot() {
           Open the link printed by <code>rigshift headless</code> (it contains the access token).
         </p>
         <p className="muted">
-          The link looks like <code>http://127.0.0.1:PORT/?token=…</code>. If the agent was restarted, it printed a new
+          The link looks like <code>http://127.0.0.1:PORT/#token=…</code>. If the agent was restarted, it printed a new
           one.
         </p>
       </FullPageMessage>

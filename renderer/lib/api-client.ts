@@ -16,6 +16,7 @@ import {
   type ExposedApi,
   type RigshiftApi,
 } from '../../shared/api/contract';
+import { eventSocketProtocols, TOKEN_FRAGMENT_KEY } from '../../shared/api/headless-auth';
 import { resultSchema, type ApiError, type Result } from '../../shared/api/result';
 import { z } from 'zod';
 
@@ -138,7 +139,7 @@ export function createIpcTransport(exposed: ExposedApi): Transport {
 /** The parts of the browser the headless transport uses; tests pass fakes. */
 export interface BrowserEnv {
   fetch: typeof fetch;
-  WebSocket: new (url: string) => WebSocketLike;
+  WebSocket: new (url: string, protocols?: string | string[]) => WebSocketLike;
   location: Pick<Location, 'href' | 'host' | 'protocol'>;
   history: Pick<History, 'replaceState' | 'state'>;
   sessionStorage: Pick<Storage, 'getItem' | 'setItem'>;
@@ -165,23 +166,31 @@ export const reconnectDelay = (attempt: number): number =>
   Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt);
 
 /**
- * Takes the token from `?token=` (the link `rigshift headless` prints), keeps it for this
- * tab in sessionStorage and removes it from the address bar, so it does not end up in
- * screenshots, bookmarks or the history.
+ * Takes the token from the fragment, `#token=…` (the link `rigshift headless` prints: a
+ * fragment never reaches a server or its logs), keeps it for this tab in sessionStorage
+ * (scoped to this origin, port included, unlike a cookie) and removes it from the address
+ * bar, so it does not end up in screenshots, bookmarks or the history. A `?token=` in the
+ * query is ignored: it would have been sent to the server.
  */
 export function takeToken(env: Pick<BrowserEnv, 'location' | 'history' | 'sessionStorage'>): string | null {
   const url = new URL(env.location.href);
-  const fromUrl = url.searchParams.get('token');
+  // `#token=T`, optionally followed by the page (`#token=T#/controls`) or more (`&x=1`).
+  const match = new RegExp(`^#${TOKEN_FRAGMENT_KEY}=([^&#]+)(?:[&#](.*))?$`).exec(url.hash);
+  // Tokens are base64url: nothing to decode (and a stray % must not throw here).
+  const fromUrl = match?.[1] ?? null;
   if (fromUrl) {
     env.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
-    url.searchParams.delete('token');
-    env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash);
+    const rest = match?.[2] ?? '';
+    env.history.replaceState(env.history.state, '', url.pathname + url.search + (rest ? `#${rest}` : ''));
     return fromUrl;
   }
   return env.sessionStorage.getItem(TOKEN_STORAGE_KEY) || null;
 }
 
-/** Headless mode: POST /api/call/<name> with a bearer token, events over a same-origin WebSocket. */
+/**
+ * Headless mode: POST /api/call/<name> with a bearer token, events over a same-origin
+ * WebSocket that offers the token as a subprotocol (never in its URL, never in a cookie).
+ */
 export function createHttpTransport(env: BrowserEnv = browserEnv()): Transport {
   const token = takeToken(env);
   const listeners = new Set<RawListener>();
@@ -247,9 +256,7 @@ export function createHttpTransport(env: BrowserEnv = browserEnv()): Transport {
     if (closed || !token) return;
     timer = null;
     const scheme = env.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new env.WebSocket(
-      `${scheme}//${env.location.host}${httpPaths.events}?token=${encodeURIComponent(token)}`,
-    );
+    const ws = new env.WebSocket(`${scheme}//${env.location.host}${httpPaths.events}`, eventSocketProtocols(token));
     let opened = false;
     socket = ws;
     ws.onopen = () => {

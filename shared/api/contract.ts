@@ -10,6 +10,7 @@ import { ManualPauseSchema } from '../domain/controls';
 import { JobLogLinesSchema, JobProgressSchema, JobRecordSchema } from '../domain/job';
 import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
+import { ExistingPasswordSchema } from '../domain/wallet';
 import { SnapshotSchema } from '../domain/snapshot';
 import { GpuTelemetrySchema } from '../domain/telemetry';
 import { defineCall, EmptyRequest } from './define-call';
@@ -48,7 +49,11 @@ export const calls = {
     z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
     z.array(BenchmarkResultSchema),
   ),
-  updateSettings: call(z.object({ patch: SettingsPatchSchema }).strict(), SettingsSchema),
+  /**
+   * `password`: the wallet password, needed (and checked) when the patch changes where money
+   * goes (shared/domain/money-settings.ts); refused without it.
+   */
+  updateSettings: call(z.object({ patch: SettingsPatchSchema, password: ExistingPasswordSchema.optional() }).strict(), SettingsSchema),
   /**
    * Stop renting: for one hour, until tomorrow (next local midnight in the schedule's time
    * zone), or until resumeRenting. A running job is yielded at once.

@@ -52,12 +52,16 @@ export const walletCalls = {
     z.object({ password: ExistingPasswordSchema }).strict(),
     z.object({ fileName: z.string(), json: z.string() }),
   ),
-  /** Fee preview and checks for a transfer; sendTransfer needs its previewId (short-lived). */
+  /**
+   * Fee preview and checks for a transfer; sendTransfer needs its previewId (short-lived)
+   * and the wallet password again: money leaving the wallet needs more than the dashboard
+   * token (a password-file rig is always unlocked).
+   */
   previewTransfer: call(
     z.object({ asset: TransferAssetSchema, to: z.string().min(1).max(100), amount: AmountSchema }).strict(),
     TransferPreviewSchema,
   ),
-  sendTransfer: call(z.object({ previewId: z.string().min(1).max(100) }).strict(), WalletTxSchema),
+  sendTransfer: call(z.object({ previewId: z.string().min(1).max(100), password: ExistingPasswordSchema }).strict(), WalletTxSchema),
   /** Keep the password in the OS keychain (Electron safeStorage) to unlock at start; refused without one. */
   setRememberOnDevice: call(
     z.object({ enabled: z.boolean(), password: ExistingPasswordSchema.optional() }).strict(),

@@ -35,7 +35,9 @@ describe.skipIf(!ready)('Jobs page in Chromium against rigshift headless running
     image = buildJobTestImage();
     const spec: JobSpec = {
       version: 1,
-      name: 'e2e render test',
+      // A stranger's name: a right-to-left override and a zero-width space must show as
+      // marked characters, inside bidi isolation (renderer/components/UntrustedText.tsx).
+      name: 'e2e render test \u202Etxt.exe\u200B',
       image: image.reference,
       entrypoint: ['/bin/sh', '-c'],
       command: ['for i in $(seq 1 25); do echo "frame $i rendered"; sleep 0.2; done; echo "hello from the job" > /workspace/out/result.txt'],
@@ -82,6 +84,16 @@ describe.skipIf(!ready)('Jobs page in Chromium against rigshift headless running
     const expected = createHash('sha256').update('hello from the job\n').digest('hex');
     expect(await output.textContent()).toContain(expected);
   }, 90_000);
+
+  it('shows the job name isolated, with its hidden characters made visible', async () => {
+    const name = page.locator('[data-testid^="history-job-"] th bdi.untrusted').first();
+    await name.waitFor({ timeout: 5000 });
+    expect(await name.textContent()).toBe('e2e render test \\u{202E}txt.exe\\u{200B}');
+    expect(await name.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    expect(await name.locator('.untrusted-hidden').count()).toBe(2);
+    // No raw override or zero-width character anywhere in the page's text.
+    expect(await page.evaluate(() => /[\u202A-\u202E\u2066-\u2069\u200B-\u200F]/.test(document.body.innerText))).toBe(false);
+  });
 
   it('lets the owner allow internet for jobs, says what it means, and undo it', async () => {
     const toggle = page.locator('[data-testid="allow-egress"]');

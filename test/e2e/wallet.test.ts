@@ -120,6 +120,9 @@ describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devne
     expect(await page.textContent('[data-testid="wallet-preview-amount"]')).toBe('12.5 tUSD');
     expect(await page.textContent('[data-testid="wallet-preview-to"]')).toBe(friend);
     expect(await page.textContent('[data-testid="wallet-preview-fee"]')).toContain('ETH');
+    // Money leaving the wallet needs the password again, not only the dashboard token.
+    expect(await page.isDisabled('[data-testid="wallet-send-confirm"]')).toBe(true);
+    await page.fill('[data-testid="wallet-send-password"]', PASSWORD);
     await page.click('[data-testid="wallet-send-confirm"]');
     const row = page.locator('[data-testid="wallet-txs"] tbody tr').first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('confirmed');

@@ -28,13 +28,14 @@ export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless agent did not print its URL:\n${out}`)), timeoutMs);
     const onData = () => {
-      const match = /Open the dashboard: (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/.exec(out);
+      // The token is in the fragment (`/#token=…`): it never reaches the server.
+      const match = /Open the dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       resolve({
         child,
-        url: `${match[1]}/?token=${match[2]}`,
+        url: `${match[1]}/#token=${match[2]}`,
         origin: match[1]!,
         token: match[2]!,
         output: () => out,

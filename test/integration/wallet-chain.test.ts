@@ -70,7 +70,7 @@ describe('wallet on a Hardhat chain', () => {
     expect(await harness.call('previewTransfer', { asset: 'gas', to: 'friend.eth', amount: '1' })).toMatchObject({ ok: false, error: { code: 'invalid_address' } });
     expect(await harness.call('previewTransfer', { asset: 'gas', to: FRIEND.toLowerCase(), amount: '1' })).toMatchObject({ ok: true, value: { to: FRIEND } });
     expect(await harness.call('previewTransfer', { asset: 'gas', to: FRIEND, amount: (100n * ETH).toString() })).toMatchObject({ ok: false, error: { code: 'insufficient_funds' } });
-    expect(await harness.call('sendTransfer', { previewId: 'made-up' })).toMatchObject({ ok: false, error: { code: 'preview_expired' } });
+    expect(await harness.call('sendTransfer', { previewId: 'made-up', password: PASSWORD })).toMatchObject({ ok: false, error: { code: 'preview_expired' } });
   });
 
   it('sends stablecoin after a fee preview: pending while unmined, then confirmed', async () => {
@@ -79,9 +79,9 @@ describe('wallet on a Hardhat chain', () => {
       const friendBefore = await balanceOf(FRIEND);
       const preview = await harness.value<{ previewId: string; gasLimit: string; maxFeePerGas: string; maxFeeWei: string }>('previewTransfer', { asset: 'token', to: FRIEND, amount: '40000000' });
       expect(BigInt(preview.maxFeeWei)).toBe(BigInt(preview.gasLimit) * BigInt(preview.maxFeePerGas));
-      const tx = await harness.value<WalletTx>('sendTransfer', { previewId: preview.previewId });
+      const tx = await harness.value<WalletTx>('sendTransfer', { previewId: preview.previewId, password: PASSWORD });
       expect(tx).toMatchObject({ status: 'pending', kind: 'transfer', token: { amount: '40000000', recipient: FRIEND } });
-      expect(await harness.call('sendTransfer', { previewId: preview.previewId })).toMatchObject({ ok: false, error: { code: 'preview_expired' } });
+      expect(await harness.call('sendTransfer', { previewId: preview.previewId, password: PASSWORD })).toMatchObject({ ok: false, error: { code: 'preview_expired' } });
       expect(await harness.value('getWallet')).toMatchObject({ pendingTxs: [{ id: tx.id }] });
       await devnet.provider.send('evm_mine', []);
       await expect.poll(() => harness.events.some((e) => e.name === 'walletTx' && e.payload.id === tx.id && e.payload.status === 'confirmed'), { timeout: 5_000 }).toBe(true);

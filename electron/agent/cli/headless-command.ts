@@ -5,6 +5,7 @@ import { readWalletPasswordFile } from '../wallet/password-file';
 import { rendererBuilt } from './cli-paths';
 import { readJobSpec } from './run-job-command';
 import { createNodeAgent } from './node-agent';
+import { escapeUntrusted } from '../../../shared/domain/untrusted-text';
 
 export async function runHeadless(options: {
   port: number;
@@ -91,10 +92,10 @@ export async function runHeadless(options: {
       try {
         const { jobId, done } = await agent.startJob(testJob, deviceId);
         process.stdout.write(`Test job ${jobId} started: see the Jobs page\n`);
-        void done.then((record) => process.stdout.write(`Test job ${jobId} ended: ${record.reason} (${record.message})\n`));
+        void done.then((record) => process.stdout.write(`Test job ${jobId} ended: ${record.reason} (${escapeUntrusted(record.message)})\n`));
       } catch (error) {
         // The dashboard keeps running: the owner can read why on the console.
-        process.stderr.write(`rigshift: the test job could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`rigshift: the test job could not start: ${escapeUntrusted(error instanceof Error ? error.message : String(error))}\n`);
       }
     }
   }

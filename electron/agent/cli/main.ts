@@ -14,6 +14,7 @@ import { runMarketPost } from './market-post-command';
 import type { NetworkSettings } from '../../../shared/domain/settings';
 import { runHeadless } from './headless-command';
 import { runJobCommand } from './run-job-command';
+import { escapeUntrusted } from '../../../shared/domain/untrusted-text';
 
 class UsageError extends Error {}
 
@@ -253,10 +254,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`rigshift: ${error.message}\n`);
+    // Messages may quote a spec's names or a job's text: written out, never acting on the terminal.
+    if (error instanceof UsageError) process.stderr.write(`rigshift: ${escapeUntrusted(error.message)}\n`);
     else if (error instanceof AgentError) {
-      process.stderr.write(`rigshift: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`);
-    } else process.stderr.write(`rigshift: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`rigshift: ${escapeUntrusted(error.message)}${error.hint ? ` ${escapeUntrusted(error.hint)}` : ''}\n`);
+    } else process.stderr.write(`rigshift: ${escapeUntrusted(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -20,6 +20,7 @@ import { createNodeJobRunner } from '../jobs/node-job-runner';
 import { createNodeCommandRunner } from '../node-adapters/command-runner';
 import { createConfSettingsStore } from '../node-adapters/conf-settings-store';
 import { createConsoleLogger, type LogLevel } from '../node-adapters/console-logger';
+import { escapeUntrusted as shown } from '../../../shared/domain/untrusted-text';
 import { prepareDataDir } from '../node-adapters/data-dir';
 import type { ContainerRuntime, Logger } from '../ports';
 import { createSettingsService } from '../settings/settings-service';
@@ -52,17 +53,25 @@ export function readJobSpec(path: string): JobSpec {
   return checked.spec;
 }
 
+/**
+ * The human summary. Names, messages, the image and output names come from the job's
+ * author: every control, bidi and zero-width character in them is written out
+ * (untrusted-text.ts), so a name cannot clear the screen or print fake coloured lines.
+ */
 export function formatJobRecord(record: JobRecord): string {
   const lines = [
-    `Job ${record.reason}: ${record.name} (${record.id})`,
-    `  ${record.message}`,
-    `  image ${record.image}`,
-    `  device ${record.deviceId}, runtime ${record.runtime ?? 'none'}, network ${record.network}, exit code ${record.exitCode ?? '-'}`,
+    `Job ${record.reason}: ${shown(record.name)} (${shown(record.id)})`,
+    `  ${shown(record.message)}`,
+    `  image ${shown(record.image)}`,
+    `  device ${shown(record.deviceId)}, runtime ${shown(record.runtime ?? 'none')}, network ${record.network}, exit code ${record.exitCode ?? '-'}`,
   ];
-  for (const output of record.outputs) lines.push(`  output ${output.name}  ${output.sizeBytes} bytes  sha256 ${output.sha256}`);
+  for (const output of record.outputs) lines.push(`  output ${shown(output.name)}  ${output.sizeBytes} bytes  sha256 ${shown(output.sha256)}`);
   if (record.logs.bytesDropped) lines.push(`  log: ${record.logs.bytesKept} bytes kept, ${record.logs.bytesDropped} dropped (over the caps)`);
   return lines.join('\n');
 }
+
+/** A line the job printed, as shown on the owner's terminal: tabs kept, every other control written out. */
+export const jobLogLine = (text: string): string => `job| ${text.split('\t').map(shown).join('\t')}`;
 
 /**
  * Progress on stderr: redrawn in place on a terminal (log lines print above it), one line
@@ -73,7 +82,7 @@ function createJobProgressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   let last: JobProgress | null = null;
   let drawn = false;
   const render = (p: JobProgress) =>
-    `${p.state.padEnd(10)} ${p.fraction === null ? '' : `${String(Math.round(p.fraction * 100)).padStart(3)}%  `}${p.label}  ${formatElapsed(Date.now() - started)}`;
+    `${p.state.padEnd(10)} ${p.fraction === null ? '' : `${String(Math.round(p.fraction * 100)).padStart(3)}%  `}${shown(p.label)}  ${formatElapsed(Date.now() - started)}`;
   const clear = () => {
     if (drawn) stream.write('\r\x1b[K');
     drawn = false;
@@ -159,7 +168,7 @@ export async function runJobCommand(options: RunJobOptions): Promise<number> {
       allowEgress: false,
       signal: abort.signal,
       onProgress: (p) => printer.update(p),
-      onLog: ({ lines }) => lines.forEach((l) => printer.log(`job| ${l.text}`)),
+      onLog: ({ lines }) => lines.forEach((l) => printer.log(jobLogLine(l.text))),
     });
   } finally {
     process.off('SIGINT', cancel);
@@ -168,7 +177,7 @@ export async function runJobCommand(options: RunJobOptions): Promise<number> {
   }
   process.stdout.write(options.json ? `${JSON.stringify(record, null, 2)}\n` : `${formatJobRecord(record)}\n`);
   if (record.reason !== 'completed') {
-    process.stderr.write(`rigshift: job ${record.reason}: ${record.message}\n`);
+    process.stderr.write(`rigshift: job ${record.reason}: ${shown(record.message)}\n`);
     return 1;
   }
   return 0;

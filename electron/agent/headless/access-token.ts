@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { TOKEN_PROTOCOL_PREFIX } from '../../../shared/api/headless-auth';
 
 /** 256 random bits, URL-safe. */
 export const newAccessToken = (): string => randomBytes(32).toString('base64url');
@@ -17,10 +18,13 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-export function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return null;
+/**
+ * The token a WebSocket offered as `rigshift.token.<token>` in Sec-WebSocket-Protocol
+ * (see shared/api/headless-auth.ts), or null. The query string is never read: URLs end up
+ * in logs.
+ */
+export function tokenFromProtocols(header: string | string[] | undefined): string | null {
+  const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((v) => v.trim());
+  const offered = values.find((v) => v.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return offered ? offered.slice(TOKEN_PROTOCOL_PREFIX.length) : null;
 }

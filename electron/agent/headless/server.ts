@@ -1,19 +1,23 @@
 /**
  * Headless transport: serves the built renderer at / and the agent's API under /api.
  *
- * The owner's listener is on 127.0.0.1 only. Every request needs the access token printed
- * at start:
- *  - the page: `/?token=…` once, which sets an HttpOnly SameSite=Strict cookie for assets;
- *  - calls: `POST /api/call/<name>` with `Authorization: Bearer <token>` (a header, so a
- *    foreign page cannot forge calls through the cookie);
- *  - events: WebSocket `/api/events?token=…` (browsers cannot set headers on WebSockets).
+ * The owner's listener is on 127.0.0.1 only. The link printed at start carries the access
+ * token in its fragment (`/#token=…`, see shared/api/headless-auth.ts), which no browser
+ * sends to a server:
+ *  - the page and its assets are the public renderer bundle, served without a credential
+ *    (they hold no data); nothing sets a cookie, because cookies are not scoped by port and
+ *    every other server on 127.0.0.1 would receive it;
+ *  - calls: `POST /api/call/<name>` with `Authorization: Bearer <token>`;
+ *  - events: WebSocket `/api/events` offering the subprotocol `rigshift.token.<token>`
+ *    (browsers cannot set other headers on WebSockets; URLs end up in logs).
  * The Host header must name an address we listen on, which defeats DNS rebinding.
  *
  * With `lan` (the `--allow-lan` opt-in) a second listener serves the same dashboard to
  * other devices of the household, on its own port, with its own pairing token, and only
  * to watch: read calls (get…/list…) and events. The owner's token is never accepted
  * there (LAN traffic is plain HTTP; what a sniffer could take must not control the rig
- * or the wallet), and nothing is ever served without the pairing token.
+ * or the wallet), no data is served without the pairing token, and RPC endpoints are cut
+ * down to their host (their path or query often holds an API key).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,9 +27,11 @@ import { httpPaths } from '../../../shared/api/contract';
 import type { Result } from '../../../shared/api/result';
 import type { Agent } from '../agent';
 import type { Logger } from '../ports';
-import { bearerToken, cookieValue, newAccessToken, tokenMatches } from './access-token';
+import { dashboardLink, EVENTS_PROTOCOL } from '../../../shared/api/headless-auth';
+import { bearerToken, newAccessToken, tokenFromProtocols, tokenMatches } from './access-token';
 import { lanHostNames } from './lan-addresses';
 import { resolveStaticPath, sendStaticFile } from './static-files';
+import { redactForWatchers } from './watch-redaction';
 
 export interface HeadlessServerOptions {
   agent: Agent;
@@ -66,8 +72,13 @@ export interface HeadlessServer {
 
 type Scope = 'owner' | 'watch';
 
-const COOKIES: Record<Scope, string> = { owner: 'rigshift_token', watch: 'rigshift_pair' };
 const MAX_BODY = 256 * 1024;
+/**
+ * After refusing a body as too large we keep reading (and dropping) up to this much, so
+ * the 413 reaches the client: closing a socket with unread data makes the kernel send a
+ * reset, which discards the answer on the client's side.
+ */
+const MAX_DRAIN = 64 * 1024 * 1024;
 
 /**
  * What a paired LAN device may call: reads only. Anything that could reveal a secret is
@@ -116,7 +127,6 @@ interface Listener {
 function createListener(options: ListenerOptions): Listener {
   const { agent, logger, token, scope } = options;
   const staticDir = resolve(options.staticDir);
-  const cookie = COOKIES[scope];
   let allowedHosts = new Set<string>();
 
   // connect-src names the WebSocket of the host the page was loaded from (validated below).
@@ -124,7 +134,7 @@ function createListener(options: ListenerOptions): Listener {
     'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    // The token travels in the first URL: never leak it through a Referer.
+    // Belt and braces: a fragment never goes into a Referer, and nothing else should either.
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   });
@@ -139,20 +149,28 @@ function createListener(options: ListenerOptions): Listener {
     response.end(text);
   };
 
+  /** The body, or null when it is over MAX_BODY (the rest is then read and dropped). */
   const readBody = (request: IncomingMessage): Promise<string | null> =>
     new Promise((resolveBody, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      let tooLarge = Number(request.headers['content-length'] ?? 0) > MAX_BODY;
+      if (tooLarge) resolveBody(null);
       request.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (tooLarge) {
+          if (size > MAX_DRAIN) request.destroy();
+          return;
+        }
         if (size > MAX_BODY) {
+          tooLarge = true;
+          chunks.length = 0;
           resolveBody(null);
-          request.destroy();
           return;
         }
         chunks.push(chunk);
       });
-      request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+      request.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
       request.on('error', reject);
     });
 
@@ -172,7 +190,8 @@ function createListener(options: ListenerOptions): Listener {
     } catch {
       return sendJson(response, host, 400, { ok: false, error: { code: 'invalid_json', message: 'Request body is not JSON.' } });
     }
-    sendJson(response, host, 200, await agent.call(name, parsed));
+    const result = await agent.call(name, parsed);
+    sendJson(response, host, 200, scope === 'watch' ? redactForWatchers(result) : result);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -188,23 +207,12 @@ function createListener(options: ListenerOptions): Listener {
       return sendJson(response, host, 404, { ok: false, error: { code: 'not_found', message: 'No such API path.' } });
     }
 
-    const fromQuery = url.searchParams.get('token');
-    const fromCookie = cookieValue(request.headers.cookie, cookie);
-    if (!tokenMatches(token, fromQuery) && !tokenMatches(token, fromCookie)) {
-      response.writeHead(401, { ...securityHeaders(host), 'content-type': 'text/plain; charset=utf-8' });
-      response.end(
-        scope === 'owner'
-          ? 'RigShift: missing or wrong access token. Open the link printed by `rigshift headless`.\n'
-          : 'RigShift: missing or wrong pairing token. Open the pairing link printed by `rigshift headless --allow-lan`.\n',
-      );
-      return;
-    }
+    // The page and its assets: the public bundle, no credential, no cookie (see the top).
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405).end();
       return;
     }
     const headers = securityHeaders(host);
-    if (tokenMatches(token, fromQuery)) headers['set-cookie'] = `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     const path = resolveStaticPath(staticDir, url.pathname);
     if (path && sendStaticFile(response, path, headers)) return;
     response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('Not found');
@@ -218,20 +226,21 @@ function createListener(options: ListenerOptions): Listener {
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The answer names our protocol, never the offered token (it would only echo it back).
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: () => EVENTS_PROTOCOL });
   server.on('upgrade', (request, socket, head) => {
     const host = request.headers.host ?? '';
     const url = new URL(request.url ?? '/', `http://${host || 'invalid'}`);
     // Browsers always send Origin on WebSockets; it must be our own page.
     const requestOrigin = request.headers.origin;
     const originOk = requestOrigin === undefined || [...allowedHosts].some((h) => requestOrigin === `http://${h}`);
-    if (url.pathname !== httpPaths.events || !allowedHosts.has(host) || !originOk || !tokenMatches(token, url.searchParams.get('token'))) {
+    if (url.pathname !== httpPaths.events || !allowedHosts.has(host) || !originOk || !tokenMatches(token, tokenFromProtocols(request.headers['sec-websocket-protocol']))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
       const unsubscribe = agent.onEvent((event) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(scope === 'watch' ? redactForWatchers(event) : event));
       });
       ws.on('close', unsubscribe);
       ws.on('error', unsubscribe);
@@ -281,11 +290,11 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const names = lanHostNames(options.lan.host);
     watcher.setHosts(names.flatMap((name) => [`${name}:${lanPort}`]));
     const shown = names.find((n) => n !== 'localhost' && !n.startsWith('127.')) ?? names[0]!;
-    lan = { pairingUrl: `http://${shown}:${lanPort}/?token=${pairingToken}`, hosts: names, port: lanPort, pairingToken };
+    lan = { pairingUrl: dashboardLink(`http://${shown}:${lanPort}`, pairingToken), hosts: names, port: lanPort, pairingToken };
   }
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: dashboardLink(origin, token),
     origin,
     port,
     token,

@@ -4,6 +4,7 @@
  * in the key worker (key-worker.ts); see docs/ARCHITECTURE.md, "Wallet".
  */
 import type { CallRequest } from '../../../shared/api/contract';
+import { AgentError } from '../../../shared/api/result';
 import type { WalletBalances, WalletState } from '../../../shared/domain/wallet';
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import type { CallHandlers } from '../api/dispatch';
@@ -177,8 +178,9 @@ export function createWalletFeature(deps: WalletFeatureDeps): { feature: AgentFe
       autoLock.touch();
       return transfers.preview(request);
     }) as Handler<'previewTransfer'>,
-    sendTransfer: (async ({ previewId }) => {
+    sendTransfer: (async ({ previewId, password }) => {
       autoLock.touch();
+      await service.verifyPassword(password);
       return transfers.send(previewId);
     }) as Handler<'sendTransfer'>,
     setRememberOnDevice: (async ({ enabled, password }) => {
@@ -191,6 +193,15 @@ export function createWalletFeature(deps: WalletFeatureDeps): { feature: AgentFe
   const feature: AgentFeature = {
     name: 'wallet',
     handlers: handlersTyped as CallHandlers,
+    // Where earnings go is as sensitive as the recovery words: the password every time,
+    // even while unlocked (a password-file rig is always unlocked).
+    async authorizeMoneySettings(changed, password) {
+      const what = changed.map((c) => (c === 'wallet.payoutAddress' ? 'the payout address' : 'the sweep threshold')).join(' and ');
+      if (password === undefined) {
+        throw new AgentError('password_required', `Type the wallet password to change ${what}.`, 'Settings that decide where earnings go need the password every time.');
+      }
+      await service.verifyPassword(password);
+    },
     async start(context, { longRunning }) {
       ctx = context;
       await service.load();

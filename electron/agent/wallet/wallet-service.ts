@@ -39,6 +39,8 @@ export interface WalletService {
   lock(): Promise<void>;
   reveal(password: string): Promise<RevealedSecret>;
   exportKeystore(password: string): Promise<{ fileName: string; json: string }>;
+  /** Resolves when the password opens the keystore (the wallet stays as it is); throws otherwise. */
+  verifyPassword(password: string): Promise<void>;
   setRemember(enabled: boolean, password?: string): Promise<void>;
   /** Unlocks at start from the password file or the OS keychain, when either is there. */
   unlockAtStart(password: string | undefined): Promise<void>;
@@ -184,6 +186,10 @@ export function createWalletService(deps: {
       const json = requireKeystore();
       const address = await withProgress(() => worker.request({ op: 'verifyPassword', keystoreJson: json, password }, report));
       return { fileName: `rigshift-keystore-${address}.json`, json };
+    },
+    async verifyPassword(password) {
+      const json = requireKeystore();
+      await withProgress(() => worker.request({ op: 'verifyPassword', keystoreJson: json, password }, report));
     },
     async setRemember(enabled, password) {
       if (!enabled) {

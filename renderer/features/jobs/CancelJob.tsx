@@ -4,6 +4,7 @@ import { useApi } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useCall } from '../../lib/use-call';
+import { UntrustedText } from '../../components/UntrustedText';
 
 /**
  * "Cancel job", then a confirmation: it ends a job a renter is paying for. The card goes
@@ -39,7 +40,7 @@ export function CancelJob({ job }: { job: JobRecord }) {
       {step === 'confirm' ? (
         <div className="confirm" role="group" aria-label="Confirm cancelling the job">
           <p className="confirm-text">
-            Stop “{job.name}” now? A renter is paying for this job: it ends at once, its work so far is lost, and it is
+            Stop “<UntrustedText text={job.name} />” now? A renter is paying for this job: it ends at once, its work so far is lost, and it is
             recorded as cancelled.
           </p>
           <div className="confirm-buttons">

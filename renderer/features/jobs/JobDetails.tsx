@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime } from '../../lib/format';
 import { formatKiB, formatSpan, NETWORK_LABELS } from './job-view';
 import { JobLogView } from './JobLogView';
 import { RuntimeBadge } from './RuntimeBadge';
+import { UntrustedText } from '../../components/UntrustedText';
 
 const at = (iso: string | null) => (iso === null ? '—' : formatDateTime(iso));
 const span = (ms: number | null) => (ms === null ? '—' : formatSpan(ms));
@@ -16,12 +17,16 @@ export function JobDetails({ job }: { job: JobRecord }) {
   const { timings } = job;
   return (
     <div className="job-details" data-testid={`history-details-${job.id}`}>
-      <p className="job-message">{job.message}</p>
+      <p className="job-message">
+        <UntrustedText text={job.message} />
+      </p>
       {job.error ? <ErrorNotice error={job.error} /> : null}
       <dl className="facts">
         <dt>Image</dt>
         <dd>
-          <code className="wrap">{job.image}</code>
+          <code className="wrap">
+            <UntrustedText text={job.image} />
+          </code>
         </dd>
         <dt>Sandbox</dt>
         <dd>
@@ -53,7 +58,10 @@ export function JobDetails({ job }: { job: JobRecord }) {
           {job.outputs.map((file) => (
             <li key={file.name} className="job-output" data-testid={`job-output-${job.id}-${file.name}`}>
               <span className="job-output-name">
-                <code>{file.name}</code> <span className="muted small">{formatBytes(file.sizeBytes)}</span>
+                <code>
+                  <UntrustedText text={file.name} />
+                </code>{' '}
+                <span className="muted small">{formatBytes(file.sizeBytes)}</span>
               </span>
               <span className="job-output-hash">
                 <span className="muted small">sha256</span> <code className="wrap">{file.sha256}</code>

@@ -5,6 +5,7 @@ import { Section } from '../../components/Section';
 import { formatDateTime } from '../../lib/format';
 import { JobDetails } from './JobDetails';
 import { formatSpan, jobDeviceLabel, jobDurationMs, reasonView, runtimeView } from './job-view';
+import { UntrustedText } from '../../components/UntrustedText';
 
 const COLUMNS = 8;
 
@@ -60,7 +61,9 @@ export function JobHistory({ history }: { history: JobRecord[] }) {
                       data-reason={job.reason ?? 'unknown'}
                     >
                       <td className="nowrap">{formatDateTime(job.timings.finishedAt ?? job.timings.createdAt)}</td>
-                      <th scope="row">{job.name}</th>
+                      <th scope="row">
+                        <UntrustedText text={job.name} />
+                      </th>
                       <td>{jobDeviceLabel(job.deviceId, detection)}</td>
                       <td>
                         <span className={`badge badge-reason badge-${reason.tone}`}>{reason.label}</span>

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useJobLogTail } from '../../lib/use-job-log-tail';
 import { formatKiB } from './job-view';
+import { UntrustedText } from '../../components/UntrustedText';
 
 interface Props {
   jobId: string;
@@ -73,7 +74,7 @@ export function JobLogView({ jobId, bytesDropped, live = false, max = 500 }: Pro
         ) : (
           tail.lines.map((line) => (
             <span key={line.seq} className={`log-line log-${line.stream}`}>
-              {line.text}
+              <UntrustedText text={line.text} keepTabs />
               {'\n'}
             </span>
           ))

@@ -10,6 +10,7 @@ import { CancelJob } from './CancelJob';
 import { JobLogView } from './JobLogView';
 import { CPU_JOB_DEVICE, formatElapsed, jobDeviceLabel, jobStartMs, NETWORK_LABELS, NETWORK_WHY, shortImage, STATE_LABELS } from './job-view';
 import { RuntimeBadge } from './RuntimeBadge';
+import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 
 /**
  * One running job. The parts that change often each live in their own component (state
@@ -24,7 +25,7 @@ export function RunningJobCard({ job }: { job: JobRecord }) {
     <article className="job-card" data-testid={`job-${job.id}`} data-state={job.state} aria-labelledby={headingId}>
       <header className="job-card-head">
         <h3 id={headingId} className="job-name">
-          {job.name}
+          <UntrustedText text={job.name} />
         </h3>
         <JobStateLabel job={job} />
         <JobElapsed job={job} />
@@ -32,8 +33,8 @@ export function RunningJobCard({ job }: { job: JobRecord }) {
       <dl className="facts job-facts">
         <dt>Image</dt>
         <dd>
-          <code className="job-image" title={job.image}>
-            {shortImage(job.image)}
+          <code className="job-image" title={untrustedAttribute(job.image)}>
+            <UntrustedText text={shortImage(job.image)} />
           </code>
         </dd>
         <dt>Device</dt>

@@ -12,6 +12,7 @@ import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerH
 import { addBlockedRequester } from './market-lists';
 import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
 import { useMarketSettings } from './use-market-settings';
+import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 
 interface Props {
   job: MarketJob;
@@ -59,7 +60,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
       {mine?.problem ? <p className="notice notice-error market-problem">{mine.problem}</p> : null}
       {job.documentError ? (
         <p className="notice notice-error" data-testid={`market-document-error-${job.chainJobId}`}>
-          The posted document is not a valid RigShift job: {job.documentError}
+          The posted document is not a valid RigShift job: <UntrustedText text={job.documentError} />
         </p>
       ) : null}
       <div className="market-detail-grid">
@@ -69,8 +70,8 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             <dl className="facts">
               <dt>Image</dt>
               <dd>
-                <code className="wrap" title={summary.image}>
-                  {shortImage(summary.image)}
+                <code className="wrap" title={untrustedAttribute(summary.image)}>
+                  <UntrustedText text={shortImage(summary.image)} />
                 </code>
               </dd>
               <dt>Resources</dt>
@@ -80,13 +81,15 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
               <dt>Results go to</dt>
               <dd>
                 <code className="wrap" title={detail?.uploadUrl ?? undefined}>
-                  {summary.uploadHost}
+                  <UntrustedText text={summary.uploadHost} />
                 </code>
               </dd>
               {summary.description ? (
                 <>
                   <dt>Description</dt>
-                  <dd>{summary.description}</dd>
+                  <dd>
+                    <UntrustedText text={summary.description} />
+                  </dd>
                 </>
               ) : null}
             </dl>

@@ -8,6 +8,7 @@ import { RelativeTime } from './RelativeTime';
 import { usdPerHour } from './market-format';
 import { amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
+import { UntrustedText } from '../../components/UntrustedText';
 
 const COLUMNS = 7;
 
@@ -73,7 +74,7 @@ export function MyJobs({ jobs, status }: Props) {
                       data-state={job.mine.state}
                     >
                       <th scope="row">
-                        <span className="market-job-name">{job.summary?.name ?? `Job #${job.chainJobId}`}</span>
+                        <span className="market-job-name">{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
                         <span className="muted small market-job-sub">#{job.chainJobId}</span>
                       </th>
                       <td>

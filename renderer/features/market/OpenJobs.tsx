@@ -6,6 +6,7 @@ import { RelativeTime } from './RelativeTime';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
+import { UntrustedText } from '../../components/UntrustedText';
 
 const COLUMNS = 9;
 
@@ -82,7 +83,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       data-fits={job.verdict.fits}
                     >
                       <th scope="row">
-                        <span className="market-job-name">{job.summary?.name ?? `Job #${job.chainJobId}`}</span>
+                        <span className="market-job-name">{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
                         <span className="muted small market-job-sub">
                           #{job.chainJobId}
                           {job.summary ? ` · ${job.summary.resources.gpus > 0 ? 'GPU' : 'CPU'}` : ' · unreadable document'}

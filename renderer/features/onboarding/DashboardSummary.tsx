@@ -13,6 +13,7 @@ import { useNow } from '../../lib/use-now';
 import { jobDeviceLabel, shortImage, STATE_LABELS } from '../jobs/job-view';
 import { AttentionList } from './AttentionList';
 import { useMarketStatus } from './use-market-status';
+import { UntrustedText } from '../../components/UntrustedText';
 
 const usd = (micros: string) => `${formatMicros(BigInt(micros), { minDecimals: 2, maxDecimals: 2 })} USD`;
 
@@ -88,7 +89,9 @@ export function DashboardSummary() {
           <span className="dashboard-label">Current job</span>
           {job ? (
             <>
-              <strong className="dashboard-value">{job.name || shortImage(job.image)}</strong>
+              <strong className="dashboard-value">
+                <UntrustedText text={job.name || shortImage(job.image)} />
+              </strong>
               <span className="muted small">
                 {STATE_LABELS[job.state]} on {jobDeviceLabel(job.deviceId, detection)} · <a href="#/jobs">details</a>
               </span>

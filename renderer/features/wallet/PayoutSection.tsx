@@ -7,7 +7,11 @@ import { useUpdateSettings } from '../settings/use-update-settings';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-/** An external payout address and the balance above which earnings are swept to it. */
+/**
+ * An external payout address and the balance above which earnings are swept to it. Saving
+ * a change needs the wallet password (the agent checks it): whoever holds the dashboard
+ * link alone must not be able to redirect earnings.
+ */
 export function PayoutSection({ wallet }: { wallet: WalletState }) {
   const { settings } = useSnapshot();
   const update = useUpdateSettings();
@@ -15,6 +19,7 @@ export function PayoutSection({ wallet }: { wallet: WalletState }) {
   const symbol = wallet.balances?.token?.symbol ?? 'stablecoin';
   const [address, setAddress] = useState<string | null>(null);
   const [threshold, setThreshold] = useState<string | null>(null);
+  const [password, setPassword] = useState('');
   const addressValue = address ?? settings.wallet.payoutAddress ?? '';
   const thresholdValue = threshold ?? formatAmount(settings.wallet.sweepThresholdMicros, decimals);
   const micros = parseDecimalAmount(thresholdValue, decimals);
@@ -36,20 +41,25 @@ export function PayoutSection({ wallet }: { wallet: WalletState }) {
           <span className="muted"> {symbol}</span>
         </span>
       </label>
+      <label className="field">
+        <span className="field-label">Wallet password (needed to change where earnings go)</span>
+        <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="wallet-payout-password" />
+      </label>
       {!addressOk ? <p className="field-error">An address is 0x followed by 40 hex digits.</p> : null}
       {update.error ? <ErrorNotice error={update.error} /> : null}
       <button
         type="button"
         className="button-primary"
-        disabled={!addressOk || micros === null || update.pending || (address === null && threshold === null)}
+        disabled={!addressOk || micros === null || update.pending || (address === null && threshold === null) || password === ''}
         data-testid="wallet-payout-save"
         onClick={() =>
           void update
-            .run({ wallet: { payoutAddress: addressValue.trim() === '' ? null : addressValue.trim(), sweepThresholdMicros: (micros ?? 0n).toString() } })
+            .run({ wallet: { payoutAddress: addressValue.trim() === '' ? null : addressValue.trim(), sweepThresholdMicros: (micros ?? 0n).toString() } }, password)
             .then((r) => {
               if (!r.ok) return;
               setAddress(null);
               setThreshold(null);
+              setPassword('');
             })
         }
       >

@@ -15,10 +15,11 @@ export function SendForm({ wallet }: { wallet: WalletState }) {
   const [amountText, setAmountText] = useState('');
   const [preview, setPreview] = useState<TransferPreview | null>(null);
   const [sentHash, setSentHash] = useState<string | null>(null);
+  const [password, setPassword] = useState('');
   const decimals = asset === 'token' ? (token?.decimals ?? 6) : 18;
   const amount = parseDecimalAmount(amountText, decimals);
   const review = useCall(() => api.previewTransfer({ asset, to, amount: (amount ?? 0n).toString() }));
-  const send = useCall(() => api.sendTransfer({ previewId: preview!.previewId }));
+  const send = useCall(() => api.sendTransfer({ previewId: preview!.previewId, password }));
 
   if (preview) {
     const shown = preview.asset === 'token' ? formatToken(preview.amount, preview.decimals, preview.symbol) : formatEth(preview.amount);
@@ -37,11 +38,15 @@ export function SendForm({ wallet }: { wallet: WalletState }) {
           </dd>
         </dl>
         <p className="muted small">Transfers cannot be undone. Check the address character by character.</p>
+        <label className="field">
+          <span className="field-label">Wallet password (every transfer needs it)</span>
+          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="wallet-send-password" />
+        </label>
         {send.error ? <ErrorNotice error={send.error} testId="wallet-send-error" /> : null}
         <button
           type="button"
           className="button-primary"
-          disabled={send.pending}
+          disabled={send.pending || password === ''}
           data-testid="wallet-send-confirm"
           onClick={() =>
             void send.run().then((r) => {
@@ -49,12 +54,13 @@ export function SendForm({ wallet }: { wallet: WalletState }) {
               setSentHash(r.value.hash);
               setPreview(null);
               setAmountText('');
+              setPassword('');
             })
           }
         >
           Send now
         </button>{' '}
-        <button type="button" className="button-link" onClick={() => setPreview(null)}>
+        <button type="button" className="button-link" onClick={() => (setPreview(null), setPassword(''))}>
           Cancel
         </button>
       </Section>

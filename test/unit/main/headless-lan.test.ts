@@ -2,8 +2,9 @@
  * `--allow-lan`: the dashboard for other devices, through real HTTP and WebSocket
  * requests to a listener bound on a non-loopback local address when this machine has
  * one (else 127.0.0.2, another loopback address that is not the owner's 127.0.0.1).
- * Nothing is served without the pairing token; the owner's token is not accepted there;
- * a paired device may only watch.
+ * No data is served without the pairing token (the page itself is the public bundle); the
+ * owner's token is not accepted there; a paired device may only watch, and sees RPC
+ * endpoints by host only.
  */
 import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { firstLanAddress, lanHostNames } from '../../../electron/agent/headless/
 import { type HeadlessServer, isWatchCall, startHeadlessServer } from '../../../electron/agent/headless/server';
 import { fakeAgentDeps } from '../../fakes/fake-agent-deps';
 import { recordingLogger } from '../../helpers/silent-logger';
+import { eventSocketProtocols } from '../../../shared/api/headless-auth';
 import { tempDir } from '../../helpers/temp-dir';
 
 const lanHost = firstLanAddress() ?? '127.0.0.2';
@@ -65,15 +67,15 @@ describe('headless LAN mode (--allow-lan)', () => {
     expect(lan.port).not.toBe(server.port);
     expect(lan.pairingToken.length).toBeGreaterThanOrEqual(40);
     expect(lan.pairingToken).not.toBe(server.token);
-    expect(lan.pairingUrl).toBe(`${base}/?token=${lan.pairingToken}`);
+    expect(lan.pairingUrl).toBe(`${base}/#token=${lan.pairingToken}`);
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
-  it('refuses the page and its assets without the pairing token', async () => {
-    for (const path of ['/', '/index.html', '/?token=', '/?token=wrong']) {
+  it('serves the page shell (no data) without a credential, and never sets a cookie', async () => {
+    for (const path of ['/', '/index.html', '/?token=wrong']) {
       const response = await send(path);
-      expect(response.status).toBe(401);
-      expect(response.body).not.toContain('<title>RigShift</title>');
+      expect(response.status).toBe(200);
+      expect(response.headers['set-cookie']).toBeUndefined();
     }
   });
 
@@ -85,17 +87,34 @@ describe('headless LAN mode (--allow-lan)', () => {
     expect(JSON.parse(owner.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
-  it('with the pairing token: the page (and a cookie for its assets) and read calls', async () => {
-    const page = await send(`/?token=${server.lan!.pairingToken}`);
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>RigShift</title>');
-    expect(String(page.headers['set-cookie'])).toMatch(/^rigshift_pair=.+; HttpOnly; SameSite=Strict/);
+  it('with the pairing token: read calls', async () => {
+    const page = await send('/');
     expect(String(page.headers['content-security-policy'])).toContain(`connect-src 'self' ws://${lanHost}:${server.lan!.port}`);
-    const withCookie = await send('/index.html', { headers: { cookie: `rigshift_pair=${server.lan!.pairingToken}` } });
-    expect(withCookie.status).toBe(200);
     const snapshot = await call('getSnapshot', server.lan!.pairingToken);
     expect(snapshot.status).toBe(200);
     expect(JSON.parse(snapshot.body)).toMatchObject({ ok: true, value: { version: 1 } });
+  });
+
+  it('watchers see the RPC endpoint by host only, never its path, query or user info (API keys)', async () => {
+    const rpcUrl = 'https://user:pw@rpc.example:8545/v3/SECRETKEY123?apikey=QUERYKEY456';
+    const events: string[] = [];
+    const ws = new WebSocket(`ws://${lanHost}:${server.lan!.port}/api/events`, eventSocketProtocols(server.lan!.pairingToken), { origin: base });
+    await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)));
+    ws.on('message', (data) => events.push(String(data)));
+    const owner = await fetch(`${server.origin}/api/call/updateSettings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ patch: { network: { kind: 'custom', rpcUrl, chainId: 1, marketAddress: `0x${'1'.repeat(40)}` } } }),
+    });
+    expect((await owner.json()).value.network.rpcUrl).toBe(rpcUrl);
+    const snapshot = await call('getSnapshot', server.lan!.pairingToken);
+    expect(JSON.parse(snapshot.body).value.settings.network.rpcUrl).toBe('https://rpc.example:8545');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    ws.close();
+    expect(events.some((e) => e.includes('rpc.example'))).toBe(true);
+    for (const leaked of [snapshot.body, ...events]) {
+      expect(leaked).not.toMatch(/SECRETKEY123|QUERYKEY456|user:pw/);
+    }
   });
 
   it('a paired device only watches: calls that change the rig are refused', async () => {
@@ -126,7 +145,7 @@ describe('headless LAN mode (--allow-lan)', () => {
   it('events: the WebSocket needs the pairing token and our own origin', async () => {
     const open = (token: string, origin: string) =>
       new Promise<'open' | 'refused'>((resolve) => {
-        const ws = new WebSocket(`ws://${lanHost}:${server.lan!.port}/api/events?token=${encodeURIComponent(token)}`, { origin });
+        const ws = new WebSocket(`ws://${lanHost}:${server.lan!.port}/api/events`, eventSocketProtocols(token), { origin });
         ws.on('open', () => (ws.close(), resolve('open')));
         ws.on('error', () => resolve('refused'));
       });

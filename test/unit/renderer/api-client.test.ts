@@ -20,12 +20,33 @@ function httpClient(browser: ReturnType<typeof fakeBrowser>) {
 }
 
 describe('headless token handling', () => {
-  it('takes the token from the URL, keeps it in sessionStorage and removes it from the address bar', () => {
-    const browser = fakeBrowser('http://127.0.0.1:4000/?token=abc&x=1#top');
+  it('takes the token from the URL fragment, keeps it in sessionStorage and removes it from the address bar', () => {
+    const browser = fakeBrowser('http://127.0.0.1:4000/?x=1#token=abc&top=1');
     httpClient(browser);
     expect(browser.storage.get(TOKEN_STORAGE_KEY)).toBe('abc');
-    expect(browser.env.history.replaceState).toHaveBeenCalledWith(null, '', '/?x=1#top');
-    expect(browser.lastSocket().url).toBe('ws://127.0.0.1:4000/api/events?token=abc');
+    expect(browser.env.history.replaceState).toHaveBeenCalledWith(null, '', '/?x=1#top=1');
+  });
+
+  it('keeps the page named after the token in the fragment', () => {
+    const browser = fakeBrowser('http://127.0.0.1:4000/#token=abc#/controls');
+    httpClient(browser);
+    expect(browser.storage.get(TOKEN_STORAGE_KEY)).toBe('abc');
+    expect(browser.env.history.replaceState).toHaveBeenCalledWith(null, '', '/#/controls');
+  });
+
+  it('opens the event socket with the token as a subprotocol, never in its URL', () => {
+    const browser = fakeBrowser('http://127.0.0.1:4000/#token=abc');
+    httpClient(browser);
+    expect(browser.lastSocket().url).toBe('ws://127.0.0.1:4000/api/events');
+    expect(browser.lastSocket().protocols).toEqual(['rigshift.events', 'rigshift.token.abc']);
+    expect(browser.env.history.replaceState).toHaveBeenCalledWith(null, '', '/');
+  });
+
+  it('ignores a token in the query string (it was sent to the server)', async () => {
+    const browser = fakeBrowser('http://127.0.0.1:4000/?token=abc');
+    const { client } = httpClient(browser);
+    expect(client.connection()).toBe('unauthorized');
+    expect(browser.storage.get(TOKEN_STORAGE_KEY)).toBeUndefined();
   });
 
   it('falls back to the token kept in sessionStorage after a reload', async () => {

@@ -9,7 +9,10 @@ export class FakeWebSocket implements WebSocketLike {
   onclose: WebSocketLike['onclose'] = null;
   onerror: WebSocketLike['onerror'] = null;
   closed = false;
-  constructor(readonly url: string) {
+  constructor(
+    readonly url: string,
+    readonly protocols?: string | string[],
+  ) {
     FakeWebSocket.instances.push(this);
   }
   close(): void {
@@ -33,7 +36,7 @@ export type FetchHandler = (url: string, init: RequestInit) => Response | Promis
 export const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-export function fakeBrowser(href = 'http://127.0.0.1:4000/?token=abc#top', handler: FetchHandler = () => json({ ok: true, value: {} })) {
+export function fakeBrowser(href = 'http://127.0.0.1:4000/#token=abc', handler: FetchHandler = () => json({ ok: true, value: {} })) {
   FakeWebSocket.instances = [];
   const storage = new Map<string, string>();
   const timers: { fn: () => void; ms: number }[] = [];

@@ -46,7 +46,7 @@ describe('no key or mnemonic leaves the wallet except on reveal', () => {
       await harness.value('exportKeystore', { password: PASSWORD });
       await harness.call('setRememberOnDevice', { enabled: true, password: PASSWORD });
       const preview = await harness.value<{ previewId: string }>('previewTransfer', { asset: 'gas', to: '0x976EA74026E726554dB657fA54763abd0C3a0aa9', amount: '1000' });
-      await harness.value('sendTransfer', { previewId: preview.previewId });
+      await harness.value('sendTransfer', { previewId: preview.previewId, password: PASSWORD });
       await harness.value('listWalletTxs', {});
       await new Promise((r) => setTimeout(r, 400));
       await harness.value('getWallet');
