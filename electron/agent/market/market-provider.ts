@@ -116,6 +116,9 @@ const arrivesAt = (event: ProviderJobEvent) => new Set(transitionRows().filter((
 const shortError = (error: unknown) =>
   (error instanceof AgentError ? error.message : error instanceof Error ? (error as { shortMessage?: string }).shortMessage ?? error.message : String(error)).split('\n')[0] ?? 'error';
 
+const isRevert = (error: unknown) =>
+  typeof error === 'object' && error !== null && ((error as { code?: unknown }).code === 'CALL_EXCEPTION' || /execution reverted/i.test(String((error as { message?: unknown }).message)));
+
 /** A send was refused because a transaction of that kind is still in flight from before a restart. */
 class TxInFlight extends Error {}
 
@@ -206,6 +209,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       sent = await send(ctx.chain);
     } catch (error) {
       if (isDiskFull(error)) deps.onDiskFull?.(error);
+      // The chain refused it (its state moved on): follow the chain, do not retry blindly.
+      else if (isRevert(error)) await reconcile(entry).catch(() => undefined);
       throw error;
     }
     deps.onSent?.();
@@ -307,6 +312,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
   const deliverAndSubmit = async (entry: ProviderJobEntry) => {
     const ctx = need();
     if (!entry.record.localJobId || !entry.extra.uploadUrl) return;
+    // Our submit was mined already (the step failed after it): the chain says what follows.
+    if (entry.record.txs.some((t) => t.kind === 'submit' && t.status === 'confirmed')) return reconcile(entry);
     const outputs = entry.extra.outputs ?? [];
     let delivered = entry.extra.uploaded;
     let undeliveredWhy: string | null = null;
@@ -362,7 +369,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       await reconcile(entry);
       return;
     }
-    const chainJob = await ctx.chain.readJob(entry.record.chainJobId);
+    // Mined: the state moves now even if this read fails (finalize reads it again).
+    const submittedAtChain = await ctx.chain.readJob(entry.record.chainJobId).then((j) => j.submittedAt, () => null);
     await fire(
       entry,
       'submit-confirmed',
@@ -374,7 +382,7 @@ export function createMarketProvider(deps: MarketProviderDeps) {
         ...(delivered ? { problem: null } : {}),
         message: `Submitted ${billed} s${delivered ? '' : ' (results kept on this computer: the upload failed)'}; waiting for the requester (or ${ctx.constants.challengeWindow} s to finalize)`,
       },
-      { submittedAtChain: chainJob.submittedAt },
+      { submittedAtChain },
     );
   };
 
