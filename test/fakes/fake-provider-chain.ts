@@ -38,6 +38,8 @@ export function createFakeProviderChain(options: { me: string; now?: number; cha
   const sent: SentRecord[] = [];
   const queue: Array<{ record: SentRecord; apply: () => void; resolve: (r: Receipt) => void }> = [];
   let minedCount = 0;
+  /** Every send asked for, including those refused before signing (a revert at the gas estimate). */
+  const tried: Array<{ kind: ProviderTxKind; id: string | null }> = [];
   /** Transactions whose sender died (kill -9): mined, but nobody hears the receipt. */
   const waitersForgotten = new Set<SentRecord>();
   const failures: Array<{ op: string; error: Error }> = [];
@@ -90,6 +92,7 @@ export function createFakeProviderChain(options: { me: string; now?: number; cha
   }
 
   function send(kind: ProviderTxKind, args: unknown[]): Promise<SentTx> {
+    tried.push({ kind, id: kind === 'withdraw' ? null : (args[0] as string) });
     maybeFail(kind);
     let apply: () => void;
     let reverted = false;
@@ -231,6 +234,7 @@ export function createFakeProviderChain(options: { me: string; now?: number; cha
     failNext(op: string, error: Error = new Error('connect ECONNREFUSED 127.0.0.1:8545')) {
       failures.push({ op, error });
     },
+    triedOf: (kind: ProviderTxKind, id?: string) => tried.filter((s) => s.kind === kind && (id === undefined || s.id === id)),
     sentOf: (kind: ProviderTxKind, id?: string) => sent.filter((s) => s.kind === kind && (id === undefined || s.id === id)),
   };
 }
