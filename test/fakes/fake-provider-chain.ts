@@ -25,7 +25,7 @@ export interface SentRecord {
   status: 'pending' | 'confirmed' | 'failed';
 }
 
-const STATES = ['Open', 'Claimed', 'Submitted', 'Settled', 'Refunded'] as const;
+type ChainState = ChainJob['state'];
 
 export function createFakeProviderChain(options: { me: string; now?: number; challengeWindow?: number; isLocal?: boolean }) {
   const me = options.me.toLowerCase();
@@ -94,13 +94,11 @@ export function createFakeProviderChain(options: { me: string; now?: number; cha
   function send(kind: ProviderTxKind, args: unknown[]): Promise<SentTx> {
     tried.push({ kind, id: kind === 'withdraw' ? null : (args[0] as string) });
     maybeFail(kind);
-    let apply: () => void;
     let reverted = false;
     try {
-      apply = check(kind, args);
+      check(kind, args);
     } catch (error) {
       if (!revertOnChain) return Promise.reject(error);
-      apply = () => undefined;
       reverted = true;
     }
     const nonce = sent.length;
@@ -205,7 +203,7 @@ export function createFakeProviderChain(options: { me: string; now?: number; cha
       if (time <= j.runBy) throw new Error('before runBy');
       j.state = 'Refunded';
     },
-    setState(id: string, state: (typeof STATES)[number]) {
+    setState(id: string, state: ChainState) {
       job(id).state = state;
     },
     advanceTime(seconds: number) {

@@ -17,10 +17,8 @@ import { randomBytes } from 'node:crypto';
 import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
-import { outputsDigest } from '../../../shared/domain/market-job';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
 import { isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
-import { deliveryDecision, retryDelayMs } from '../../../shared/domain/result-delivery';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
 import type { MarketConstants } from './chain-reads';
@@ -28,46 +26,13 @@ import { isDiskFull } from './disk-full';
 import type { BookJob } from './market-book';
 import type { ProviderChain, ProviderTxKind } from './provider-chain';
 import type { ProviderRecords, StoredProviderJob } from './provider-records';
+import { createDelivery } from './provider-delivery';
+import { createReconcile } from './provider-reconcile';
+import { newProviderRecord, type ProviderExtra, type ProviderJobEntry, type ProviderJobView, type UploadRequest } from './provider-job-entry';
 
 export { isTerminal } from '../../../shared/domain/provider-job-machine';
-
-export interface ProviderExtra {
-  uploadUrl: string | null;
-  uploaded: boolean;
-  claimedAtChain: number | null;
-  submittedAtChain: number | null;
-  runBy: number;
-  outputs?: JobOutputFile[];
-  runSeconds?: number;
-  /** We stopped trying (reported to the owner); the chain will refund it after runBy. */
-  gaveUp?: boolean;
-  /** The owner asked to give the job back. */
-  releaseRequested?: boolean;
-  /** Every local run of this job (a non-preemptible job may run again after an interruption): all their folders go at retention. */
-  localJobIds?: string[];
-  uploadAttempts?: number;
-  uploadBytesSent?: number;
-  /** Unix ms before which the upload is not retried. */
-  nextUploadAt?: number;
-  /** The upload cannot succeed by retrying (refused host). */
-  uploadPermanent?: boolean;
-}
-
-export interface ProviderJobEntry {
-  record: ProviderJob;
-  extra: ProviderExtra;
-  spec: JobSpec | null;
-}
-
-/** Read-only view handed to other modules. */
-export type ProviderJobView = Readonly<{ record: Readonly<ProviderJob>; extra: Readonly<ProviderExtra>; spec: JobSpec | null }>;
-
-export interface UploadRequest {
-  url: string;
-  localJobId: string;
-  outputs: readonly JobOutputFile[];
-  isLocal: boolean;
-}
+export { newProviderRecord } from './provider-job-entry';
+export type { ProviderExtra, ProviderJobEntry, ProviderJobView, UploadRequest } from './provider-job-entry';
 
 export interface MarketProviderDeps {
   records: ProviderRecords;
@@ -113,7 +78,7 @@ export const DEFAULT_RESULT_RETENTION_MS = 7 * 24 * 3600_000;
 /** The states an event leads to, from wherever it applies. */
 const arrivesAt = (event: ProviderJobEvent) => new Set(transitionRows().filter((r) => r.event === event).map((r) => r.to));
 
-const shortError = (error: unknown) =>
+export const shortError = (error: unknown) =>
   (error instanceof AgentError ? error.message : error instanceof Error ? (error as { shortMessage?: string }).shortMessage ?? error.message : String(error)).split('\n')[0] ?? 'error';
 
 const isRevert = (error: unknown) =>
@@ -308,91 +273,7 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       });
   };
 
-  /** Upload with backoff; submit once delivered, or undelivered before runBy so the stake is never lost to the requester's endpoint. */
-  const deliverAndSubmit = async (entry: ProviderJobEntry) => {
-    const ctx = need();
-    if (!entry.record.localJobId || !entry.extra.uploadUrl) return;
-    // Our submit was mined already (the step failed after it): the chain says what follows.
-    if (entry.record.txs.some((t) => t.kind === 'submit' && t.status === 'confirmed')) return reconcile(entry);
-    const outputs = entry.extra.outputs ?? [];
-    let delivered = entry.extra.uploaded;
-    let undeliveredWhy: string | null = null;
-    if (!delivered) {
-      const archive = safeArchiveBytes(entry.record.localJobId, outputs);
-      const decision = deliveryDecision({
-        nowMs: clock.now().getTime(),
-        chainNow: await ctx.chain.now(),
-        runBy: entry.extra.runBy,
-        attempts: entry.extra.uploadAttempts ?? 0,
-        bytesSent: entry.extra.uploadBytesSent ?? 0,
-        archiveBytes: archive,
-        nextAttemptAt: entry.extra.nextUploadAt ?? 0,
-        permanent: entry.extra.uploadPermanent ?? false,
-      });
-      if (decision.kind === 'wait') return;
-      if (decision.kind === 'upload') {
-        const attempts = (entry.extra.uploadAttempts ?? 0) + 1;
-        // Counted before sending: a crash mid-upload still counts it.
-        await annotate(entry, {}, { uploadAttempts: attempts, uploadBytesSent: (entry.extra.uploadBytesSent ?? 0) + archive });
-        try {
-          await deps.upload({ url: entry.extra.uploadUrl, localJobId: entry.record.localJobId, outputs, isLocal: ctx.chain.isLocal });
-          delivered = true;
-          await annotate(entry, { problem: null, message: 'Uploaded; submitting', delivery: 'uploaded' }, { uploaded: true });
-        } catch (error) {
-          const permanent = error instanceof AgentError && error.code === 'upload_refused';
-          const delay = retryDelayMs(attempts, random);
-          await annotate(
-            entry,
-            { problem: `Upload failed (attempt ${attempts}): ${shortError(error)}${permanent ? '' : `; retrying in ${Math.round(delay / 1000)} s`}` },
-            { nextUploadAt: clock.now().getTime() + delay, uploadPermanent: permanent },
-          );
-          if (!permanent) return;
-          undeliveredWhy = 'the upload endpoint cannot be used';
-        }
-      } else {
-        undeliveredWhy = decision.why;
-      }
-    }
-    const since = (await ctx.chain.now()) - (entry.extra.claimedAtChain ?? 0);
-    const billed = Math.max(1, Math.min(Math.ceil(entry.extra.runSeconds ?? 1), entry.record.maxDurationSeconds, since));
-    const digest = outputsDigest(outputs);
-    if (!delivered) {
-      await annotate(entry, {
-        delivery: 'kept-locally',
-        message: 'Submitting the results without delivering them',
-        problem: `The results could not be delivered (${undeliveredWhy}). The commitment is submitted anyway so your stake is safe; the results are kept on this computer for re-delivery.`,
-      });
-    }
-    const receipt = await sendTx(entry, 'submit', (chain) => chain.submit(entry.record.chainJobId, digest, billed, entry.extra.uploadUrl ?? ''));
-    if (receipt.status !== 'confirmed') {
-      await annotate(entry, { problem: 'The submit transaction reverted; checking the job on chain.' });
-      await reconcile(entry);
-      return;
-    }
-    // Mined: the state moves now even if this read fails (finalize reads it again).
-    const submittedAtChain = await ctx.chain.readJob(entry.record.chainJobId).then((j) => j.submittedAt, () => null);
-    await fire(
-      entry,
-      'submit-confirmed',
-      {
-        billedSeconds: billed,
-        outputsDigest: digest,
-        resultUri: entry.extra.uploadUrl,
-        submittedAt: nowIso(),
-        ...(delivered ? { problem: null } : {}),
-        message: `Submitted ${billed} s${delivered ? '' : ' (results kept on this computer: the upload failed)'}; waiting for the requester (or ${ctx.constants.challengeWindow} s to finalize)`,
-      },
-      { submittedAtChain },
-    );
-  };
-
-  const safeArchiveBytes = (localJobId: string, outputs: readonly JobOutputFile[]) => {
-    try {
-      return deps.archiveBytes(localJobId, outputs);
-    } catch {
-      return 0;
-    }
-  };
+  const { deliverAndSubmit } = createDelivery({ deps, random, need, annotate, fire, sendTx, reconcile: (entry) => reconcile(entry), shortError });
 
   const finalizeIfDue = async (entry: ProviderJobEntry) => {
     const ctx = need();
@@ -408,52 +289,7 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     if (receipt.status !== 'confirmed') logger.warn('finalize reverted', { id: entry.record.chainJobId });
   };
 
-  /** Re-reads the job on chain and moves the record to what the chain says. */
-  const reconcile = async (entry: ProviderJobEntry) => {
-    const ctx = need();
-    const id = entry.record.chainJobId;
-    // Without our address every job would look like someone else's.
-    if (!ctx.me) throw new AgentError('no_wallet', 'There is no wallet address to reconcile with.');
-    const chainJob = await ctx.chain.readJob(id);
-    const ours = chainJob.provider.toLowerCase() === ctx.me;
-    const { state } = entry.record;
-    // Transactions sent before a crash: mined since (settled by what the chain shows), or still in flight.
-    const pending = entry.record.txs.filter((t) => t.status === 'pending' && t.nonce !== undefined);
-    let inFlight: MarketTx[] = [];
-    if (pending.length > 0) {
-      const mined = await ctx.chain.minedNonce();
-      inFlight = pending.filter((t) => stillInFlight(t, mined));
-      const done = pending.filter((t) => !inFlight.includes(t));
-      if (done.length > 0) {
-        const shows = (kind: MarketTx['kind']) =>
-          (kind === 'claim' && ours) || (kind === 'submit' && ours && chainJob.state !== 'Claimed') || (kind === 'release' && !ours) || (kind === 'finalize' && chainJob.state === 'Settled');
-        await annotate(entry, { txs: entry.record.txs.map((t) => (done.includes(t) ? { ...t, status: shows(t.kind) ? ('confirmed' as const) : ('failed' as const) } : t)) });
-      }
-    }
-    if (chainJob.state === 'Claimed' && ours) {
-      if (state === 'claiming') {
-        await fire(entry, 'claim-confirmed', { attempt: chainJob.attempt, claimedAt: entry.record.claimedAt ?? nowIso(), message: 'Claimed' }, { claimedAtChain: chainJob.claimedAt, runBy: chainJob.runBy });
-      } else if (state === 'running' && !runs.has(id)) {
-        await fire(entry, 'run-interrupted', { message: 'The agent restarted during the run; running it again' }, { claimedAtChain: chainJob.claimedAt });
-      }
-      return;
-    }
-    if (chainJob.state === 'Submitted' && ours) {
-      await fire(entry, 'submit-confirmed', { billedSeconds: chainJob.billedSeconds, submittedAt: entry.record.submittedAt ?? nowIso(), message: 'Submitted; waiting for the requester' }, { submittedAtChain: chainJob.submittedAt });
-      return;
-    }
-    if (state === 'claiming') {
-      // Our claim may still be mined: wait for it rather than call the claim failed.
-      if (chainJob.state === 'Open' && inFlight.some((t) => t.kind === 'claim')) return;
-      if (chainJob.state === 'Open') await fire(entry, 'claim-failed', { closedAt: nowIso(), message: 'The claim did not go through' });
-      else await fire(entry, 'claim-lost', { closedAt: nowIso(), message: 'Another provider claimed it first' });
-      return;
-    }
-    // Settled, refunded or reopened after our claim: the book's events carry the amounts.
-    if (chainJob.state === 'Settled') await fire(entry, 'settled', { closedAt: nowIso(), message: 'Settled' });
-    else if (chainJob.state === 'Refunded') await fire(entry, 'refunded', { closedAt: nowIso(), message: 'Refunded to the requester' });
-    else if (chainJob.state === 'Open' || (chainJob.state === 'Claimed' && !ours)) await fire(entry, 'released', { closedAt: nowIso(), message: 'Released; the job reopened for others' });
-  };
+  const reconcile = createReconcile({ need, annotate, fire, stillInFlight, running: (id) => runs.has(id), nowIso });
 
   /** One step for a job: reconcile first after a (re)load, then the state's duty. */
   const step = async (entry: ProviderJobEntry) => {
@@ -513,12 +349,6 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     })().finally(() => busy.delete(id));
     busy.set(id, next);
     return next;
-  };
-
-  const entryOf = (id: string) => {
-    const entry = jobs.get(id);
-    if (!entry) throw new AgentError('market_job_not_held', `This provider does not hold job ${id}.`);
-    return entry;
   };
 
   return {
@@ -608,7 +438,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     },
     /** The owner asks to give a preemptible job back (checked by the caller). */
     async requestRelease(id: string) {
-      const entry = entryOf(id);
+      const entry = jobs.get(id);
+      if (!entry) throw new AgentError('market_job_not_held', `This provider does not hold job ${id}.`);
       await annotate(entry, { message: 'Giving it back at your request' }, { releaseRequested: true });
       void advance(entry);
       return entry.record;
@@ -667,44 +498,3 @@ export function createMarketProvider(deps: MarketProviderDeps) {
 }
 
 export type MarketProvider = ReturnType<typeof createMarketProvider>;
-
-/** A fresh record for a job we claim (or find on chain as ours). */
-export function newProviderRecord(input: {
-  book: BookJob;
-  chainId: number;
-  marketAddress: string;
-  ask: bigint;
-  deviceId: string | null;
-  state: ProviderJob['state'];
-  message: string;
-  now: Date;
-}): ProviderJob {
-  const { book } = input;
-  return {
-    chainJobId: book.id,
-    chainId: input.chainId,
-    marketAddress: input.marketAddress,
-    state: input.state,
-    requester: book.requester,
-    askMicrosPerHour: input.ask.toString(),
-    maxDurationSeconds: book.maxDurationSeconds,
-    preemptible: book.preemptible,
-    attempt: book.attempt > 0 && input.state !== 'claiming' && input.state !== 'seen' ? book.attempt : null,
-    billedSeconds: null,
-    deviceId: input.deviceId,
-    localJobId: null,
-    claimedAt: null,
-    runStartedAt: null,
-    runEndedAt: null,
-    submittedAt: null,
-    closedAt: null,
-    grossMicros: null,
-    feeMicros: null,
-    resultUri: null,
-    outputsDigest: null,
-    message: input.message,
-    problem: null,
-    txs: [],
-    updatedAt: input.now.toISOString(),
-  };
-}

@@ -26,6 +26,7 @@ export const SPEC: JobSpec = {
   resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0 },
   maxDurationSeconds: 60,
   preemptible: false,
+  network: 'none',
 } as JobSpec;
 
 export function memoryRecords() {
