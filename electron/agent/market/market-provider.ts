@@ -448,6 +448,12 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     async applyChainEvent(id: string, event: ProviderJobEvent, patch: Partial<Omit<ProviderJob, 'state'>> = {}) {
       const entry = jobs.get(id);
       if (!entry) return false;
+      // Our own submit is being followed right now: its receipt moves the state, with the
+      // transaction's outcome recorded first (the event may arrive before the receipt).
+      if (event === 'submit-confirmed' && busy.has(id)) {
+        again.add(id);
+        return false;
+      }
       return fire(entry, event, patch);
     },
     /** Money figures from events for a record already closed (no state change). */
