@@ -77,6 +77,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     lastStatusJson: '',
     withdrawing: null as Promise<unknown> | null,
     unsubscribers: [] as Array<() => void>,
+    /** Jobs whose upload host was refused (checked once; never claimed). */
+    uploadRefused: new Set<string>(),
   };
   const notices: string[] = [];
 
@@ -301,7 +303,16 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
       const verdict = evaluate(book, busy);
       if (!verdict.fits || verdict.ask === null || verdict.deviceId === null || busy.has(verdict.deviceId)) continue;
       const doc = parsedFor(book);
-      if (!doc.ok) continue;
+      if (!doc.ok || state.uploadRefused.has(book.id)) continue;
+      // The upload host is resolved and checked before claiming: results that could never be
+      // delivered would put the stake at the requester's mercy.
+      try {
+        await checkUploadHost(doc.document.upload.url, isLocalChain(connection.network));
+      } catch (error) {
+        state.uploadRefused.add(book.id);
+        notice(`Not claiming job ${book.id}: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
       const constants = chainState.constants();
       if (!constants || !(await ensureStake(funds, connection, constants))) {
         state.blocks = [...state.blocks, { code: 'no-stake', message: 'Not enough free stake, and the wallet cannot cover the deposit.' }];
