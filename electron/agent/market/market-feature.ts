@@ -364,7 +364,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
           if (!isTerminal(entry.record.state) && !entry.extra.gaveUp && wallet.isUnlocked()) void provider.advance(entry.record.chainJobId);
         }
         evaluateAll();
-        if (state.blocks.length === 0) await bid(connection);
+        // The disk-full reason does not stop the probe: a claim that goes through reopens the gate.
+        if (state.blocks.every((b) => b.code === 'disk-full')) await bid(connection);
         if (!state.withdrawing && wallet.isUnlocked()) {
           state.withdrawing = maybeWithdraw(connection)
             .catch((error: unknown) => {
