@@ -28,6 +28,7 @@ import type { ProviderChain, ProviderTxKind } from './provider-chain';
 import type { ProviderRecords, StoredProviderJob } from './provider-records';
 import { createDelivery } from './provider-delivery';
 import { createReconcile } from './provider-reconcile';
+import { sweepResults } from './provider-retention';
 import { newProviderRecord, type ProviderExtra, type ProviderJobEntry, type ProviderJobView, type UploadRequest } from './provider-job-entry';
 
 export { isTerminal } from '../../../shared/domain/provider-job-machine';
@@ -477,25 +478,7 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       });
     },
     /** Removes the result folders of closed jobs whose retention ran out; returns how many jobs. */
-    async sweepResults(now: Date) {
-      let removed = 0;
-      for (const entry of jobs.values()) {
-        const { record } = entry;
-        if (!isTerminal(record.state) || record.resultsRemovedAt) continue;
-        const ids = [...new Set([...(entry.extra.localJobIds ?? []), ...(record.localJobId ? [record.localJobId] : [])])];
-        if (ids.length === 0) continue;
-        const closed = record.closedAt ?? record.updatedAt;
-        const removeAt = record.resultsRemoveAt ?? new Date(Date.parse(closed) + retentionMs).toISOString();
-        if (Date.parse(removeAt) > now.getTime()) {
-          if (!record.resultsRemoveAt) await annotate(entry, { resultsRemoveAt: removeAt });
-          continue;
-        }
-        for (const localJobId of ids) deps.removeResults(localJobId);
-        await annotate(entry, { resultsRemoveAt: removeAt, resultsRemovedAt: now.toISOString() });
-        removed++;
-      }
-      return removed;
-    },
+    sweepResults: (now: Date) => sweepResults({ entries: () => jobs.values(), annotate, removeResults: deps.removeResults, retentionMs }, now),
     /** Waits for every step to finish (tests, stop). */
     async idle() {
       while (busy.size > 0) await Promise.allSettled([...busy.values()]);
