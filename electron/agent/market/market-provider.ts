@@ -249,7 +249,7 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       if (entry.record.message !== 'Waiting for the device to become available') await annotate(entry, { message: 'Waiting for the device to become available' });
       return;
     }
-    const localJobId = `market-${ctx.chainKey.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 40)}-${entry.record.chainJobId}-${randomBytes(3).toString('hex')}`;
+    const localJobId = `market-${ctx.chainId}-${entry.record.chainJobId}-${randomBytes(3).toString('hex')}`;
     // Recorded before the run starts: a crash mid-run still knows which folder to clean up.
     await annotate(entry, {}, { localJobIds: [...(entry.extra.localJobIds ?? []), localJobId] });
     let started: { jobId: string; done: Promise<JobRecord> };
