@@ -6,6 +6,8 @@
 import type { AgentEvent } from '../../shared/api/contract';
 import { attentionItems, type AttentionItem, type MarketAttentionInput } from '../../shared/domain/attention';
 import type { Snapshot } from '../../shared/domain/snapshot';
+import { ProviderJobStateSchema } from '../../shared/domain/market';
+import { isBusy } from '../../shared/domain/provider-job-machine';
 import type { Result } from '../../shared/api/result';
 
 /** The part of the agent the shell uses. */
@@ -15,8 +17,6 @@ export interface ShellAgent {
   call(name: string, request: unknown): Promise<Result<unknown>>;
 }
 
-/** Provider job states in which the agent has work in flight on this machine. */
-const BUSY_MARKET_STATES = new Set(['claiming', 'claimed', 'running', 'uploading']);
 
 export interface AgentWatch {
   market(): MarketAttentionInput | null;
@@ -27,6 +27,12 @@ export interface AgentWatch {
   onChange(listener: () => void): () => void;
   stop(): void;
 }
+
+/** A provider job state (from the agent's event) in which work is in flight on this machine: the state machine's isBusy. */
+const isBusyState = (state: string) => {
+  const parsed = ProviderJobStateSchema.safeParse(state);
+  return parsed.success && isBusy(parsed.data);
+};
 
 const isMarketStatus = (value: unknown): value is MarketAttentionInput =>
   typeof value === 'object' && value !== null && Array.isArray((value as { blocks?: unknown }).blocks);
@@ -67,7 +73,7 @@ export function watchAgent(agent: ShellAgent): AgentWatch {
         market,
       });
     },
-    busy: () => agent.snapshot().jobs.active.length > 0 || [...marketJobs.values()].some((s) => BUSY_MARKET_STATES.has(s)),
+    busy: () => agent.snapshot().jobs.active.length > 0 || [...marketJobs.values()].some((s) => isBusyState(s)),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTIVE_PROVIDER_STATE_SET } from './provider-job-machine';
 
 /**
  * The marketplace as this provider sees it: jobs posted on chain (read from the market's
@@ -35,6 +36,8 @@ export const MarketTxSchema = z.object({
   /** When it was sent (ISO). */
   at: z.string(),
   blockNumber: z.number().int().nullable(),
+  /** The account nonce it was sent with: after a restart, a nonce below ours on chain means it was mined (or replaced). */
+  nonce: z.number().int().optional(),
 });
 export type MarketTx = z.infer<typeof MarketTxSchema>;
 
@@ -64,8 +67,12 @@ export const ProviderJobStateSchema = z.enum([
 ]);
 export type ProviderJobState = z.infer<typeof ProviderJobStateSchema>;
 
-/** States in which the job still needs this provider (a chain tx, a run or an upload). */
-export const ACTIVE_PROVIDER_STATES: readonly ProviderJobState[] = ['claiming', 'claimed', 'running', 'uploading', 'submitted'];
+/**
+ * States in which the job still needs this provider (a chain tx, a run or an upload),
+ * derived from the state machine's table (provider-job-machine.ts), which also answers
+ * isTerminal / isBusy / holdsDevice.
+ */
+export const ACTIVE_PROVIDER_STATES: readonly ProviderJobState[] = [...ACTIVE_PROVIDER_STATE_SET];
 
 /** What the posted document says, in a few fields for the Market page. */
 export const MarketJobSummarySchema = z.object({
@@ -136,6 +143,16 @@ export const ProviderJobSchema = z.object({
   /** Something that needs the owner's attention (a failed upload, a job we cannot run any more). */
   problem: z.string().nullable(),
   txs: z.array(MarketTxSchema),
+  /**
+   * Whether the results reached the requester: 'uploaded'; 'kept-locally' when the upload
+   * endpoint failed and the commitment was submitted anyway before runBy so the stake is
+   * safe (the results stay on this machine for re-delivery). Absent before the run ends.
+   */
+  delivery: z.enum(['uploaded', 'kept-locally']).optional(),
+  /** When the job's result files on this machine are removed (ISO; set when the job closes). */
+  resultsRemoveAt: z.string().nullable().optional(),
+  /** When they were removed (ISO). */
+  resultsRemovedAt: z.string().nullable().optional(),
   updatedAt: z.string(),
 });
 export type ProviderJob = z.infer<typeof ProviderJobSchema>;
@@ -188,6 +205,7 @@ export const BiddingBlockCodeSchema = z.enum([
   'syncing', // the indexer is still catching up with the chain
   'no-device', // every device is paused by availability (the reason is in the message)
   'busy', // every available device already runs a market job
+  'disk-full', // the wallet cannot store its transaction records: nothing is signed until space returns
 ]);
 export type BiddingBlockCode = z.infer<typeof BiddingBlockCodeSchema>;
 

@@ -10,7 +10,8 @@ import type { ParsedMarketDocument } from '../../../shared/domain/market-evaluat
 import type { AgentFeatureContext } from '../agent-feature';
 import type { CallHandlers } from '../api/dispatch';
 import type { BookJob, MarketBook } from './market-book';
-import { isTerminal, type MarketProvider } from './market-provider';
+import { isTerminal } from '../../../shared/domain/provider-job-machine';
+import type { MarketProvider } from './market-provider';
 
 const MAX_LIST = 200;
 
@@ -67,7 +68,7 @@ return {
     return api.status();
   }) as (request: never) => Promise<unknown>,
   releaseMarketJob: (async ({ chainJobId }: CallRequest<'releaseMarketJob'>) => {
-    const entry = api.provider.jobs.get(chainJobId);
+    const entry = api.provider.get(chainJobId);
     if (!entry || isTerminal(entry.record.state)) {
       throw new AgentError('market_job_not_held', `This provider does not hold job ${chainJobId}.`);
     }
@@ -77,10 +78,7 @@ return {
     if (entry.record.state !== 'claimed' && entry.record.state !== 'running') {
       throw new AgentError('market_job_not_running', `Job ${chainJobId} is ${entry.record.state}; only a claimed or running job can be given back.`);
     }
-    entry.extra.releaseRequested = true;
-    await api.provider.update(entry, { message: 'Giving it back at your request' });
-    void api.provider.advance(entry);
-    return entry.record;
+    return api.provider.requestRelease(chainJobId);
   }) as (request: never) => Promise<unknown>,
   withdrawEarnings: async () => {
     const result = await api.withdraw();

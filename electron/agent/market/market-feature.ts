@@ -12,22 +12,25 @@
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import { AgentError } from '../../../shared/api/result';
 import type { GpuAvailability } from '../../../shared/domain/availability';
-import {
-  ACTIVE_PROVIDER_STATES,
-  type MarketJob,
-  type MarketStatus,
-  type ProviderJob,
-} from '../../../shared/domain/market';
+import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
+import { holdsDevice, isActive, isTerminal } from '../../../shared/domain/provider-job-machine';
 import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 import type { ChainConnection, ChainHub } from '../chain/chain-hub';
 import { devnetFund as realDevnetFund } from '../chain/devnet-faucet';
 import { getLogsChunked } from '../chain/get-logs-chunked';
 import type { Clock, Logger } from '../ports';
 import type { WalletAccess } from '../wallet/wallet-access';
-import { type AccountReads, isLocalChain, latestBlockTime, type MarketConstants, readAccount, readConstants } from './chain-reads';
+import { isLocalChain, readConstants } from './chain-reads';
 import type { BookJob } from './market-book';
-import { chainKeyOf, createMarketIndexer, type GetLogs, type MarketIndexer } from './market-indexer';
-import { createMarketProvider, isTerminal, type MarketProvider } from './market-provider';
+import { createMarketIndexer, type GetLogs, type MarketIndexer } from './market-indexer';
+import { createMarketProvider, type MarketProvider } from './market-provider';
+import { createMarketChainState } from './market-chain-state';
+import { createTickLoop } from './tick-loop';
+import { createSendGate } from './send-gate';
+import { isDiskFull } from './disk-full';
+import { checkUploadHost, planResultsTar, uploadResults } from './result-upload';
+import { removeJobResults } from '../jobs/job-runner';
+import { workspacePaths } from '../jobs/job-workspace';
 import { createProviderRecords } from './provider-records';
 import { biddingBlocks, marketJobView, marketStatusOf } from './market-views';
 import { createMarketCalls } from './market-calls';
@@ -50,6 +53,8 @@ export interface MarketFeatureDeps {
   indexerPollMs?: number;
   /** Withdraw when this many settled jobs are waiting, or the credit reaches thresholdMicros, or at idle. */
   withdraw?: { minSettled?: number; thresholdMicros?: bigint };
+  /** How long the results of a closed job stay on disk (default 7 days). */
+  resultRetentionMs?: number;
 }
 
 export interface MarketFeature extends AgentFeature {
@@ -61,46 +66,56 @@ export interface MarketFeature extends AgentFeature {
 export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   const { logger, clock, wallet, chain } = deps;
   const fund = deps.devnetFund ?? realDevnetFund;
-  const tickMs = deps.tickMs ?? 3000;
   const minSettled = deps.withdraw?.minSettled ?? 5;
   const withdrawThreshold = deps.withdraw?.thresholdMicros ?? 10_000_000n;
-  let ctx: AgentFeatureContext | null = null;
-  let longRunning = false;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = true;
-  let ticking: Promise<void> | null = null;
-  let tickAgain = false;
-  let chainKey: string | null = null;
-  let constants: MarketConstants | null = null;
-  let account: AccountReads | null = null;
-  let accountReadAt = 0;
-  let chainTime = 0;
+  /** The feature's few moving parts; everything else lives in its own module. */
+  const state = {
+    ctx: null as AgentFeatureContext | null,
+    longRunning: false,
+    blocks: [] as MarketStatus['blocks'],
+    releaseHold: null as (() => void) | null,
+    lastStatusJson: '',
+    withdrawing: null as Promise<unknown> | null,
+    unsubscribers: [] as Array<() => void>,
+    /** Jobs whose upload host was refused (checked once; never claimed). */
+    uploadRefused: new Set<string>(),
+  };
   const notices: string[] = [];
-  let blocks: MarketStatus['blocks'] = [];
-  let releaseHold: (() => void) | null = null;
-  let lastStatusJson = '';
-  let withdrawing: Promise<unknown> | null = null;
 
+  function notice(text: string) {
+    notices.push(`${clock.now().toISOString().slice(11, 19)} ${text}`);
+    if (notices.length > 20) notices.splice(0, notices.length - 20);
+    logger.info(text);
+  }
 
+  const gate = createSendGate({ clock, dataDir: deps.dataDir, notice });
+  const loop = createTickLoop({ tickMs: deps.tickMs ?? 3000, run: () => tickOnce() });
+  const soon = () => loop.soon();
   const records = createProviderRecords({ dataDir: deps.dataDir, logger, clock });
 
   const provider = createMarketProvider({
-    wallet,
     records,
-    dataDir: deps.dataDir,
     clock,
     logger,
     startJob: (spec, deviceId, jobId) => {
-      if (!ctx) throw new AgentError('not_started', 'The market feature is not started.');
-      return ctx.startJob(spec, deviceId, jobId);
+      if (!state.ctx) throw new AgentError('not_started', 'The market feature is not started.');
+      return state.ctx.startJob(spec, deviceId, jobId);
     },
-    cancelJob: async (jobId) => (ctx?.cancelJob ? ctx.cancelJob(jobId) : false),
+    cancelJob: async (jobId) => (state.ctx?.cancelJob ? state.ctx.cancelJob(jobId) : false),
     onChange: (job) => {
-      ctx?.emit('marketJob', job);
+      state.ctx?.emit('marketJob', job);
       queueList(job.chainJobId);
       soon();
     },
     deviceAvailable: (deviceId) => deviceState(deviceId)?.state === 'available',
+    upload: ({ url, localJobId, outputs, isLocal }) =>
+      uploadResults({ url, resultsDir: workspacePaths(deps.dataDir, localJobId).resultsDir, outputs, isDevnet: isLocal }),
+    archiveBytes: (localJobId, outputs) => planResultsTar(workspacePaths(deps.dataDir, localJobId).resultsDir, outputs).size,
+    checkUploadHost,
+    removeResults: (localJobId) => removeJobResults(deps.dataDir, localJobId),
+    resultRetentionMs: deps.resultRetentionMs,
+    onDiskFull: (error) => gate.diskFull(error),
+    onSent: () => gate.sent(),
   });
 
   const indexer = createMarketIndexer({
@@ -132,20 +147,33 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     },
   });
 
+  const chainState = createMarketChainState({
+    wallet,
+    records,
+    provider,
+    logger,
+    clock,
+    specOf: (id) => {
+      const book = indexer.book.get(id);
+      const doc = book ? parseMarketDocument(book.spec) : null;
+      return doc?.ok ? doc.spec : null;
+    },
+  });
+
   const list = createListBatcher({
-    emit: (update) => ctx?.emit('marketJobs', update),
+    emit: (update) => state.ctx?.emit('marketJobs', update),
     view: (id) => {
       const book = indexer.book.get(id);
       return book ? view(book) : null;
     },
-    enabled: () => ctx !== null,
+    enabled: () => state.ctx !== null,
   });
   const queueList = (id: string) => list.changed(id);
 
   // ------------------------------------------------------------------ evaluation
 
   function deviceState(deviceId: string): GpuAvailability | undefined {
-    const report = ctx?.availability();
+    const report = state.ctx?.availability();
     if (!report) return undefined;
     return report.gpus.find((g) => g.gpuUuid === deviceId) ?? (deviceId === 'cpu' ? report.gpus[0] : undefined);
   }
@@ -153,19 +181,19 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   const busyDevices = () =>
     new Set(
       [...provider.jobs.values()]
-        .filter((j) => ['claiming', 'claimed', 'running'].includes(j.record.state) && !j.extra.gaveUp)
+        .filter((j) => holdsDevice(j.record.state) && !j.extra.gaveUp)
         .map((j) => j.record.deviceId)
         .filter((d): d is string => d !== null),
     );
 
   const judge = createVerdicts({
-    context: () => ctx,
+    context: () => state.ctx,
     chain,
     clock,
     wallet,
     book: indexer.book,
     busyDevices,
-    chainTime: () => chainTime,
+    chainTime: () => chainState.chainTime(),
     onStale: (id) => queueList(id),
     onReset: () => list.reset(),
   });
@@ -175,19 +203,17 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   // ------------------------------------------------------------------ views
 
   const view = (book: BookJob): MarketJob =>
-    marketJobView(book, parsedFor(book), verdictOf(book), provider.jobs.get(book.id)?.record ?? null, chain.connection()?.network.chainId ?? 0);
-
-  const isActive = (job: ProviderJob) => ACTIVE_PROVIDER_STATES.includes(job.state) && job.problem === null;
+    marketJobView(book, parsedFor(book), verdictOf(book), provider.get(book.id)?.record ?? null, chain.connection()?.network.chainId ?? 0);
 
   const status = (): MarketStatus =>
     marketStatusOf({
-      biddingWanted: ctx?.settings().market.bidding ?? false,
-      biddingActive: blocks.length === 0 && longRunning,
-      blocks,
+      biddingWanted: state.ctx?.settings().market.bidding ?? false,
+      biddingActive: state.blocks.length === 0 && state.longRunning,
+      blocks: state.blocks,
       hub: chain.status(),
       wallet: { address: wallet.address(), unlocked: wallet.isUnlocked() },
-      account,
-      constants,
+      account: chainState.account(),
+      constants: chainState.constants(),
       indexer: indexer.status(),
       books: indexer.book.all(),
       fits: (id) => verdicts.get(id)?.fits ?? false,
@@ -198,30 +224,12 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     });
 
   function emitStatus() {
-    if (!ctx) return;
+    if (!state.ctx) return;
     const next = status();
     const json = JSON.stringify({ ...next, updatedAt: '' });
-    if (json === lastStatusJson) return;
-    lastStatusJson = json;
-    ctx.emit('marketStatus', next);
-  }
-
-  // ------------------------------------------------------------------ chain context
-
-  async function ensureChainContext(connection: ChainConnection): Promise<boolean> {
-    const key = chainKeyOf(connection);
-    if (key === chainKey && constants) return true;
-    constants = await readConstants(connection);
-    chainKey = key;
-    account = null;
-    const loaded = records.load(key);
-    provider.setContext({ connection, chainKey: key, constants }, loaded, (id) => {
-      const book = indexer.book.get(id);
-      const doc = book ? parseMarketDocument(book.spec) : null;
-      return doc?.ok ? doc.spec : null;
-    });
-    if (loaded.length > 0) logger.info('market job records loaded', { chain: key, jobs: loaded.length });
-    return true;
+    if (json === state.lastStatusJson) return;
+    state.lastStatusJson = json;
+    state.ctx.emit('marketStatus', next);
   }
 
   /** Specs of records loaded before the index had their jobs (first start after a restart). */
@@ -231,10 +239,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
       const book = indexer.book.get(entry.record.chainJobId);
       if (!book) continue;
       const doc = parsedFor(book);
-      if (doc.ok) {
-        entry.spec = doc.spec;
-        entry.extra.uploadUrl ??= doc.document.upload.url;
-      }
+      if (doc.ok) provider.fillSpec(entry.record.chainJobId, doc.spec, doc.document.upload.url);
     }
   }
 
@@ -244,58 +249,46 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     if (!me || indexer.status().syncing) return;
     for (const book of indexer.book.all()) {
       if ((book.state !== 'claimed' && book.state !== 'submitted') || book.provider?.toLowerCase() !== me) continue;
-      const known = provider.jobs.get(book.id)?.record;
+      const known = provider.get(book.id)?.record;
       if (known && !isTerminal(known.state)) continue;
       // A record that already closed this very attempt (released, settled) only means the
       // index has not caught up with the event yet: adopting would overwrite the record.
       if (known && known.attempt !== null && known.attempt >= book.attempt) continue;
       const doc = parsedFor(book);
       if (!doc.ok) continue;
-      const gpu = ctx?.availability().gpus.find((g) => g.gpuUuid !== 'cpu')?.gpuUuid ?? null;
+      const gpu = state.ctx?.availability().gpus.find((g) => g.gpuUuid !== 'cpu')?.gpuUuid ?? null;
       await provider.adopt(book, doc.spec, doc.document.upload.url, doc.spec.resources.gpus > 0 ? gpu : 'cpu');
     }
   }
 
   // ------------------------------------------------------------------ bidding
 
-  const computeBlocks = (connection: ChainConnection | null): MarketStatus['blocks'] =>
-    ctx
-      ? biddingBlocks({
-          longRunning,
-          bidding: ctx.settings().market.bidding,
-          connection,
-          hub: chain.status(),
-          wallet: { address: wallet.address(), unlocked: wallet.isUnlocked() },
-          syncing: indexer.status().syncing,
-          account,
-          constants,
-          devices: ctx.availability().gpus,
-          busy: busyDevices(),
-        })
-      : [{ code: 'one-shot', message: 'The agent is not running.' }];
-
-  async function refreshAccount(connection: ChainConnection, force = false) {
-    const address = wallet.address();
-    if (!address) return;
-    if (!force && Date.now() - accountReadAt < 2000) return;
-    account = await readAccount(connection, address);
-    accountReadAt = Date.now();
-  }
-
-  function notice(text: string) {
-    notices.push(`${clock.now().toISOString().slice(11, 19)} ${text}`);
-    if (notices.length > 20) notices.splice(0, notices.length - 20);
-    logger.info(text);
-  }
+  const computeBlocks = (connection: ChainConnection | null): MarketStatus['blocks'] => {
+    if (!state.ctx) return [{ code: 'one-shot', message: 'The agent is not running.' }];
+    const blocks = biddingBlocks({
+      longRunning: state.longRunning,
+      bidding: state.ctx.settings().market.bidding,
+      connection,
+      hub: chain.status(),
+      wallet: { address: wallet.address(), unlocked: wallet.isUnlocked() },
+      syncing: indexer.status().syncing,
+      account: chainState.account(),
+      constants: chainState.constants(),
+      devices: state.ctx.availability().gpus,
+      busy: busyDevices(),
+    });
+    const full = gate.block();
+    return full ? [full, ...blocks] : blocks;
+  };
 
   const funds: FundsDeps = {
     wallet,
     fund,
     notice,
+    onDiskFull: (error) => gate.diskFull(error),
     read: async () => {
       const connection = chain.connection();
-      if (connection) await refreshAccount(connection, true);
-      return account;
+      return connection ? chainState.refreshAccount(connection, true) : chainState.account();
     },
   };
 
@@ -303,22 +296,32 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     evaluateAll();
     const busy = busyDevices();
     const candidates = [...indexer.book.all()]
-      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !provider.jobs.get(b.id)?.record.state.match(/^(claiming|claimed|running)$/))
+      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !holdsDevice(provider.get(b.id)?.record.state ?? 'seen'))
       .sort((a, b) => a.claimBy - b.claimBy || Number(BigInt(a.id) - BigInt(b.id)));
     for (const book of candidates) {
       // Fresh verdict at the moment of claiming (devices may have been taken this tick).
       const verdict = evaluate(book, busy);
       if (!verdict.fits || verdict.ask === null || verdict.deviceId === null || busy.has(verdict.deviceId)) continue;
       const doc = parsedFor(book);
-      if (!doc.ok) continue;
+      if (!doc.ok || state.uploadRefused.has(book.id)) continue;
+      // The upload host is resolved and checked before claiming: results that could never be
+      // delivered would put the stake at the requester's mercy.
+      try {
+        await checkUploadHost(doc.document.upload.url, isLocalChain(connection.network));
+      } catch (error) {
+        state.uploadRefused.add(book.id);
+        notice(`Not claiming job ${book.id}: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      const constants = chainState.constants();
       if (!constants || !(await ensureStake(funds, connection, constants))) {
-        blocks = [...blocks, { code: 'no-stake', message: 'Not enough free stake, and the wallet cannot cover the deposit.' }];
+        state.blocks = [...state.blocks, { code: 'no-stake', message: 'Not enough free stake, and the wallet cannot cover the deposit.' }];
         return;
       }
       busy.add(verdict.deviceId);
       logger.info('claiming a market job', { id: book.id, ask: verdict.ask.toString(), device: verdict.deviceId });
       void provider.claim(book, doc.spec, doc.document.upload.url, verdict.ask, verdict.deviceId).finally(() => {
-        void refreshAccount(connection, true).catch(() => undefined);
+        void chainState.refreshAccount(connection, true).catch(() => undefined);
         soon();
       });
       // One stake per claim: the next claim waits for the next tick's stake check.
@@ -326,79 +329,63 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     }
   }
 
-  const maybeWithdraw = (connection: ChainConnection, force = false) =>
-    withdrawIfDue(funds, connection, provider, { force, isActive, minSettled, thresholdMicros: withdrawThreshold, now: () => clock.now() });
+  const maybeWithdraw = async (connection: ChainConnection, force = false) =>
+    withdrawIfDue(funds, await chainState.ensure(connection), provider, { force, minSettled, thresholdMicros: withdrawThreshold, now: () => clock.now() });
 
   // ------------------------------------------------------------------ the loop
 
+  /** Keeps the wallet unlocked while a claimed job is in flight (its submit must be signed). */
+  function holdWallet() {
+    const active = [...provider.jobs.values()].some((j) => isActive(j.record.state) && j.record.problem === null);
+    if (active && !state.releaseHold && wallet.isUnlocked()) state.releaseHold = wallet.holdUnlocked('a market job is in flight');
+    if (!active && state.releaseHold) {
+      state.releaseHold();
+      state.releaseHold = null;
+    }
+  }
+
   async function tickOnce() {
-    if (!ctx) return;
+    if (!state.ctx) return;
     const connection = chain.connection();
     try {
       if (connection) {
-        await ensureChainContext(connection);
-        chainTime = await latestBlockTime(connection);
-        if (wallet.address()) await refreshAccount(connection);
+        await chainState.ensure(connection);
+        await chainState.readTime(connection);
+        if (wallet.address()) await chainState.refreshAccount(connection);
         fillSpecs();
         await syncClosedRecords(provider, (id) => indexer.book.get(id), wallet.address()?.toLowerCase(), clock.now());
       }
-      blocks = computeBlocks(connection);
-      if (connection) {
+      state.blocks = computeBlocks(connection);
+      await provider.sweepResults(clock.now());
+      // While the disk is full nothing is sent; after the backoff one tick probes again.
+      if (connection && gate.open()) {
         await adoptOrphans();
         for (const entry of provider.jobs.values()) {
-          if (!isTerminal(entry.record.state) && !entry.extra.gaveUp && wallet.isUnlocked()) void provider.advance(entry);
+          if (!isTerminal(entry.record.state) && !entry.extra.gaveUp && wallet.isUnlocked()) void provider.advance(entry.record.chainJobId);
         }
         evaluateAll();
-        if (blocks.length === 0) await bid(connection);
-        if (!withdrawing && wallet.isUnlocked()) {
-          withdrawing = maybeWithdraw(connection)
-            .catch((error: unknown) => logger.warn('withdraw failed', { error: String(error) }))
-            .finally(() => (withdrawing = null));
+        // The disk-full reason does not stop the probe: a claim that goes through reopens the gate.
+        if (state.blocks.every((b) => b.code === 'disk-full')) await bid(connection);
+        if (!state.withdrawing && wallet.isUnlocked()) {
+          state.withdrawing = maybeWithdraw(connection)
+            .catch((error: unknown) => {
+              if (!isDiskFull(error)) logger.warn('withdraw failed', { error: String(error) });
+            })
+            .finally(() => (state.withdrawing = null));
         }
       }
-      // Keep the wallet unlocked while a claimed job is in flight (its submit must be signed).
-      const active = [...provider.jobs.values()].some((j) => isActive(j.record));
-      if (active && !releaseHold && wallet.isUnlocked()) releaseHold = wallet.holdUnlocked('a market job is in flight');
-      if (!active && releaseHold) {
-        releaseHold();
-        releaseHold = null;
-      }
+      holdWallet();
     } catch (error) {
-      logger.warn('market tick failed', { error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
-      if (connection) chain.reportFailure(error);
+      if (isDiskFull(error)) {
+        gate.diskFull(error);
+        state.blocks = computeBlocks(connection);
+      } else {
+        logger.warn('market tick failed', { error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+        if (connection) chain.reportFailure(error);
+      }
     } finally {
       emitStatus();
     }
-  }
-
-  function tick(): Promise<void> {
-    if (ticking) {
-      tickAgain = true;
-      return ticking;
-    }
-    ticking = (async () => {
-      do {
-        tickAgain = false;
-        await tickOnce();
-      } while (tickAgain && !stopped);
-    })().finally(() => (ticking = null));
-    return ticking;
-  }
-
-  let soonTimer: NodeJS.Timeout | null = null;
-  function soon() {
-    if (stopped || soonTimer) return;
-    soonTimer = setTimeout(() => {
-      soonTimer = null;
-      void tick();
-    }, 20);
-    soonTimer.unref?.();
-  }
-
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => void tick().finally(schedule), tickMs);
-    timer.unref?.();
   }
 
   // ------------------------------------------------------------------ calls
@@ -412,8 +399,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     status,
     parsedFor,
     provider,
-    context: () => ctx,
-    tick,
+    context: () => state.ctx,
+    tick: () => loop.tick(),
     withdraw: async () => {
       const connection = chain.connection();
       if (!connection) throw new AgentError('chain_offline', 'The chain is not connected.', 'Wait for the connection to come back (see the Market page).');
@@ -421,18 +408,15 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     },
   });
 
-  let unsubscribers: Array<() => void> = [];
-
   return {
     name: 'market',
     handlers,
-    internals: { indexer, provider, tick, evaluateAll },
+    internals: { indexer, provider, tick: () => loop.tick(), evaluateAll },
     start(context, options) {
-      ctx = context;
-      longRunning = options.longRunning;
-      if (!longRunning) return;
-      stopped = false;
-      unsubscribers = [
+      state.ctx = context;
+      state.longRunning = options.longRunning;
+      if (!state.longRunning) return;
+      state.unsubscribers = [
         chain.onStatus(() => {
           if (chain.connection()) indexer.start();
           soon();
@@ -444,19 +428,16 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
         indexer.onStatus(() => emitStatus()),
       ];
       indexer.start();
-      schedule();
+      loop.start();
     },
     async stop() {
-      stopped = true;
-      for (const off of unsubscribers) off();
-      unsubscribers = [];
-      if (timer) clearTimeout(timer);
-      if (soonTimer) clearTimeout(soonTimer);
+      for (const off of state.unsubscribers) off();
+      state.unsubscribers = [];
       list.stop();
-      await ticking?.catch(() => undefined);
+      await loop.stop();
       await indexer.stop();
-      releaseHold?.();
-      releaseHold = null;
+      state.releaseHold?.();
+      state.releaseHold = null;
     },
   };
 }

@@ -8,7 +8,10 @@ import type { devnetFund } from '../chain/devnet-faucet';
 import type { WalletAccess } from '../wallet/wallet-access';
 import type { ProviderJob } from '../../../shared/domain/market';
 import { type AccountReads, encode, isLocalChain, type MarketConstants } from './chain-reads';
-import type { MarketProvider } from './market-provider';
+import { isActive } from '../../../shared/domain/provider-job-machine';
+import { isDiskFull } from './disk-full';
+import { IN_FLIGHT_PATIENCE_MS, type MarketProvider } from './market-provider';
+import type { ProviderChain } from './provider-chain';
 
 /** Gas money kept for the provider's transactions; the devnet faucet tops up below it. */
 export const MIN_GAS_WEI = 10n ** 16n;
@@ -20,6 +23,8 @@ export interface FundsDeps {
   /** Reads the account afresh. */
   read: () => Promise<AccountReads | null>;
   notice: (text: string) => void;
+  /** A send failed because the disk is full. */
+  onDiskFull?: (error: unknown) => void;
 }
 
 /** Free stake of at least minStake; false when the wallet cannot cover the deposit. */
@@ -52,41 +57,49 @@ export async function ensureStake(deps: FundsDeps, connection: ChainConnection, 
   return ok && after !== null && after.freeStake >= constants.minStake;
 }
 
-/** Withdraws the whole credit; returns the receipt or null when there was nothing. */
-export async function withdrawCredit(deps: FundsDeps, connection: ChainConnection, credit: bigint) {
-  if (credit === 0n) return null;
-  const sent = await deps.wallet.send({ to: connection.network.marketAddress, data: encode.withdraw(), kind: 'withdraw', label: `Withdraw earnings ${credit}` });
-  const receipt = await sent.wait();
-  if (receipt.status === 'confirmed') deps.notice(`Withdrew ${credit} micros of earnings to the wallet.`);
-  return receipt;
-}
-
 /**
  * Withdraws earned credit in batches: when `minSettled` paid jobs wait, the credit reaches
- * the threshold, or the provider is idle (or `force`). Marks the paid jobs with the tx.
+ * the threshold, or the provider is idle (or `force`). The paid jobs are marked with the
+ * withdrawal (and its nonce) BEFORE it is waited for: after a crash, a withdrawal the chain
+ * has not mined yet is waited for, never sent twice.
  */
 export async function withdrawIfDue(
   deps: FundsDeps,
-  connection: ChainConnection,
+  chain: ProviderChain,
   provider: MarketProvider,
-  options: { force: boolean; isActive: (job: ProviderJob) => boolean; minSettled: number; thresholdMicros: bigint; now: () => Date },
+  options: { force: boolean; minSettled: number; thresholdMicros: bigint; now: () => Date },
 ): Promise<{ txHash: string | null; amount: bigint }> {
   if (!deps.wallet.address() || !deps.wallet.isUnlocked()) return { txHash: null, amount: 0n };
   const credit = (await deps.read())?.credit ?? 0n;
   if (credit === 0n) return { txHash: null, amount: 0n };
   const mine = [...provider.jobs.values()].map((j) => j.record);
-  const unpaid = (j: ProviderJob) => (j.state === 'settled' || j.state === 'released') && !j.txs.some((t) => t.kind === 'withdraw');
-  const due = options.force || !mine.some(options.isActive) || credit >= options.thresholdMicros || mine.filter(unpaid).length >= options.minSettled;
-  if (!due) return { txHash: null, amount: 0n };
-  const receipt = await withdrawCredit(deps, connection, credit);
-  if (!receipt) return { txHash: null, amount: 0n };
-  if (receipt.status === 'confirmed') {
-    for (const entry of provider.jobs.values()) {
-      if (!unpaid(entry.record)) continue;
-      const tx = { kind: 'withdraw' as const, hash: receipt.hash, status: 'confirmed' as const, at: options.now().toISOString(), blockNumber: receipt.blockNumber };
-      await provider.update(entry, { txs: [...entry.record.txs, tx] });
+  const withdrawals = (j: ProviderJob) => j.txs.filter((t) => t.kind === 'withdraw');
+  const unpaid = (j: ProviderJob) => (j.state === 'settled' || j.state === 'released') && !withdrawals(j).some((t) => t.status !== 'failed');
+  const pending = mine.flatMap(withdrawals).filter((t) => t.status === 'pending' && t.nonce !== undefined);
+  if (pending.length > 0) {
+    const mined = await chain.minedNonce();
+    const inFlight = pending.some((t) => (t.nonce as number) >= mined && options.now().getTime() - Date.parse(t.at) < IN_FLIGHT_PATIENCE_MS);
+    if (inFlight && !options.force) return { txHash: null, amount: 0n };
+    // Mined (the credit read above already reflects it) or dropped: settle the marks.
+    for (const entry of [...provider.jobs.values()]) {
+      const mark = entry.record.txs.find((t) => t.kind === 'withdraw' && t.status === 'pending' && t.nonce !== undefined && (t.nonce as number) < mined);
+      if (mark) await provider.settleWithdrawal(entry.record.chainJobId, mark.hash, 'confirmed', mark.blockNumber);
     }
   }
+  const due = options.force || !mine.some((j) => isActive(j.state) && j.problem === null) || credit >= options.thresholdMicros || mine.filter(unpaid).length >= options.minSettled;
+  if (!due) return { txHash: null, amount: 0n };
+  const paid = mine.filter(unpaid).map((j) => j.chainJobId);
+  let sent;
+  try {
+    sent = await chain.withdraw(credit);
+  } catch (error) {
+    if (isDiskFull(error)) deps.onDiskFull?.(error);
+    throw error;
+  }
+  await provider.recordWithdrawal(paid, { kind: 'withdraw', hash: sent.hash, status: 'pending', at: options.now().toISOString(), blockNumber: null, nonce: sent.nonce });
+  const receipt = await sent.wait();
+  for (const id of paid) await provider.settleWithdrawal(id, sent.hash, receipt.status, receipt.blockNumber, receipt.hash);
+  if (receipt.status === 'confirmed') deps.notice(`Withdrew ${credit} micros of earnings to the wallet.`);
   await deps.read();
   return { txHash: receipt.hash, amount: receipt.status === 'confirmed' ? credit : 0n };
 }

@@ -7,12 +7,12 @@ import type { GpuAvailability } from '../../../shared/domain/availability';
 import type { ChainStatus } from '../../../shared/domain/chain';
 import type { ChainConnection } from '../chain/chain-hub';
 import { MIN_GAS_WEI } from './market-funds';
-import { ACTIVE_PROVIDER_STATES, type BiddingBlockCode, type MarketJob, type MarketStatus, type ProviderJob } from '../../../shared/domain/market';
+import { type BiddingBlockCode, type MarketJob, type MarketStatus, type ProviderJob } from '../../../shared/domain/market';
 import type { Evaluation, ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
 import { type AccountReads, isLocalChain, type MarketConstants } from './chain-reads';
 import type { BookJob } from './market-book';
 import type { IndexerStatus } from './market-indexer';
-import { isTerminal } from './market-provider';
+import { isActive, isTerminal } from '../../../shared/domain/provider-job-machine';
 
 export function marketJobView(book: BookJob, doc: ParsedMarketDocument, verdict: Evaluation, mine: ProviderJob | null, chainId: number): MarketJob {
   return {
@@ -86,7 +86,7 @@ export function marketStatusOf(input: StatusInput): MarketStatus {
     counts: {
       open,
       fitting,
-      active: mine.filter((j) => ACTIVE_PROVIDER_STATES.includes(j.state)).length,
+      active: mine.filter((j) => isActive(j.state)).length,
       settled: mine.filter((j) => j.state === 'settled').length,
       problems: mine.filter((j) => j.problem !== null && !isTerminal(j.state)).length,
     },

@@ -6,7 +6,9 @@
  * The URL came from a stranger: https to a public address only (loopback http only on the
  * local devnet, where the demo requester listens), checked again on the addresses the host
  * name resolves to at connect time (so DNS cannot point us at the LAN), no redirects
- * followed, a connect/idle timeout and an overall deadline.
+ * followed, a connect/idle timeout and an overall deadline. The same host is checked before
+ * the job is claimed (checkUploadHost): a job whose results could never be delivered is not
+ * taken, so its requester cannot make the provider lose its stake that way.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
@@ -19,6 +21,7 @@ import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile } from '../../../shared/domain/job';
 import { nonPublicAddressKind } from '../../../shared/domain/job-spec-validation';
 import { uploadUrlProblem } from '../../../shared/domain/market-evaluation';
+import { assertPublicHost } from '../jobs/public-address';
 
 const BLOCK = 512;
 const MTIME = 1_704_067_200; // 2024-01-01: fixed, so identical outputs make identical archives
@@ -170,4 +173,23 @@ export async function uploadResults(options: UploadOptions): Promise<{ bytes: nu
     body.on('error', (error) => request.destroy(error));
     body.pipe(request);
   });
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/**
+ * Before a claim: the upload URL must pass the document rules and its host must resolve
+ * to public addresses only (assertPublicHost); on a local devnet a loopback host is the
+ * demo requester and allowed. Throws AgentError('upload_refused') otherwise.
+ */
+export async function checkUploadHost(url: string, isLocal: boolean): Promise<void> {
+  const problem = uploadUrlProblem(url, isLocal);
+  if (problem) throw new AgentError('upload_refused', `The upload URL is refused: ${problem}.`);
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (isLocal && LOOPBACK_NAMES.has(host)) return;
+  try {
+    await assertPublicHost(host);
+  } catch (error) {
+    throw new AgentError('upload_refused', `The upload host is refused: ${error instanceof Error ? error.message : String(error)}.`);
+  }
 }

@@ -210,6 +210,27 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
               ))}
             </ul>
           )}
+          {mine.delivery || mine.resultsRemoveAt ? (
+            <dl className="facts market-results-kept" data-testid={`market-results-${job.chainJobId}`}>
+              {mine.delivery ? (
+                <>
+                  <dt>Results</dt>
+                  <dd>{mine.delivery === 'uploaded' ? 'Delivered to the requester' : 'Not delivered (the upload failed); kept on this computer'}</dd>
+                </>
+              ) : null}
+              {mine.resultsRemovedAt ? (
+                <>
+                  <dt>Removed from this computer</dt>
+                  <dd>{formatDateTime(mine.resultsRemovedAt)}</dd>
+                </>
+              ) : mine.resultsRemoveAt ? (
+                <>
+                  <dt>Kept on this computer until</dt>
+                  <dd>{formatDateTime(mine.resultsRemoveAt)}</dd>
+                </>
+              ) : null}
+            </dl>
+          ) : null}
           {mine.resultUri || mine.outputsDigest ? (
             <dl className="facts market-result">
               {mine.resultUri ? (
