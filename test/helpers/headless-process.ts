@@ -40,7 +40,7 @@ export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: 
         output: () => out,
         stop: () =>
           new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
             child.once('exit', (code) => done(code));
             child.kill('SIGTERM');
           }),

@@ -75,7 +75,9 @@ Options:
   -h, --help        Show this help
 
 With the devnet setting, the agent reuses the devnet of this data dir (rigshift devnet) or
-starts one itself, and stops the one it started when it stops.`,
+starts one itself, and stops the one it started when it stops.
+One agent per data dir: while the desktop app or another headless agent uses it (see
+<data dir>/agent.lock), this one refuses to start and names it.`,
   'run-job': `Usage: rigshift run-job <spec.json> [--json] [--data-dir <dir>] [--runtime runc|runsc]
 
 Runs one job spec on this machine through the same runner rental jobs use: the spec is
