@@ -143,7 +143,8 @@ export function retryAfterMs(error: unknown, nowMs = Date.now()): number | null 
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+// Not unref'd: a one-shot command waiting out a rate limit must not exit mid-wait.
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `request`, retrying only rate-limit errors, with backoff; see the module comment. */
 export async function withRpcBackoff<T>(request: () => Promise<T>, options: RpcBackoffOptions = {}): Promise<T> {
