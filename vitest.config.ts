@@ -14,5 +14,8 @@ export default defineConfig({
     // attacks (the output bomb) must not compete for 2 cores. Measured: 2m22s sequential
     // against about 2m in parallel, so little is lost.
     fileParallelism: false,
+    // Tests point custom networks at their own throwaway Hardhat nodes on loopback and want
+    // devnet rules there (electron/agent/chain/local-chain-rules.ts); agents they spawn inherit it.
+    env: { RIGSHIFT_LOOPBACK_DEVNET_RULES: '1' },
   },
 });

@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, type BrowserWindow, ipcMain, powerMonitor, safeStorage, screen, shell } from 'electron';
+import { app, type BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage, screen, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { composeAgent } from '../agent/compose';
 import { SQLITE_BINDING_ENV } from '../agent/desktop/sqlite-native-binding';
 import { createConsoleLogger } from '../agent/node-adapters/console-logger';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from '../agent/node-adapters/data-dir-lock';
 import { watchAgent } from './agent-watch';
 import { startAutoUpdate } from './auto-updater';
 import {
@@ -70,6 +71,19 @@ async function start(): Promise<void> {
   const logger = createConsoleLogger('info');
   useElectronSqlite(logger);
   const dataDir = app.getPath('userData');
+  // Electron's single-instance lock only knows other desktop instances; a headless agent on
+  // the same data dir would drive the same wallet. Refuse, naming it, and quit.
+  let lock: DataDirLock;
+  try {
+    lock = acquireDataDirLock(dataDir, 'electron');
+  } catch (error) {
+    const message = error instanceof DataDirLockedError ? `${error.message}\n\n${error.hint ?? ''}` : String(error);
+    logger.error('another agent uses this data dir', { error: message });
+    dialog.showErrorBox('RigShift is already running', message);
+    app.exit(1);
+    return;
+  }
+  app.once('will-quit', () => lock.release());
   const agent = composeAgent({
     mode: 'electron',
     dataDir,

@@ -16,10 +16,11 @@ export interface HeadlessProcess {
  * node; tests that do not need a chain get `--no-devnet` unless they pass `{ devnet: true }`
  * (a test with `--network custom ...` needs neither: that setting starts no devnet).
  */
-export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: { devnet?: boolean } = {}): Promise<HeadlessProcess> {
+export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: { devnet?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<HeadlessProcess> {
   const devnetArgs = options.devnet ? [] : ['--no-devnet'];
   const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', ...devnetArgs, ...args], {
     cwd: repoRoot,
+    env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -41,7 +42,7 @@ export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: 
         output: () => out,
         stop: () =>
           new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
             child.once('exit', (code) => done(code));
             child.kill('SIGTERM');
           }),

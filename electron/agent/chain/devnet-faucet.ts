@@ -1,12 +1,13 @@
 /**
  * Test funds on the local devnet: native gas money through hardhat_setBalance and tUSD
  * through TestUSD.mint (callable by anyone, on purpose: it is a faucet token). Refused on
- * any chain that is not a local Hardhat devnet, where neither would work or mean anything.
+ * any chain without devnet rules (local-chain-rules.ts), where neither would work or mean anything.
  */
 import { Contract, JsonRpcSigner, toBeHex } from 'ethers';
 import { AgentError } from '../../../shared/api/result';
-import { DEVNET_CHAIN_ID, devnetAccount } from '../devnet/devnet-accounts';
+import { devnetAccount } from '../devnet/devnet-accounts';
 import type { ChainConnection } from './chain-hub';
+import { isLocalChain } from './local-chain-rules';
 import { TOKEN_ABI } from './market-abi';
 
 export async function devnetFund(
@@ -15,7 +16,7 @@ export async function devnetFund(
   amounts: { eth?: bigint; tokenMicros?: bigint },
 ): Promise<{ txHash: string | null }> {
   const { network, provider } = connection;
-  if (!network.isDevnet && network.chainId !== DEVNET_CHAIN_ID) {
+  if (!isLocalChain(network)) {
     throw new AgentError('not_devnet', `Test funds exist only on the local devnet; this is chain ${network.chainId}.`, 'Switch the network to Local devnet in Settings.');
   }
   if (amounts.eth !== undefined) {

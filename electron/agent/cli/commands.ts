@@ -10,7 +10,7 @@ Commands:
   headless    Run the agent without a desktop, serving the dashboard on 127.0.0.1
   run-job     Run one job spec in a hardened container, the way rental jobs run
   devnet      Start (or reuse) the local test chain; --demo keeps demo jobs coming
-  market      Requester side: market post <spec.json> posts a job on the market
+  market      market post <spec.json> posts a job; market deploy puts the market on a chain
 
 Options:
   -h, --help      Show help (also: rigshift <command> --help)
@@ -22,7 +22,8 @@ Examples:
   rigshift headless --port 8080 --data-dir ~/.rigshift
   rigshift run-job job.json --json
   rigshift devnet --demo
-  rigshift market post job.json --max-price 0.25 --max-hours 0.5 --upload-url http://127.0.0.1:9000/up`,
+  rigshift market post job.json --max-price 0.25 --max-hours 0.5 --upload-url http://127.0.0.1:9000/up
+  rigshift market deploy --rpc-url https://sepolia.base.org --token 0x036CbD53842c5426634e7929541eC2318f3dCF7e --private-key-file key.txt`,
   detect: `Usage: rigshift detect [--json]
 
 Detects NVIDIA GPUs (nvidia-smi) and every display adapter (systeminformation), then runs
@@ -48,7 +49,7 @@ Options:
 Exit code: 0 only when the benchmark completed.`,
   headless: `Usage: rigshift headless [--port <n>] [--data-dir <dir>] [--run-job <spec.json>]
                          [--network devnet|custom --rpc-url <url> --chain-id <n> --market-address <0x…>]
-                         [--no-devnet]
+                         [--deployment <file> [--rpc-url <url>]] [--no-devnet]
 
 Runs the agent without Electron and serves the dashboard and its API on 127.0.0.1 only.
 Open the printed link: it carries a fresh access token; requests without it are refused.
@@ -71,11 +72,18 @@ Options:
   --network <kind>  Save the network setting first: devnet (the local test chain, default)
                     or custom (with --rpc-url, --chain-id and --market-address; the chain
                     id is checked at connect)
+  --deployment <file>
+                    Save a custom network from a file written by rigshift market deploy
+                    (its chain, RPC and market; --rpc-url overrides the RPC). A custom
+                    network gets custom rules: confirmations awaited, no test faucet, no
+                    upload URLs on this machine
   --no-devnet       Never start a local devnet (with the devnet setting: no chain at all)
   -h, --help        Show this help
 
 With the devnet setting, the agent reuses the devnet of this data dir (rigshift devnet) or
-starts one itself, and stops the one it started when it stops.`,
+starts one itself, and stops the one it started when it stops.
+One agent per data dir: while the desktop app or another headless agent uses it (see
+<data dir>/agent.lock), this one refuses to start and names it.`,
   'run-job': `Usage: rigshift run-job <spec.json> [--json] [--data-dir <dir>] [--runtime runc|runsc]
 
 Runs one job spec on this machine through the same runner rental jobs use: the spec is
@@ -111,6 +119,7 @@ Options:
                     a loopback upload endpoint, and accepts those matching the commitment
   -h, --help        Show this help`,
   market: `Usage: rigshift market post <spec.json> --max-price <USD/h> --max-hours <h> [options]
+       rigshift market deploy --rpc-url <url> --token <0x…> [options]  (see market deploy --help)
 
 Posts a job on the market: approves exactly the escrow (max price × max hours) and posts
 the job document (the spec, the upload URL for results) on chain. Prints the job id and
@@ -130,5 +139,30 @@ Options:
   --account <n>              Devnet test account #n (default 1; devnet only)
   --data-dir <dir>           Where to find the devnet (default: the app's data folder)
   --json                     Print the result as JSON
+  -h, --help                 Show this help`,
+  marketDeploy: `Usage: rigshift market deploy --rpc-url <url> --token <0x…> [--private-key-file <file>]
+                              [--out <file>] [--json] [--min-stake <USD>] [--fee-bps <n>]
+                              [--fee-recipient <0x…>] [--challenge-seconds <s>]
+
+Deploys the RigShift market contract to any EVM chain that has a 6-decimal USD stablecoin
+(USDC and the like): checks that --token is a contract whose decimals() is 6 (refused
+otherwise), that the deployer can pay the gas, sends the deployment, waits for it to be
+mined, and writes a deployment file. Point an agent at it with:
+  rigshift headless --deployment <file>
+Rate limits of public endpoints (HTTP 429) are waited out with backoff.
+
+Options:
+  --rpc-url <url>            The chain's JSON-RPC endpoint (http or https)
+  --token <0x…>              The stablecoin the market pays in (6 decimals)
+  --private-key-file <file>  The deployer's key, one 0x-prefixed key in a file only you can
+                             read (chmod 600). Without it the key is asked for on the
+                             terminal (not shown). A key is never taken on the command line.
+  --out <file>               Where to write the deployment file
+                             (default: rigshift-deployment-<chain id>.json here)
+  --json                     Print the deployment as JSON
+  --min-stake <USD>          Stake a provider locks per claim (default 5)
+  --fee-bps <n>              Market fee in basis points (default 100 = 1 %)
+  --fee-recipient <0x…>      Who receives the fee (default: the deployer)
+  --challenge-seconds <s>    Time the requester has to dispute a result (default 3600)
   -h, --help                 Show this help`,
 } as const;

@@ -1,6 +1,8 @@
 import { AgentError } from '../../../shared/api/result';
 import type { NetworkSettings } from '../../../shared/domain/settings';
 import { startHeadlessServer } from '../headless/server';
+import { acquireDataDirLock } from '../node-adapters/data-dir-lock';
+import { prepareDataDir } from '../node-adapters/data-dir';
 import { readWalletPasswordFile } from '../wallet/password-file';
 import { rendererBuilt } from './cli-paths';
 import { readJobSpec } from './run-job-command';
@@ -25,6 +27,21 @@ export async function runHeadless(options: {
   const testJob = options.runJob === undefined ? null : readJobSpec(options.runJob);
   // Same for the password file: refused at once when others can read it.
   const walletUnlockPassword = options.walletPasswordFile === undefined ? undefined : readWalletPasswordFile(options.walletPasswordFile);
+  // One agent per data dir (the desktop app's or another headless): refused here, before
+  // anything touches the wallet. Released on stop; a kill -9 leaves it stale for the next start.
+  const lock = acquireDataDirLock(prepareDataDir(options.dataDir), 'headless');
+  try {
+    return await runLocked(options, walletUnlockPassword, testJob);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  options: Parameters<typeof runHeadless>[0],
+  walletUnlockPassword: string | undefined,
+  testJob: ReturnType<typeof readJobSpec> | null,
+): Promise<number> {
   const { agent, logger, dataDir, staticDir } = createNodeAgent({
     dataDir: options.dataDir,
     quickBenchmarks: options.quickBench,

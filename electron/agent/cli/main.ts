@@ -10,7 +10,9 @@ import { runBench } from './bench-command';
 import { HELP } from './commands';
 import { runDetect } from './detect-command';
 import { runDevnet } from './devnet-command';
+import { runMarketDeploy } from './market-deploy-command';
 import { runMarketPost } from './market-post-command';
+import { networkFromDeployment, readMarketDeployment } from '../deploy/market-deployment-file';
 import type { NetworkSettings } from '../../../shared/domain/settings';
 import { runHeadless } from './headless-command';
 import { runJobCommand } from './run-job-command';
@@ -90,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
             'rpc-url': { type: 'string' },
             'chain-id': { type: 'string' },
             'market-address': { type: 'string' },
+            deployment: { type: 'string' },
             'no-devnet': { type: 'boolean' },
           },
         }),
@@ -130,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
     case 'market': {
       const [sub, ...subArgs] = rest;
       if (!sub || sub === '-h' || sub === '--help') return help('market');
+      if (sub === 'deploy') return marketDeploy(subArgs);
       if (sub !== 'post') throw new UsageError(`unknown market command "${sub}" (try: rigshift market --help)`);
       const { values, positionals } = usage(() =>
         parseArgs({
@@ -202,13 +206,66 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `rigshift market deploy …` (see market-deploy-command.ts). */
+function marketDeploy(args: string[]): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        ...helpOption,
+        'rpc-url': { type: 'string' },
+        token: { type: 'string' },
+        'private-key-file': { type: 'string' },
+        'private-key': { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        'min-stake': { type: 'string' },
+        'fee-bps': { type: 'string' },
+        'fee-recipient': { type: 'string' },
+        'challenge-seconds': { type: 'string' },
+      },
+    }),
+  );
+  if (values.help) return Promise.resolve(help('marketDeploy'));
+  // Declared only to refuse it with a reason: a key on the command line is readable by every user (ps).
+  if (values['private-key'] !== undefined) {
+    throw new UsageError('a private key is never taken on the command line (other users can read it); use --private-key-file <file> (chmod 600) or type it at the prompt');
+  }
+  if (positionals.length > 0) throw new UsageError(`market deploy takes no file argument ("${positionals[0]}"); the output file is --out <file>`);
+  if (!values['rpc-url'] || !values.token) throw new UsageError('market deploy needs --rpc-url <url> and --token <0x… 6-decimal stablecoin>');
+  return runMarketDeploy({
+    rpcUrl: values['rpc-url'],
+    token: values.token,
+    privateKeyFile: values['private-key-file'],
+    out: values.out,
+    json: Boolean(values.json),
+    minStake: values['min-stake'],
+    feeBps: values['fee-bps'],
+    feeRecipient: values['fee-recipient'],
+    challengeSeconds: values['challenge-seconds'],
+  });
+}
+
 /** settings.network from headless's --network options, or undefined to keep the saved one. */
 function networkOption(values: {
   network?: string;
   'rpc-url'?: string;
   'chain-id'?: string;
   'market-address'?: string;
+  deployment?: string;
 }): NetworkSettings | undefined {
+  if (values.deployment !== undefined) {
+    // A deployment file names the chain and the market; --rpc-url may point elsewhere (another endpoint of the same chain).
+    if (values.network !== undefined && values.network !== 'custom') throw new UsageError('--deployment is a custom network; leave --network out');
+    if (values['chain-id'] !== undefined || values['market-address'] !== undefined) {
+      throw new UsageError('--deployment already names the chain id and the market; leave --chain-id and --market-address out');
+    }
+    const rpcUrl = values['rpc-url'];
+    if (rpcUrl !== undefined && !/^https?:\/\/\S+$/.test(rpcUrl)) throw new UsageError(`--rpc-url must be an http(s) URL, not "${rpcUrl}"`);
+    return networkFromDeployment(readMarketDeployment(values.deployment), rpcUrl);
+  }
   const custom = values['rpc-url'] !== undefined || values['chain-id'] !== undefined || values['market-address'] !== undefined;
   const kind = values.network ?? (custom ? 'custom' : undefined);
   if (kind === undefined) return undefined;

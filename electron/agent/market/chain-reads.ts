@@ -112,17 +112,5 @@ export const encode = {
   approve: (spender: string, amount: bigint) => tokenInterface.encodeFunctionData('approve', [spender, amount]),
 };
 
-/**
- * A local development chain: the embedded devnet, or a Hardhat node (chain id 31337) on
- * loopback named as a custom network (tests, `--network custom --no-devnet`). Only there
- * are loopback upload URLs accepted, the faucet used and no confirmations awaited.
- */
-export function isLocalChain(network: ChainConnection['network']): boolean {
-  if (network.isDevnet) return true;
-  try {
-    const host = new URL(network.rpcUrl).hostname;
-    return network.chainId === 31337 && (host === '127.0.0.1' || host === 'localhost' || host === '[::1]');
-  } catch {
-    return false;
-  }
-}
+/** Devnet rules (no confirmations, faucet, loopback uploads): the embedded devnet only (chain/local-chain-rules.ts). */
+export { isLocalChain } from '../chain/local-chain-rules';

@@ -4,9 +4,11 @@
  * says so and backs off instead of calling it a chain failure.
  */
 import { dirname } from 'node:path';
+import { isDiskFullError } from '../wallet/tx-store';
 
 export function isDiskFull(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  if (isDiskFullError(error)) return true; // the wallet's typed DiskFullError ('disk-full'), or ENOSPC in its causes
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && /^(ENOSPC|EDQUOT|disk_full|DISK_FULL)$/.test(code)) return true;
   return typeof message === 'string' && /ENOSPC|no space left on device|disk (is )?full/i.test(message);

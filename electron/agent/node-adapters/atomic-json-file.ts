@@ -15,9 +15,14 @@ export async function writeJsonAtomically(path: string, value: unknown): Promise
   try {
     await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A full disk: the half-written temp file would keep the space taken, so the next
+    // write would fail too even after the owner freed some.
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   try {
     await rename(temp, path);
   } catch (error) {

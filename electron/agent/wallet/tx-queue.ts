@@ -5,6 +5,13 @@
  * Fees are EIP-1559 from the node. A monitor follows every pending transaction: receipt →
  * confirmed/failed; lost by the node → rebroadcast; stuck → replaced (same nonce, fees
  * +25 %, or the current ones if higher); nonce used by something else → dropped.
+ *
+ * Nothing is signed before it is on disk: a send first stores an unsigned draft of the
+ * record (its nonce and fields), then signs, then stores the signed bytes, and only then
+ * broadcasts. When the store cannot write (a full disk) the send fails with the store's
+ * DiskFullError before anything is signed, and the nonce is not taken: the next send, once
+ * space is back, uses it. A draft left without a signature (a crash, a write that failed
+ * after signing) was never broadcast: the monitor marks it dropped and it is never shown.
  */
 import { randomBytes } from 'node:crypto';
 import { getAddress, Interface, type JsonFragment, type JsonRpcProvider, type TransactionLike } from 'ethers';
@@ -85,6 +92,10 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     return connection;
   };
 
+  /** A stored record whose signature never was: not a transaction (yet). */
+  const isDraft = (record: TxRecord) => record.hashes.length === 0;
+  const visible = (records: TxRecord[]) => records.filter((r) => !isDraft(r));
+
   const save = async (record: TxRecord) => {
     record.updatedAt = now();
     await store.put(record);
@@ -130,7 +141,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     const pendingOnNode = await provider.getTransactionCount(from, 'pending');
     const ours = store
       .all()
-      .filter((r) => r.status === 'pending' && r.chainKey === chainKey && r.from === from)
+      .filter((r) => r.status === 'pending' && !isDraft(r) && r.chainKey === chainKey && r.from === from)
       .reduce((max, r) => Math.max(max, r.nonce + 1), 0);
     return Math.max(pendingOnNode, ours);
   }
@@ -172,7 +183,6 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     };
-    const signed = await deps.sign(tx, from);
     const createdAt = now();
     const record: TxRecord = {
       id: randomBytes(8).toString('hex'),
@@ -186,8 +196,8 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       nonce,
       chainId: network.chainId,
       status: 'pending',
-      hash: signed.hash,
-      hashes: [signed.hash],
+      hash: '',
+      hashes: [],
       gasLimit: gasLimit.toString(),
       maxFeePerGas: fees.maxFeePerGas.toString(),
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
@@ -197,14 +207,32 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       createdAt,
       updatedAt: createdAt,
       error: null,
-      raw: signed.raw,
+      raw: '',
       data,
       chainKey,
       lastBroadcastAt: createdAt,
       replacements: 0,
     };
-    // Saved before it leaves: a crash after the broadcast must not lose track of it.
+    // 1. The draft on disk first: a full disk stops the send here, before any signature.
     await store.put(record);
+    let signed: { raw: string; hash: string };
+    try {
+      signed = await deps.sign(tx, from);
+    } catch (error) {
+      await store.put({ ...record, status: 'dropped', error: `not signed: ${shortReason(error)}`, updatedAt: now() }).catch(() => undefined);
+      throw error;
+    }
+    record.hash = signed.hash;
+    record.hashes = [signed.hash];
+    record.raw = signed.raw;
+    // 2. The signed bytes on disk before they leave: a crash after the broadcast must not lose
+    // track of it. If this write fails the bytes are forgotten here and never broadcast.
+    try {
+      await store.put(record);
+    } catch (error) {
+      await store.put({ ...record, hash: '', hashes: [], raw: '', status: 'dropped', error: 'not sent: it could not be saved', updatedAt: now() }).catch(() => undefined);
+      throw error;
+    }
     try {
       await provider.broadcastTransaction(signed.raw);
     } catch (error) {
@@ -290,12 +318,16 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       },
       record.from,
     );
-    try {
-      await provider.broadcastTransaction(signed.raw);
-    } catch (error) {
-      logger.warn('wallet: replacement refused', { hash: record.hash, error: shortReason(error) });
-      return;
-    }
+    // On disk before it leaves, like a first attempt (a failed write throws: nothing is broadcast).
+    const previous = {
+      hash: record.hash,
+      hashes: record.hashes,
+      raw: record.raw,
+      maxFeePerGas: record.maxFeePerGas,
+      maxPriorityFeePerGas: record.maxPriorityFeePerGas,
+      replacements: record.replacements,
+      lastBroadcastAt: record.lastBroadcastAt,
+    };
     record.hashes = [...record.hashes, signed.hash];
     record.hash = signed.hash;
     record.raw = signed.raw;
@@ -304,6 +336,15 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     record.replacements += 1;
     record.lastBroadcastAt = now();
     await save(record);
+    try {
+      await provider.broadcastTransaction(signed.raw);
+    } catch (error) {
+      // The node refused it (fees too low for a replacement): the old attempt stays the one followed.
+      logger.warn('wallet: replacement refused', { hash: signed.hash, error: shortReason(error) });
+      Object.assign(record, previous);
+      await save(record).catch(() => undefined);
+      return;
+    }
     logger.info('wallet: stuck transaction replaced with higher fees', { nonce: record.nonce, hash: signed.hash });
   }
 
@@ -312,6 +353,14 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     if (!connection) return;
     const key = chainKeyOf(connection);
     for (const record of store.all().filter((r) => r.status === 'pending')) {
+      if (isDraft(record)) {
+        // Stored, never signed or never saved signed (a crash, a full disk): never broadcast.
+        record.status = 'dropped';
+        record.error = 'never sent';
+        record.updatedAt = now();
+        await store.put(record).catch((error: unknown) => logger.warn('wallet: could not close an unsent draft', { error: shortReason(error) }));
+        continue;
+      }
       if (record.chainKey !== key) {
         // Same chain id, other genesis: the devnet was restarted and this chain is gone.
         if (record.chainId === connection.network.chainId) {
@@ -347,11 +396,11 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       });
       return polling;
     },
-    pending: () => store.all().filter((r) => r.status === 'pending').map(toWalletTx),
-    list: (limit = 100) => [...store.all()].reverse().slice(0, limit).map(toWalletTx),
+    pending: () => visible(store.all()).filter((r) => r.status === 'pending').map(toWalletTx),
+    list: (limit = 100) => visible(store.all()).reverse().slice(0, limit).map(toWalletTx),
     get: (id) => {
       const record = store.get(id);
-      return record ? toWalletTx(record) : undefined;
+      return record && !isDraft(record) ? toWalletTx(record) : undefined;
     },
     start() {
       timer ??= setInterval(() => void this.poll().catch(() => undefined), deps.pollMs ?? 1_000);
