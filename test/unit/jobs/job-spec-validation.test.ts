@@ -52,6 +52,8 @@ const withResources = (resources: Record<string, unknown>) =>
   patch((s) => (s.resources = { ...(s.resources as object), ...resources }));
 const withInput = (input: Record<string, unknown>) =>
   patch((s) => (s.inputs = [{ name: 'in.bin', url: 'https://example.com/in.bin', sha256: SHA, sizeBytes: 1, ...input }]));
+const RESERVED_REASON =
+  'inputs[0].name: is a device name on Windows (CON, PRN, AUX, NUL, COM0-9 and LPT0-9, with any extension): choose another file name';
 const urlReason = (address: string, kind: string) => `inputs[0].url points at ${address}, ${kind} address: ${PUBLIC_ONLY}`;
 
 describe('validateJobSpec: valid specs', () => {
@@ -158,6 +160,10 @@ const HOSTILE: Array<[string, unknown, string[]]> = [
   ['a bad sha256', withInput({ sha256: 'ABC' }), ['inputs[0].sha256: sha256 must be 64 lowercase hex digits.']],
   ['path traversal in an input name', withInput({ name: '../../.ssh/authorized_keys' }), ['inputs[0].name: File names may use letters, digits, ".", "_" and "-", and no folders.']],
   ['a hidden input name', withInput({ name: '.bashrc' }), ['inputs[0].name: File names may use letters, digits, ".", "_" and "-", and no folders.']],
+  // Device names on Windows: a file "COM1" in the owner's data folder would be a serial port there.
+  ...['COM1', 'con', 'Nul.txt', 'aux.tar.gz', 'PRN.', 'LPT9..', 'com0.bin', 'lpt3.log.'].map(
+    (name): [string, Spec, string[]] => [`the Windows device name ${name} as an input name`, withInput({ name }), [RESERVED_REASON]],
+  ),
   [
     'a duplicated input name',
     patch((s) => (s.inputs = [1, 2].map((n) => ({ name: 'x.bin', url: `https://example.com/${n}`, sha256: SHA, sizeBytes: 1 })))),
