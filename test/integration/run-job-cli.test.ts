@@ -117,6 +117,37 @@ describe.skipIf(!ready)('rigshift run-job (real Docker engine)', () => {
     expect(existsSync(join(dir.path, 'data', 'jobs', record.id, 'out'))).toBe(false);
   });
 
+  it('a job outlives no deadline: with the CLI killed -9 mid-job and no agent restarted, its watchdog removes the container', async () => {
+    const limitSeconds = 5;
+    const graceSeconds = 2; // the runner's default stop grace
+    const spec = writeSpec('echo long job; sleep 100000', { maxDurationSeconds: limitSeconds });
+    const child = spawn(process.execPath, [cliShim, 'run-job', spec, '--data-dir', join(dir.path, 'data'), '--runtime', 'runc'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    let printedAt: number;
+    try {
+      const until = Date.now() + 30_000;
+      while (!stderr.includes('job| long job') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toContain('job| long job');
+      // The job has started (it printed): its deadline is at most limitSeconds from now.
+      printedAt = Date.now();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // Nobody is left to enforce the deadline but the watchdog: the container still runs now.
+    expect(await containersOwnedBy(child.pid!)).toHaveLength(1);
+    const bound = printedAt + (limitSeconds + graceSeconds + 5) * 1000;
+    while ((await containersOwnedBy(child.pid!)).length > 0 && Date.now() < bound + 5_000) await new Promise((r) => setTimeout(r, 250));
+    const goneAt = Date.now();
+    expect(await containersOwnedBy(child.pid!)).toEqual([]);
+    expect(goneAt).toBeLessThanOrEqual(bound);
+  }, 60_000);
+
   it('after the CLI is killed mid-job, a starting agent removes the container and the workspace goes', async () => {
     const dataDir = join(dir.path, 'data');
     const spec = writeSpec('echo long job; sleep 120');

@@ -21,6 +21,7 @@ import { chooseRuntime } from '../benchmark/container-options';
 import type { JsonlHistory } from '../history/jsonl-history';
 import type { JobImagePullProgress } from '../images/pull-progress';
 import type { Clock, ContainerCreateOptions, ContainerExit, ContainerHandle, ContainerRuntime, EngineInfo, Logger } from '../ports';
+import { type ContainerWatchdog, WATCHDOG_MARGIN_MS } from './container-watchdog';
 import { InputCheckError, fetchInputs } from './input-fetcher';
 import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
@@ -54,6 +55,11 @@ export interface JobRunnerDeps {
   checkInputHost?: (hostname: string) => Promise<void>;
   /** SIGTERM-to-SIGKILL grace at the deadline and on cancel. */
   stopGraceSeconds?: number;
+  /**
+   * Removes the container at deadline + grace even if this process dies (a detached
+   * process, see container-watchdog.ts). Without it only the startup sweep remains.
+   */
+  watchdog?: ContainerWatchdog;
   /** How often out/ is measured while the job runs. */
   outputPollMs?: number;
   /** Largest image the cache may pull for a job. */
@@ -159,6 +165,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
     let workspace: JobWorkspace | null = null;
     let handle: ContainerHandle | null = null;
+    let releaseWatchdog: (() => void) | null = null;
     let untrack: (() => void) | null = null;
     let releaseImage: (() => void) | null = null;
     let network: { networkName: string; remove(): Promise<void> } | null = null;
@@ -298,6 +305,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         onExceeded: () =>
           stopWith(new JobEnd('failed', 'job_output_limit', outputLimitMessage(spec.outputs)), () => created.kill('SIGKILL')),
       });
+      // Armed before start, so no moment exists where the job runs unwatched; the agent's own
+      // deadline (below) counts from after start, so it always acts first while alive.
+      const limitMs = spec.maxDurationSeconds * 1000;
+      if (deps.watchdog) releaseWatchdog = await deps.watchdog.guard(created.id, limitMs + grace * 1000 + WATCHDOG_MARGIN_MS);
       try {
         await created.start();
       } catch (error) {
@@ -327,7 +338,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           capture.push(stream, line);
         })
         .catch((error: unknown) => logger.debug('job: log stream ended', { jobId, error: errorMessage(error) }));
-      const limitMs = spec.maxDurationSeconds * 1000;
       const deadline = setTimeout(
         () =>
           stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () =>
@@ -410,6 +420,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         const id = handle.id;
         await handle.remove().catch((error: unknown) => logger.error('job: could not remove container', { jobId, id, error: errorMessage(error) }));
       }
+      // After the removal: until then the watchdog still has work if this process dies.
+      releaseWatchdog?.();
       releaseImage?.();
       await network?.remove().catch((error: unknown) => logger.error('job: could not remove network', { jobId, error: errorMessage(error) }));
       if (workspace) {

@@ -7,6 +7,8 @@ import { createDockerodeRuntime } from '../docker/dockerode-runtime';
 import { createJobHistory, type JobHistory } from '../history/job-history';
 import { createImageCache } from '../images/image-cache';
 import type { Clock, ContainerRuntime, Logger } from '../ports';
+import Dockerode from 'dockerode';
+import { type ContainerWatchdog, createProcessWatchdog, dockerEndpointOf } from './container-watchdog';
 import { createJobRunner, type EgressNetworks, type JobRunner } from './job-runner';
 
 /** Until the owner sets one: room for a few CUDA images (they are 5 to 15 GB each). */
@@ -21,6 +23,8 @@ export interface NodeJobRunnerOptions {
   slots?: RentalSlots;
   imageBudgetBytes?: () => number;
   egress?: EgressNetworks;
+  /** Default: a detached watchdog process per run, talking to the engine dockerode finds. */
+  watchdog?: ContainerWatchdog;
 }
 
 export function createNodeJobRunner(options: NodeJobRunnerOptions): {
@@ -51,6 +55,9 @@ export function createNodeJobRunner(options: NodeJobRunnerOptions): {
     clock,
     logger: options.logger,
     history,
+    watchdog:
+      options.watchdog ??
+      createProcessWatchdog({ endpoint: () => dockerEndpointOf(new Dockerode().modem as object), logger: options.logger }),
     ...(options.egress ? { egress: options.egress } : {}),
   });
   return { runner, docker, slots, history, evictImages: () => images.evictToBudget() };
