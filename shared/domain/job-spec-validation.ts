@@ -17,7 +17,11 @@
  *   nonPublicAddressKind (DNS can point a public-looking name at 192.168.x).
  */
 import type { z } from 'zod';
+import { nonPublicAddressKind } from './address-policy';
 import { JobResourcesSchema, JobSpecSchema, type JobSpec } from './job';
+
+// Address classification lives in address-policy.ts; these names stay for their users.
+export { NON_PUBLIC_IPV4_RANGES, nonPublicAddressKind } from './address-policy';
 
 export type JobSpecValidation = { ok: true; spec: JobSpec } | { ok: false; reasons: string[] };
 
@@ -281,119 +285,6 @@ function resourceReasons(resources: Record<string, unknown>): string[] {
     );
   }
   return reasons;
-}
-
-// ---------------------------------------------------------------------------------------
-// Addresses
-
-/** IPv4 ranges a job may never reach (inputs here; the egress firewall drops the same). */
-const NON_PUBLIC_V4_TABLE: ReadonlyArray<[cidr: string, kind: string]> = [
-  ['0.0.0.0/8', '"this network" (0.0.0.0/8)'],
-  ['10.0.0.0/8', 'private (10.0.0.0/8)'],
-  ['100.64.0.0/10', 'carrier-grade NAT (100.64.0.0/10)'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local or cloud metadata (169.254.0.0/16)'],
-  ['172.16.0.0/12', 'private (172.16.0.0/12)'],
-  ['192.0.0.0/24', 'reserved (192.0.0.0/24)'],
-  ['192.168.0.0/16', 'private (192.168.0.0/16)'],
-  ['198.18.0.0/15', 'reserved (198.18.0.0/15)'],
-  ['224.0.0.0/4', 'multicast'],
-  ['240.0.0.0/4', 'reserved (240.0.0.0/4)'],
-];
-
-export const NON_PUBLIC_IPV4_RANGES: readonly string[] = NON_PUBLIC_V4_TABLE.map(([cidr]) => cidr);
-
-const NON_PUBLIC_V4 = NON_PUBLIC_V4_TABLE.map(([cidr, kind]) => {
-  const [base = '', bits = ''] = cidr.split('/');
-  return { base: parseIpv4(base) as number, bits: Number(bits), kind };
-});
-
-/**
- * What kind of non-public address this is ("loopback", "private (10.0.0.0/8)", ...), or
- * null when it is a public address or not an IP literal at all. IPv4 inside IPv6
- * (::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) is judged by the IPv4 address.
- * For the input fetcher too: check every address a host name resolves to.
- */
-export function nonPublicAddressKind(text: string): string | null {
-  // A zone id ("fe80::1%eth0") names an interface; the address itself is what counts.
-  const address = text.split('%')[0] ?? '';
-  const v4 = parseIpv4(address);
-  if (v4 !== null) return ipv4Kind(v4);
-  const v6 = parseIpv6(address);
-  return v6 ? ipv6Kind(v6) : null;
-}
-
-function ipv4Kind(value: number): string | null {
-  for (const { base, bits, kind } of NON_PUBLIC_V4) {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if ((value & mask) >>> 0 === base) return kind;
-  }
-  return null;
-}
-
-function ipv6Kind(g: number[]): string | null {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  const v4At = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
-  const firstFiveZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstFiveZero && g5 === 0 && g6 === 0 && g7 === 0) return 'unspecified (::)';
-  if (firstFiveZero && g5 === 0 && g6 === 0 && g7 === 1) return 'loopback';
-  // IPv4-mapped ::ffff:0:0/96 and the deprecated IPv4-compatible ::/96.
-  if (firstFiveZero && (g5 === 0xffff || g5 === 0)) return ipv4Kind(v4At(g6, g7));
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return ipv4Kind(v4At(g6, g7));
-  if (g0 === 0x2002) return ipv4Kind(v4At(g1, g2));
-  if ((g0 & 0xfe00) === 0xfc00) return 'unique local (fc00::/7)';
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local (fe80::/10)';
-  if ((g0 & 0xffc0) === 0xfec0) return 'site-local (fec0::/10)';
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  if (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) return 'reserved (100::/64)';
-  return null;
-}
-
-/** Strict dotted quad (what the URL parser and DNS lookups produce); null otherwise. */
-function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return null;
-    const octet = Number(part);
-    if (octet > 255) return null;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-
-/** Eight 16-bit groups, or null. Accepts "::" compression and a dotted IPv4 tail; no zone ids. */
-function parseIpv6(text: string): number[] | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return null;
-  let head = text;
-  const tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  const last = text.slice(lastColon + 1);
-  if (last.includes('.')) {
-    const v4 = parseIpv4(last);
-    if (v4 === null) return null;
-    tail.push(v4 >>> 16, v4 & 0xffff);
-    // "::ffff:1.2.3.4" -> "::ffff", "::1.2.3.4" -> "::", "1:2:3:4:5:6:1.2.3.4" -> "1:2:3:4:5:6"
-    head = text.slice(0, lastColon + 1);
-    if (!head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return null;
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const left = groups(halves[0] ?? '');
-  const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-  const explicit = left.length + right.length + tail.length;
-  if (halves.length === 1 && explicit !== 8) return null;
-  if (halves.length === 2 && explicit > 7) return null;
-  const parse = (g: string) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : NaN);
-  const result = [
-    ...left.map(parse),
-    ...new Array<number>(8 - explicit).fill(0),
-    ...right.map(parse),
-    ...tail,
-  ];
-  return result.some((n) => Number.isNaN(n)) ? null : result;
 }
 
 // ---------------------------------------------------------------------------------------
