@@ -13,6 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type ApiError, AgentError } from '../../../shared/api/result';
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
 import type { GpuInfo } from '../../../shared/domain/gpu';
 import type { JobEndReason, JobLogLines, JobOutputFile, JobProgress, JobRecord, JobSpec } from '../../../shared/domain/job';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
@@ -22,7 +23,7 @@ import type { JsonlHistory } from '../history/jsonl-history';
 import type { JobImagePullProgress } from '../images/pull-progress';
 import type { Clock, ContainerCreateOptions, ContainerExit, ContainerHandle, ContainerRuntime, EngineInfo, Logger } from '../ports';
 import { type ContainerWatchdog, WATCHDOG_MARGIN_MS } from './container-watchdog';
-import { InputCheckError, fetchInputs } from './input-fetcher';
+import { type FetchInputsOptions, InputCheckError, fetchInputs } from './input-fetcher';
 import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
 import { JOB_ID_PATTERN, type JobWorkspace, createWorkspace, removeWorkArea } from './job-workspace';
@@ -44,15 +45,16 @@ export interface JobRunnerDeps {
   dataDir: string;
   clock: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Scripted downloads (tests only): replaces the pinned fetch and its address checks. */
+  fetch?: FetchInputsOptions['fetch'];
   /** `uid:gid` the job runs as; a unique, unprivileged id (sandbox.md section 3). */
   userForJobs?: string;
   /** Where finished records go (<dataDir>/jobs.jsonl in the app). */
   history?: Pick<JsonlHistory<JobRecord>, 'add'>;
   /** Needed only for `network: egress` jobs; without it they are refused. */
   egress?: EgressNetworks;
-  /** Refuses an input host before it is contacted (default: public addresses only). */
-  checkInputHost?: (hostname: string) => Promise<void>;
+  /** Which addresses input downloads may reach (default: public only; tests allow loopback). */
+  inputAddressPolicy?: AddressPolicy;
   /** SIGTERM-to-SIGKILL grace at the deadline and on cancel. */
   stopGraceSeconds?: number;
   /**
@@ -196,7 +198,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         await fetchInputs(spec.inputs, workspace.inputsDir, {
           fetch: deps.fetch,
           signal,
-          checkHost: deps.checkInputHost,
+          addressPolicy: deps.inputAddressPolicy,
           onProgress: (received, total) =>
             progress('preparing', `Downloading inputs: ${mib(received)} of ${mib(total)} MB`, total ? received / total : 1),
         });
