@@ -17,7 +17,7 @@
  *   nonPublicAddressKind (DNS can point a public-looking name at 192.168.x).
  */
 import type { z } from 'zod';
-import { nonPublicAddressKind } from './address-policy';
+import { type AddressPolicy, addressRefusal, nonPublicAddressKind, PUBLIC_ONLY as PUBLIC_ADDRESSES_ONLY } from './address-policy';
 import { JobResourcesSchema, JobSpecSchema, type JobSpec } from './job';
 
 // Address classification lives in address-policy.ts; these names stay for their users.
@@ -32,10 +32,22 @@ export const MAX_REASONS = 50;
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-export function validateJobSpec(raw: unknown): JobSpecValidation {
+export interface JobSpecValidationOptions {
+  /**
+   * Which registry hosts an image may name (default: public only). A local registry only
+   * through the owner's explicit setting, or a test's.
+   */
+  registryPolicy?: AddressPolicy;
+}
+
+export function validateJobSpec(raw: unknown, options: JobSpecValidationOptions = {}): JobSpecValidation {
   const parsed = JobSpecSchema.safeParse(raw);
   const reasons = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueReasons(issue, raw));
   if (isRecord(raw)) {
+    if (typeof raw.image === 'string') {
+      const reason = imageRegistryReason(raw.image, options.registryPolicy ?? PUBLIC_ADDRESSES_ONLY);
+      if (reason) reasons.push(reason);
+    }
     if (isRecord(raw.env)) reasons.push(...envReasons(raw.env));
     if (Array.isArray(raw.inputs)) reasons.push(...inputReasons(raw.inputs));
     if (isRecord(raw.resources)) reasons.push(...resourceReasons(raw.resources));
@@ -263,6 +275,46 @@ function inputUrlReason(text: string): string | null {
   const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const kind = nonPublicAddressKind(address);
   return kind ? `points at ${address}, ${/^(un[^i]|[aeio])/.test(kind) ? 'an' : 'a'} ${kind} address: ${PUBLIC_ONLY}` : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Image registry
+
+/**
+ * The registry part of an image reference (Docker's rule: the first path component, when
+ * it has a "." or a ":" or is "localhost"), or null for Docker Hub.
+ */
+export function imageRegistryHost(image: string): string | null {
+  const name = image.split('@')[0] ?? '';
+  const slash = name.indexOf('/');
+  if (slash === -1) return null;
+  const first = name.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : null;
+}
+
+/**
+ * The owner's Docker engine pulls the image, from the owner's network: a registry on
+ * loopback or the LAN would be contacted by dockerd for a stranger (GET /v2/ ... reached
+ * local services in the attack run). Refused here, before any engine call; a name is
+ * resolved and judged again right before the pull (image-puller.ts).
+ */
+function imageRegistryReason(image: string, policy: AddressPolicy): string | null {
+  const registry = imageRegistryHost(image);
+  if (!registry) return null;
+  let host: string;
+  try {
+    // The URL parser turns 0x7f.1, 2130706433 and friends into the dotted quad dockerd's
+    // resolver would also reach.
+    host = new URL(`http://${registry}/`).hostname.replace(/\.$/, '');
+  } catch {
+    return `image names the registry ${quote(registry)}, which is not a valid host`;
+  }
+  const refuse = 'jobs may only pull from public registries';
+  if ((host === 'localhost' || host.endsWith('.localhost')) && !policy.allowLoopback) {
+    return `image names the registry ${quote(registry)}, this machine: ${refuse}`;
+  }
+  const kind = addressRefusal(host, policy);
+  return kind ? `image names the registry ${quote(registry)}, ${/^(un[^i]|[aeio])/.test(kind) ? 'an' : 'a'} ${kind} address: ${refuse}` : null;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +92,28 @@ describe.skipIf(!ready)('rigshift run-job (real Docker engine)', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^rigshift: the job spec is not valid: .*digest.*; .*privileged/);
+  });
+
+  it('refuses an image on a loopback registry before the Docker engine ever contacts it', async () => {
+    // What the attack run saw: dockerd opened connections to a loopback port named as a registry.
+    let connections = 0;
+    const listener = createNetServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (listener.address() as AddressInfo).port;
+      const spec = writeSpec('echo never', { image: `127.0.0.1:${port}/hidden/attack@sha256:${'c'.repeat(64)}` });
+      const run = await runCli(['run-job', spec, '--data-dir', join(dir.path, 'data'), '--runtime', 'runc']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`image names the registry "127.0.0.1:${port}", a loopback address`);
+      // Long enough for an engine pull to have reached the port had it been asked.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('Ctrl-C cancels the job, removes its container and exits 1', async () => {

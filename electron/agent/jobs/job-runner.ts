@@ -55,6 +55,11 @@ export interface JobRunnerDeps {
   egress?: EgressNetworks;
   /** Which addresses input downloads may reach (default: public only; tests allow loopback). */
   inputAddressPolicy?: AddressPolicy;
+  /**
+   * Which registry hosts a job's image may name (default: public only). Loopback only as
+   * the owner's explicit setting (RIGSHIFT_ALLOW_LOOPBACK_REGISTRY) or a test's.
+   */
+  registryPolicy?: AddressPolicy;
   /** SIGTERM-to-SIGKILL grace at the deadline and on cancel. */
   stopGraceSeconds?: number;
   /**
@@ -125,9 +130,9 @@ function clockLabel(ms: number): string {
 }
 
 /** Why this job may not run on this device, or null. */
-function refusal(req: JobRunRequest, slots: RentalSlots, hasEgress: boolean): string | null {
+function refusal(req: JobRunRequest, slots: RentalSlots, hasEgress: boolean, registryPolicy?: AddressPolicy): string | null {
   if (!JOB_ID_PATTERN.test(req.jobId)) return `The job id "${req.jobId.slice(0, 80)}" is not valid.`;
-  const checked = validateJobSpec(req.spec);
+  const checked = validateJobSpec(req.spec, { registryPolicy });
   if (!checked.ok) return `The job spec was refused: ${checked.reasons.join('; ')}`;
   const { spec, device } = req;
   if (spec.resources.gpus > 0 && device.kind === 'cpu') return 'The job needs a GPU, but it was offered the CPU.';
@@ -187,7 +192,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     let printedAnything = false;
 
     try {
-      const refused = refusal(req, slots, Boolean(deps.egress));
+      const refused = refusal(req, slots, Boolean(deps.egress), deps.registryPolicy);
       if (refused) throw new JobEnd('refused', 'job_refused', refused);
       if (signal.aborted) throw new JobEnd('cancelled', 'job_cancelled', 'Cancelled before it started.');
 
@@ -209,6 +214,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const image = await resolveJobImage({ docker, images: deps.images }, spec.image, {
         maxBytes: deps.imageMaxBytes ?? DEFAULT_IMAGE_MAX_BYTES,
         signal,
+        registryPolicy: deps.registryPolicy,
         onProgress: (p) => {
           const pull = pullFigures(p);
           progress('pulling', pull.label, pull.fraction);

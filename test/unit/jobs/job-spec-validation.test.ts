@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ENV_MAX_ENTRIES,
   MAX_REASONS,
+  imageRegistryHost,
   nonPublicAddressKind,
   validateJobSpec,
 } from '../../../shared/domain/job-spec-validation';
@@ -52,6 +53,7 @@ const withResources = (resources: Record<string, unknown>) =>
   patch((s) => (s.resources = { ...(s.resources as object), ...resources }));
 const withInput = (input: Record<string, unknown>) =>
   patch((s) => (s.inputs = [{ name: 'in.bin', url: 'https://example.com/in.bin', sha256: SHA, sizeBytes: 1, ...input }]));
+const REGISTRY_PUBLIC_ONLY = 'jobs may only pull from public registries';
 const RESERVED_REASON =
   'inputs[0].name: is a device name on Windows (CON, PRN, AUX, NUL, COM0-9 and LPT0-9, with any extension): choose another file name';
 const urlReason = (address: string, kind: string) => `inputs[0].url points at ${address}, ${kind} address: ${PUBLIC_ONLY}`;
@@ -197,6 +199,22 @@ const HOSTILE: Array<[string, unknown, string[]]> = [
   ['missing scratch', patch((s) => delete (s.resources as Spec).scratchMiB), ['resources.scratchMiB is missing']],
 
   // The rest of the spec
+  // The registry host: the owner's dockerd would contact it (attack run: GET /v2/ on loopback).
+  ['an image on a loopback registry', patch((s) => (s.image = `127.0.0.1:47413/hidden/attack@sha256:${DIGEST}`)), [
+    `image names the registry "127.0.0.1:47413", a loopback address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a LAN registry', patch((s) => (s.image = `192.168.1.20:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "192.168.1.20:5000", a private (192.168.0.0/16) address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a registry named by one integer', patch((s) => (s.image = `2130706433:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "2130706433:5000", a loopback address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on localhost', patch((s) => (s.image = `localhost:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "localhost:5000", this machine: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a metadata address', patch((s) => (s.image = `169.254.169.254/x@sha256:${DIGEST}`)), [
+    `image names the registry "169.254.169.254", a link-local or cloud metadata (169.254.0.0/16) address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
   ['an image by tag', patch((s) => (s.image = 'nvidia/cuda:latest')), ['image: The image must be pinned by digest: name@sha256:<64 hex digits>.']],
   ['version 2', patch((s) => (s.version = 2)), ['version must be 1 (the job spec version this RigShift understands)']],
   ['network host', patch((s) => (s.network = 'host')), ['network must be "none" or "egress"']],
@@ -245,6 +263,25 @@ describe('validateJobSpec: hostile and malformed specs', () => {
     if (result.ok) return;
     expect(result.reasons).toHaveLength(MAX_REASONS);
     expect(result.reasons[MAX_REASONS - 1]).toBe(`... and ${200 - (MAX_REASONS - 1)} more problems`);
+  });
+});
+
+describe('validateJobSpec: image registries', () => {
+  const image = `127.0.0.1:5000/rigshift-test/tiny@sha256:${DIGEST}`;
+  it('accepts a loopback registry only under an explicit policy (an owner or test setting)', () => {
+    expect(validateJobSpec({ ...cpuSpec(), image }).ok).toBe(false);
+    expect(validateJobSpec({ ...cpuSpec(), image }, { registryPolicy: { allowLoopback: true } }).ok).toBe(true);
+    expect(validateJobSpec({ ...cpuSpec(), image: `10.0.0.1:5000/x@sha256:${DIGEST}` }, { registryPolicy: { allowLoopback: true } }).ok).toBe(false);
+  });
+
+  it.each([
+    [`busybox@sha256:${DIGEST}`, null],
+    [`library/busybox@sha256:${DIGEST}`, null],
+    [`ghcr.io/acme/x@sha256:${DIGEST}`, 'ghcr.io'],
+    [`registry.example:443/x@sha256:${DIGEST}`, 'registry.example:443'],
+    [`localhost/x@sha256:${DIGEST}`, 'localhost'],
+  ])('%s has the registry %s', (reference, host) => {
+    expect(imageRegistryHost(reference)).toBe(host);
   });
 });
 
