@@ -23,10 +23,15 @@ export const SettingsRecoverySchema = z.object({
 });
 export type SettingsRecovery = z.infer<typeof SettingsRecoverySchema>;
 
-/** Defaults, except paused until the owner resumes and not bidding. */
+/**
+ * Defaults, except paused until the owner resumes and not bidding; and past the first-run
+ * wizard (a settings file existed, so the owner has been here: the wizard would hide the
+ * notice that says what happened).
+ */
 export function failClosedSettings(now: Date): Settings {
   return {
     ...DEFAULT_SETTINGS,
+    onboarding: { ...DEFAULT_SETTINGS.onboarding, firstRunDone: true },
     controls: { ...DEFAULT_SETTINGS.controls, pause: { kind: 'indefinite', since: now.toISOString() } },
     market: { ...DEFAULT_SETTINGS.market, bidding: false },
   };
@@ -37,7 +42,7 @@ export function settingsRecoveryMessage(recovery: Omit<SettingsRecovery, 'messag
   const kept = recovery.keptAt ? ` The damaged file was kept as ${recovery.keptAt}.` : '';
   const restore = recovery.lastGood
     ? ` A last good copy${recovery.lastGood.savedAt ? ` from ${recovery.lastGood.savedAt}` : ''} is kept in ${recovery.lastGood.path}: ` +
-      'restore it (the restoreLastGoodSettings call puts it back in effect), or set your settings again.'
+      'restore it ("Restore the last good settings" on the overview page, or the restoreLastGoodSettings call), or set your settings again.'
     : ' No earlier copy was saved: set your hours, price floor, wallet payout and market lists again.';
   return (
     `Your settings ${what}.${kept} RigShift started paused, with market bidding off, and is using default settings: ` +

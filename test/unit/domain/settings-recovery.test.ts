@@ -9,7 +9,13 @@ describe('settings that failed closed', () => {
     const settings = failClosedSettings(now);
     expect(settings.controls.pause).toEqual({ kind: 'indefinite', since: now.toISOString() });
     expect(settings.market.bidding).toBe(false);
-    expect({ ...settings, controls: { ...settings.controls, pause: DEFAULT_SETTINGS.controls.pause }, market: DEFAULT_SETTINGS.market }).toEqual(DEFAULT_SETTINGS);
+    expect(settings.onboarding.firstRunDone).toBe(true);
+    expect({
+      ...settings,
+      controls: { ...settings.controls, pause: DEFAULT_SETTINGS.controls.pause },
+      market: DEFAULT_SETTINGS.market,
+      onboarding: DEFAULT_SETTINGS.onboarding,
+    }).toEqual(DEFAULT_SETTINGS);
   });
 
   it('tell the owner what was lost, where the damaged file is and how to restore the last good copy', () => {
