@@ -34,6 +34,7 @@ import { removeOrphanContainers } from './containers/orphan-sweep';
 import { createEventBus } from './event-bus';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
+import { settingsRecoveryHandlers } from './settings/settings-recovery-handlers';
 import type { SettingsService } from './settings/settings-service';
 import type { AgentFeature, AgentFeatureContext } from './agent-feature';
 
@@ -339,6 +340,7 @@ export function createAgent(deps: AgentDeps): Agent {
       return applySettings({ controls: { pause } }).controls.pause;
     }) as (request: never) => Promise<unknown>,
     resumeRenting: async () => applySettings({ controls: { pause: { kind: 'none' } } }).controls.pause,
+    ...settingsRecoveryHandlers(deps.settings, (restored) => (bus.emit('settings', restored), availability.evaluate('settings'))),
     listJobs: (async ({ limit }: CallRequest<'listJobs'>) => jobs?.history(limit) ?? []) as (request: never) => Promise<unknown>,
     getJobLogs: (async ({ jobId, tail }: CallRequest<'getJobLogs'>) => jobs?.logs(jobId, tail) ?? { jobId, lines: [] }) as (
       request: never,

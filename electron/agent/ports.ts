@@ -22,6 +22,13 @@ export interface SettingsStore {
   /** The stored document, or undefined when nothing was ever saved. */
   read(): unknown;
   write(document: unknown): void;
+  /** Set when the file could not be parsed at open: it was moved aside to `keptAt`. */
+  damaged?(): { keptAt: string; error: string } | null;
+  /** Copies the file as it is aside (it parsed but did not validate); the copy's path. */
+  keepAside?(): string | null;
+  /** The last good copy (written after every successful save), or undefined. */
+  readLastGood?(): { document: unknown; savedAt: string | null; path: string } | undefined;
+  writeLastGood?(document: unknown): void;
 }
 
 /** Result of running a host command (nvidia-smi, nvidia-ctk, runsc ...). */

@@ -5,6 +5,7 @@
  */
 import type { AgentEvent } from '../../shared/api/contract';
 import { attentionItems, type AttentionItem, type MarketAttentionInput } from '../../shared/domain/attention';
+import type { SettingsRecovery } from '../../shared/domain/settings-recovery';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { ProviderJobStateSchema } from '../../shared/domain/market';
 import { isBusy } from '../../shared/domain/provider-job-machine';
@@ -44,8 +45,20 @@ export function watchAgent(agent: ShellAgent): AgentWatch {
   const changed = () => {
     for (const listener of [...listeners]) listener();
   };
+  // Settings that failed closed at start: the tray says so until the owner restores or dismisses.
+  let settingsRecovery: SettingsRecovery | null = null;
+  const refreshRecovery = () =>
+    void agent.call('getSettingsRecovery', {}).then((result) => {
+      const next = result.ok ? ((result.value as SettingsRecovery | null) ?? null) : null;
+      if ((next === null) !== (settingsRecovery === null)) {
+        settingsRecovery = next;
+        changed();
+      }
+    });
+  refreshRecovery();
   const off = agent.onEvent((event) => {
     const { name, payload } = event as { name: string; payload: unknown };
+    if (name === 'settings' && settingsRecovery) refreshRecovery();
     if (name === 'marketStatus' && isMarketStatus(payload)) market = payload;
     if (name === 'marketJob') {
       const job = payload as { chainJobId?: unknown; state?: unknown };
@@ -71,6 +84,7 @@ export function watchAgent(agent: ShellAgent): AgentWatch {
         hasBenchmark: snapshot.benchmark.history.length > 0,
         skipped: snapshot.settings.onboarding.skipped,
         market,
+        settingsRecovery,
       });
     },
     busy: () => agent.snapshot().jobs.active.length > 0 || [...marketJobs.values()].some((s) => isBusyState(s)),

@@ -4,6 +4,7 @@ import { ChecksPanel } from '../features/checks/ChecksPanel';
 import { HardwarePanel } from '../features/hardware/HardwarePanel';
 import { DashboardSummary } from '../features/onboarding/DashboardSummary';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
+import { SettingsRecoveryNotice } from '../features/settings/SettingsRecoveryNotice';
 import { DesktopSettings } from './DesktopSettings';
 
 /** The home page: the dashboard first, then hardware, checklist, benchmark and settings. */
@@ -11,6 +12,7 @@ export function OverviewPage({ snapshot }: { snapshot: Snapshot }) {
   return (
     <>
       <h1 className="visually-hidden">Overview</h1>
+      <SettingsRecoveryNotice />
       <DashboardSummary />
       <div className="columns">
         <HardwarePanel />

@@ -11,6 +11,7 @@ import { JobLogLinesSchema, JobProgressSchema, JobRecordSchema } from '../domain
 import { GpuDetectionSchema } from '../domain/gpu';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings';
 import { ExistingPasswordSchema } from '../domain/wallet';
+import { SettingsRecoverySchema } from '../domain/settings-recovery';
 import { SnapshotSchema } from '../domain/snapshot';
 import { GpuTelemetrySchema } from '../domain/telemetry';
 import { defineCall, EmptyRequest } from './define-call';
@@ -63,6 +64,15 @@ export const calls = {
     ManualPauseSchema,
   ),
   resumeRenting: call(Empty, ManualPauseSchema),
+  /**
+   * Set when the settings could not be used at start: RigShift started paused with bidding
+   * off (settings fail closed); says what was lost and whether a last good copy exists.
+   */
+  getSettingsRecovery: call(Empty, SettingsRecoverySchema.nullable()),
+  /** Puts the last good copy of the settings back in effect. */
+  restoreLastGoodSettings: call(Empty, SettingsSchema),
+  /** The owner read the notice and keeps the settings as they are now. */
+  dismissSettingsRecovery: call(Empty, z.object({ dismissed: z.literal(true) })),
   /** Finished jobs, newest first. */
   listJobs: call(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), z.array(JobRecordSchema)),
   /** The last log lines kept for a job (live or finished). */

@@ -6,6 +6,7 @@
  */
 import type { ChecksReport } from './checks';
 import type { OnboardingStep } from './onboarding';
+import type { SettingsRecovery } from './settings-recovery';
 
 export type AttentionCode =
   | 'driver'
@@ -16,6 +17,7 @@ export type AttentionCode =
   | 'no-wallet'
   | 'no-stake'
   | 'chain-offline'
+  | 'settings-lost'
   | `skipped-${OnboardingStep}`;
 
 export interface AttentionItem {
@@ -40,6 +42,8 @@ export interface AttentionInput {
   skipped: readonly OnboardingStep[];
   /** null until the market feature reported (or when this agent has none). */
   market: MarketAttentionInput | null;
+  /** Set when the settings failed closed at start (getSettingsRecovery). */
+  settingsRecovery?: Pick<SettingsRecovery, 'message' | 'lastGood'> | null;
 }
 
 const CHECK_PROBLEMS: readonly { ids: readonly string[]; code: AttentionCode; title: string }[] = [
@@ -77,6 +81,16 @@ const REMINDERS: Readonly<Record<OnboardingStep, { title: string; detail: string
 
 export function attentionItems(input: AttentionInput): AttentionItem[] {
   const items: AttentionItem[] = [];
+  // First: until the owner acts, RigShift stays paused with bidding off.
+  if (input.settingsRecovery) {
+    items.push({
+      code: 'settings-lost',
+      severity: 'problem',
+      title: 'Your settings could not be read: renting is paused',
+      detail: input.settingsRecovery.message,
+      action: { label: 'Review your settings', hash: '#/controls' },
+    });
+  }
   for (const problem of CHECK_PROBLEMS) {
     const failed = input.checks?.checks.find((c) => problem.ids.includes(c.id) && c.state === 'fail');
     if (failed) {

@@ -17,7 +17,11 @@
  *   nonPublicAddressKind (DNS can point a public-looking name at 192.168.x).
  */
 import type { z } from 'zod';
+import { type AddressPolicy, addressRefusal, nonPublicAddressKind, PUBLIC_ONLY as PUBLIC_ADDRESSES_ONLY } from './address-policy';
 import { JobResourcesSchema, JobSpecSchema, type JobSpec } from './job';
+
+// Address classification lives in address-policy.ts; these names stay for their users.
+export { NON_PUBLIC_IPV4_RANGES, nonPublicAddressKind } from './address-policy';
 
 export type JobSpecValidation = { ok: true; spec: JobSpec } | { ok: false; reasons: string[] };
 
@@ -28,10 +32,22 @@ export const MAX_REASONS = 50;
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-export function validateJobSpec(raw: unknown): JobSpecValidation {
+export interface JobSpecValidationOptions {
+  /**
+   * Which registry hosts an image may name (default: public only). A local registry only
+   * through the owner's explicit setting, or a test's.
+   */
+  registryPolicy?: AddressPolicy;
+}
+
+export function validateJobSpec(raw: unknown, options: JobSpecValidationOptions = {}): JobSpecValidation {
   const parsed = JobSpecSchema.safeParse(raw);
   const reasons = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueReasons(issue, raw));
   if (isRecord(raw)) {
+    if (typeof raw.image === 'string') {
+      const reason = imageRegistryReason(raw.image, options.registryPolicy ?? PUBLIC_ADDRESSES_ONLY);
+      if (reason) reasons.push(reason);
+    }
     if (isRecord(raw.env)) reasons.push(...envReasons(raw.env));
     if (Array.isArray(raw.inputs)) reasons.push(...inputReasons(raw.inputs));
     if (isRecord(raw.resources)) reasons.push(...resourceReasons(raw.resources));
@@ -262,6 +278,46 @@ function inputUrlReason(text: string): string | null {
 }
 
 // ---------------------------------------------------------------------------------------
+// Image registry
+
+/**
+ * The registry part of an image reference (Docker's rule: the first path component, when
+ * it has a "." or a ":" or is "localhost"), or null for Docker Hub.
+ */
+export function imageRegistryHost(image: string): string | null {
+  const name = image.split('@')[0] ?? '';
+  const slash = name.indexOf('/');
+  if (slash === -1) return null;
+  const first = name.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : null;
+}
+
+/**
+ * The owner's Docker engine pulls the image, from the owner's network: a registry on
+ * loopback or the LAN would be contacted by dockerd for a stranger (GET /v2/ ... reached
+ * local services in the attack run). Refused here, before any engine call; a name is
+ * resolved and judged again right before the pull (image-puller.ts).
+ */
+function imageRegistryReason(image: string, policy: AddressPolicy): string | null {
+  const registry = imageRegistryHost(image);
+  if (!registry) return null;
+  let host: string;
+  try {
+    // The URL parser turns 0x7f.1, 2130706433 and friends into the dotted quad dockerd's
+    // resolver would also reach.
+    host = new URL(`http://${registry}/`).hostname.replace(/\.$/, '');
+  } catch {
+    return `image names the registry ${quote(registry)}, which is not a valid host`;
+  }
+  const refuse = 'jobs may only pull from public registries';
+  if ((host === 'localhost' || host.endsWith('.localhost')) && !policy.allowLoopback) {
+    return `image names the registry ${quote(registry)}, this machine: ${refuse}`;
+  }
+  const kind = addressRefusal(host, policy);
+  return kind ? `image names the registry ${quote(registry)}, ${/^(un[^i]|[aeio])/.test(kind) ? 'an' : 'a'} ${kind} address: ${refuse}` : null;
+}
+
+// ---------------------------------------------------------------------------------------
 // Resources
 
 /** Cross-field rules; each needs both fields valid on their own (else the schema said so). */
@@ -281,119 +337,6 @@ function resourceReasons(resources: Record<string, unknown>): string[] {
     );
   }
   return reasons;
-}
-
-// ---------------------------------------------------------------------------------------
-// Addresses
-
-/** IPv4 ranges a job may never reach (inputs here; the egress firewall drops the same). */
-const NON_PUBLIC_V4_TABLE: ReadonlyArray<[cidr: string, kind: string]> = [
-  ['0.0.0.0/8', '"this network" (0.0.0.0/8)'],
-  ['10.0.0.0/8', 'private (10.0.0.0/8)'],
-  ['100.64.0.0/10', 'carrier-grade NAT (100.64.0.0/10)'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local or cloud metadata (169.254.0.0/16)'],
-  ['172.16.0.0/12', 'private (172.16.0.0/12)'],
-  ['192.0.0.0/24', 'reserved (192.0.0.0/24)'],
-  ['192.168.0.0/16', 'private (192.168.0.0/16)'],
-  ['198.18.0.0/15', 'reserved (198.18.0.0/15)'],
-  ['224.0.0.0/4', 'multicast'],
-  ['240.0.0.0/4', 'reserved (240.0.0.0/4)'],
-];
-
-export const NON_PUBLIC_IPV4_RANGES: readonly string[] = NON_PUBLIC_V4_TABLE.map(([cidr]) => cidr);
-
-const NON_PUBLIC_V4 = NON_PUBLIC_V4_TABLE.map(([cidr, kind]) => {
-  const [base = '', bits = ''] = cidr.split('/');
-  return { base: parseIpv4(base) as number, bits: Number(bits), kind };
-});
-
-/**
- * What kind of non-public address this is ("loopback", "private (10.0.0.0/8)", ...), or
- * null when it is a public address or not an IP literal at all. IPv4 inside IPv6
- * (::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) is judged by the IPv4 address.
- * For the input fetcher too: check every address a host name resolves to.
- */
-export function nonPublicAddressKind(text: string): string | null {
-  // A zone id ("fe80::1%eth0") names an interface; the address itself is what counts.
-  const address = text.split('%')[0] ?? '';
-  const v4 = parseIpv4(address);
-  if (v4 !== null) return ipv4Kind(v4);
-  const v6 = parseIpv6(address);
-  return v6 ? ipv6Kind(v6) : null;
-}
-
-function ipv4Kind(value: number): string | null {
-  for (const { base, bits, kind } of NON_PUBLIC_V4) {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if ((value & mask) >>> 0 === base) return kind;
-  }
-  return null;
-}
-
-function ipv6Kind(g: number[]): string | null {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  const v4At = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
-  const firstFiveZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstFiveZero && g5 === 0 && g6 === 0 && g7 === 0) return 'unspecified (::)';
-  if (firstFiveZero && g5 === 0 && g6 === 0 && g7 === 1) return 'loopback';
-  // IPv4-mapped ::ffff:0:0/96 and the deprecated IPv4-compatible ::/96.
-  if (firstFiveZero && (g5 === 0xffff || g5 === 0)) return ipv4Kind(v4At(g6, g7));
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return ipv4Kind(v4At(g6, g7));
-  if (g0 === 0x2002) return ipv4Kind(v4At(g1, g2));
-  if ((g0 & 0xfe00) === 0xfc00) return 'unique local (fc00::/7)';
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local (fe80::/10)';
-  if ((g0 & 0xffc0) === 0xfec0) return 'site-local (fec0::/10)';
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  if (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) return 'reserved (100::/64)';
-  return null;
-}
-
-/** Strict dotted quad (what the URL parser and DNS lookups produce); null otherwise. */
-function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return null;
-    const octet = Number(part);
-    if (octet > 255) return null;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-
-/** Eight 16-bit groups, or null. Accepts "::" compression and a dotted IPv4 tail; no zone ids. */
-function parseIpv6(text: string): number[] | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return null;
-  let head = text;
-  const tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  const last = text.slice(lastColon + 1);
-  if (last.includes('.')) {
-    const v4 = parseIpv4(last);
-    if (v4 === null) return null;
-    tail.push(v4 >>> 16, v4 & 0xffff);
-    // "::ffff:1.2.3.4" -> "::ffff", "::1.2.3.4" -> "::", "1:2:3:4:5:6:1.2.3.4" -> "1:2:3:4:5:6"
-    head = text.slice(0, lastColon + 1);
-    if (!head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return null;
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const left = groups(halves[0] ?? '');
-  const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-  const explicit = left.length + right.length + tail.length;
-  if (halves.length === 1 && explicit !== 8) return null;
-  if (halves.length === 2 && explicit > 7) return null;
-  const parse = (g: string) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : NaN);
-  const result = [
-    ...left.map(parse),
-    ...new Array<number>(8 - explicit).fill(0),
-    ...right.map(parse),
-    ...tail,
-  ];
-  return result.some((n) => Number.isNaN(n)) ? null : result;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from '../api/result';
+import { isWindowsReservedName, WINDOWS_RESERVED_NAME_REASON } from './file-names';
 
 /**
  * A rental job as a stranger describes it, and the record of how it ran. The spec is an
@@ -24,7 +25,10 @@ export const SafeFileNameSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'File names may use letters, digits, ".", "_" and "-", and no folders.');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'File names may use letters, digits, ".", "_" and "-", and no folders.')
+  // Inputs are written to, and outputs copied into, the owner's data folder: on Windows a
+  // device name there opens the device (file-names.ts).
+  .refine((name) => !isWindowsReservedName(name), WINDOWS_RESERVED_NAME_REASON);
 
 export const JobInputSchema = z
   .object({

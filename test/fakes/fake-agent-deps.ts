@@ -102,7 +102,15 @@ export function memoryJsonlHistory<T>(): JsonlHistory<T> {
 
 export function memorySettings(): SettingsService {
   let current: Settings = DEFAULT_SETTINGS;
-  return { get: () => current, update: (patch) => (current = applySettingsPatch(current, patch)) };
+  return {
+    get: () => current,
+    update: (patch) => (current = applySettingsPatch(current, patch)),
+    recovery: () => null,
+    restoreLastGood: () => {
+      throw new Error('memorySettings keeps no last good copy');
+    },
+    dismissRecovery: () => undefined,
+  };
 }
 
 export function unusedDocker(info: EngineInfo = engineInfo): ContainerRuntime {

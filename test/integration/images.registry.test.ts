@@ -13,6 +13,8 @@ import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
 
 const ready = need(dockerEngine()) && need(registry());
+/** The registry runs on 127.0.0.1: jobs may use it only through this explicit setting. */
+const LOOPBACK_REGISTRY = { registryPolicy: { allowLoopback: true } };
 const MB = 1024 * 1024;
 
 describe.skipIf(!ready)('job images from a local registry (real engine)', () => {
@@ -42,7 +44,7 @@ describe.skipIf(!ready)('job images from a local registry (real engine)', () => 
     const raw: PullProgress[] = [];
     const spy = { ...docker, pullImage: (r: string, on: (p: PullProgress) => void, s?: AbortSignal) => docker.pullImage(r, (p) => (raw.push(p), on(p)), s) };
     const events: JobImagePullProgress[] = [];
-    const image = await pullJobImage(spy, refs.tiny, { maxBytes: 50 * MB, onProgress: (p) => events.push(p) });
+    const image = await pullJobImage(spy, refs.tiny, { ...LOOPBACK_REGISTRY, maxBytes: 50 * MB, onProgress: (p) => events.push(p) });
     expect(image.repoDigests).toContain(refs.tiny);
     expect(raw.some((m) => m.status === 'Pull complete' && m.layerId)).toBe(true);
     const last = events.at(-1)!;
@@ -56,7 +58,7 @@ describe.skipIf(!ready)('job images from a local registry (real engine)', () => 
   });
 
   it('stops a pull over the byte cap: image_too_large, and no image is left', async () => {
-    const error = await pullJobImage(docker, refs.bulky, { maxBytes: 512 * 1024, onProgress: () => undefined }).catch((e: unknown) => e);
+    const error = await pullJobImage(docker, refs.bulky, { ...LOOPBACK_REGISTRY, maxBytes: 512 * 1024, onProgress: () => undefined }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'image_too_large' });
     expect(await docker.inspectImage(refs.bulky)).toBeNull();
     const fromRegistry = (await docker.listImages()).filter((i) => i.repoDigests.some((d) => d.startsWith(`${reg.host}/rigshift-test/bulky`)));
@@ -65,7 +67,7 @@ describe.skipIf(!ready)('job images from a local registry (real engine)', () => 
 
   it('refuses a digest the registry does not have', async () => {
     const wrong = refs.tiny.replace(/@sha256:.*/, `@sha256:${'0'.repeat(64)}`);
-    await expect(pullJobImage(docker, wrong, { maxBytes: 50 * MB, onProgress: () => undefined })).rejects.toMatchObject({
+    await expect(pullJobImage(docker, wrong, { ...LOOPBACK_REGISTRY, maxBytes: 50 * MB, onProgress: () => undefined })).rejects.toMatchObject({
       code: 'image_pull_failed',
     });
     expect(await docker.inspectImage(wrong)).toBeNull();
@@ -76,7 +78,7 @@ describe.skipIf(!ready)('job images from a local registry (real engine)', () => 
     const { logger } = recordingLogger();
     const budget = { bytes: 100 * MB };
     const cache = createImageCache({ docker, dataDir: data.path, budgetBytes: () => budget.bytes, logger, clock: { now: () => new Date() } });
-    const options = { maxBytes: 50 * MB, onProgress: () => undefined };
+    const options = { ...LOOPBACK_REGISTRY, maxBytes: 50 * MB, onProgress: () => undefined };
     try {
       expect((await cache.ensure(refs.a, options)).pulled).toBe(true);
       const releaseA = cache.markInUse(refs.a);

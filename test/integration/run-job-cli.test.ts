@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -93,6 +94,28 @@ describe.skipIf(!ready)('rigshift run-job (real Docker engine)', () => {
     expect(lines[0]).toMatch(/^rigshift: the job spec is not valid: .*digest.*; .*privileged/);
   });
 
+  it('refuses an image on a loopback registry before the Docker engine ever contacts it', async () => {
+    // What the attack run saw: dockerd opened connections to a loopback port named as a registry.
+    let connections = 0;
+    const listener = createNetServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (listener.address() as AddressInfo).port;
+      const spec = writeSpec('echo never', { image: `127.0.0.1:${port}/hidden/attack@sha256:${'c'.repeat(64)}` });
+      const run = await runCli(['run-job', spec, '--data-dir', join(dir.path, 'data'), '--runtime', 'runc']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`image names the registry "127.0.0.1:${port}", a loopback address`);
+      // Long enough for an engine pull to have reached the port had it been asked.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
   it('Ctrl-C cancels the job, removes its container and exits 1', async () => {
     const spec = writeSpec('echo waiting; sleep 120');
     const child = spawn(process.execPath, [cliShim, 'run-job', spec, '--json', '--data-dir', join(dir.path, 'data')], {
@@ -116,6 +139,37 @@ describe.skipIf(!ready)('rigshift run-job (real Docker engine)', () => {
     expect(await containersOwnedBy(child.pid!)).toEqual([]);
     expect(existsSync(join(dir.path, 'data', 'jobs', record.id, 'out'))).toBe(false);
   });
+
+  it('a job outlives no deadline: with the CLI killed -9 mid-job and no agent restarted, its watchdog removes the container', async () => {
+    const limitSeconds = 5;
+    const graceSeconds = 2; // the runner's default stop grace
+    const spec = writeSpec('echo long job; sleep 100000', { maxDurationSeconds: limitSeconds });
+    const child = spawn(process.execPath, [cliShim, 'run-job', spec, '--data-dir', join(dir.path, 'data'), '--runtime', 'runc'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    let printedAt: number;
+    try {
+      const until = Date.now() + 30_000;
+      while (!stderr.includes('job| long job') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toContain('job| long job');
+      // The job has started (it printed): its deadline is at most limitSeconds from now.
+      printedAt = Date.now();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // Nobody is left to enforce the deadline but the watchdog: the container still runs now.
+    expect(await containersOwnedBy(child.pid!)).toHaveLength(1);
+    const bound = printedAt + (limitSeconds + graceSeconds + 5) * 1000;
+    while ((await containersOwnedBy(child.pid!)).length > 0 && Date.now() < bound + 5_000) await new Promise((r) => setTimeout(r, 250));
+    const goneAt = Date.now();
+    expect(await containersOwnedBy(child.pid!)).toEqual([]);
+    expect(goneAt).toBeLessThanOrEqual(bound);
+  }, 60_000);
 
   it('after the CLI is killed mid-job, a starting agent removes the container and the workspace goes', async () => {
     const dataDir = join(dir.path, 'data');

@@ -16,7 +16,7 @@ import { loadSecurityPolicy } from '../checks/security-policy';
 import { runEnvironmentChecks } from '../checks/environment-checks';
 import { createGpuProbe } from '../gpu/gpu-probe';
 import { cleanupStaleWorkspaces, type JobDevice } from '../jobs/job-runner';
-import { createNodeJobRunner } from '../jobs/node-job-runner';
+import { createNodeJobRunner, ownerRegistryPolicy } from '../jobs/node-job-runner';
 import { createNodeCommandRunner } from '../node-adapters/command-runner';
 import { createConfSettingsStore } from '../node-adapters/conf-settings-store';
 import { createConsoleLogger, type LogLevel } from '../node-adapters/console-logger';
@@ -48,7 +48,7 @@ export function readJobSpec(path: string): JobSpec {
   } catch (error) {
     throw new AgentError('spec_invalid', `${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const checked = validateJobSpec(raw);
+  const checked = validateJobSpec(raw, { registryPolicy: ownerRegistryPolicy() });
   if (!checked.ok) throw new AgentError('spec_invalid', `the job spec is not valid: ${checked.reasons.join('; ')}`);
   return checked.spec;
 }

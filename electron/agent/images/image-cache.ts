@@ -10,6 +10,7 @@
  * and whenever the caller calls evictToBudget() (the settings code does so when the budget
  * shrinks).
  */
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
 import { AgentError } from '../../../shared/api/result';
 import type { Clock, ContainerRuntime, ImageInfo, Logger } from '../ports';
 import { openImageCacheBook, type ImageCacheEntry } from './image-cache-book';
@@ -30,6 +31,8 @@ export interface EnsureImageOptions {
   maxBytes: number;
   onProgress: (p: JobImagePullProgress) => void;
   signal?: AbortSignal;
+  /** Which registry hosts may be contacted (image-puller.ts; default public only). */
+  registryPolicy?: AddressPolicy;
 }
 
 export interface ImageCache {

@@ -3,6 +3,9 @@
  * than the owner allows to download, cancellable, and verified afterwards. Whatever the
  * outcome, a refused or cancelled pull leaves no image behind.
  */
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
+import { imageRegistryHost } from '../../../shared/domain/job-spec-validation';
+import { resolveChecked } from '../net/pinned-lookup';
 import { AgentError } from '../../../shared/api/result';
 import type { ContainerRuntime, ImageInfo, PullProgress } from '../ports';
 import { hasRepoDigest, parseDigestReference } from './image-reference';
@@ -30,6 +33,31 @@ export interface PullJobImageOptions {
   now?: () => number;
   /** How long to watch for a late image after an aborted pull (tests shorten it). */
   lateImageWatchMs?: number;
+  /** Which registry hosts may be contacted (default: public only; a local registry is an explicit setting). */
+  registryPolicy?: AddressPolicy;
+}
+
+/** Docker Hub's names: public, and contacted by the engine under its own names. */
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * The registry a reference names is resolved and judged before the engine is asked to pull
+ * (job-spec-validation.ts already refused IP literals and localhost). Known limit: dockerd
+ * resolves the name again itself and cannot be pinned to our answer, so a rebinding
+ * registry name is narrowed to the moment between this check and the engine's lookup.
+ */
+async function checkRegistry(reference: string, policy: AddressPolicy | undefined): Promise<void> {
+  const registry = imageRegistryHost(reference);
+  if (!registry || DOCKER_HUB.has(registry)) return;
+  try {
+    await resolveChecked(new URL(`http://${registry}/`).hostname, policy);
+  } catch (error) {
+    throw new AgentError(
+      'image_registry_refused',
+      `The job image's registry ${registry} cannot be used: ${(error as Error).message}.`,
+      'Jobs may only pull from public registries.',
+    );
+  }
 }
 
 function formatBytes(bytes: number): string {
@@ -59,6 +87,7 @@ export async function pullJobImage(
     throw new AgentError('invalid_request', `The image size limit must be a positive number of bytes (got ${options.maxBytes}).`);
   }
   if (options.signal?.aborted) throw cancelledError(reference);
+  await checkRegistry(reference, options.registryPolicy);
 
   const existedBefore = (await docker.inspectImage(reference)) !== null;
   const aggregator = createPullProgressAggregator();

@@ -9,7 +9,9 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobInput } from '../../../shared/domain/job';
-import { assertPublicHost } from './public-address';
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
+import { createPinnedFetch } from '../net/pinned-fetch';
+import type { Resolver } from '../net/pinned-lookup';
 
 export class InputCheckError extends Error {
   constructor(
@@ -22,13 +24,20 @@ export class InputCheckError extends Error {
 }
 
 export interface FetchInputsOptions {
-  fetch?: typeof fetch;
+  /**
+   * Replaces the pinned fetch, and with it every address check: tests with scripted
+   * responses only. Never set in the app.
+   */
+  fetch?: (url: URL, init: { signal: AbortSignal; redirect: 'manual' }) => Promise<Response>;
   signal: AbortSignal;
   /**
-   * Refuses a host before it is contacted (default: every address it resolves to must be
-   * public, see public-address.ts). Tests that serve inputs on 127.0.0.1 replace it.
+   * Which addresses a download may connect to (default: public only). Judged in the
+   * socket's own lookup, so the address checked is the address connected to
+   * (net/pinned-lookup.ts). Tests that serve inputs on 127.0.0.1 allow loopback.
    */
-  checkHost?: (hostname: string) => Promise<void>;
+  addressPolicy?: AddressPolicy;
+  /** Name resolution (default: the system's); tests script DNS answers with it. */
+  resolver?: Resolver;
   /** Bytes received over all inputs so far, of the total the spec announces. */
   onProgress?: (received: number, total: number) => void;
 }
@@ -46,7 +55,8 @@ async function fetchOne(
   options: FetchInputsOptions,
   onBytes: (n: number) => void,
 ): Promise<void> {
-  const doFetch = options.fetch ?? fetch;
+  const pinned = createPinnedFetch({ policy: options.addressPolicy, resolver: options.resolver });
+  const doFetch = options.fetch ?? ((target: URL, init: { signal: AbortSignal }) => pinned(target, init));
   let url = new URL(input.url);
   let response: Response | null = null;
   // Redirects are followed by hand so that every hop gets the same address check.
@@ -56,7 +66,6 @@ async function fetchOne(
     }
     let answer: Response;
     try {
-      await (options.checkHost ?? assertPublicHost)(url.hostname);
       answer = await doFetch(url, { signal: options.signal, redirect: 'manual' });
     } catch (error) {
       if (options.signal.aborted) throw error;
@@ -110,6 +119,8 @@ async function fetchOne(
     await fileDone;
   } catch (error) {
     await reader.cancel().catch(() => undefined);
+    // A write still in flight fails once the file is destroyed: that is expected here.
+    fileDone.catch(() => undefined);
     file.destroy();
     await rm(path, { force: true });
     throw error;

@@ -13,13 +13,19 @@
  *     `rigshift-test/job@sha256:<id>`), so a spec cannot pick some unrelated local image.
  *     This is how the tests and an owner's `rigshift run-job` use locally built images.
  */
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
 import type { JobImagePullProgress } from '../images/pull-progress';
 import type { ContainerRuntime } from '../ports';
 
 export interface JobImageCache {
   ensure(
     reference: string,
-    options: { maxBytes: number; onProgress?: (progress: JobImagePullProgress) => void; signal?: AbortSignal },
+    options: {
+      maxBytes: number;
+      onProgress?: (progress: JobImagePullProgress) => void;
+      signal?: AbortSignal;
+      registryPolicy?: AddressPolicy;
+    },
   ): Promise<{ imageId: string; pulled: boolean }>;
   markInUse(reference: string): () => void;
 }
@@ -61,7 +67,12 @@ export async function findLocalImageById(
 export async function resolveJobImage(
   deps: { docker: Pick<ContainerRuntime, 'inspectImage'>; images: JobImageCache },
   reference: string,
-  options: { maxBytes: number; signal: AbortSignal; onProgress: (progress: JobImagePullProgress) => void },
+  options: {
+    maxBytes: number;
+    signal: AbortSignal;
+    onProgress: (progress: JobImagePullProgress) => void;
+    registryPolicy?: AddressPolicy;
+  },
 ): Promise<ResolvedImage> {
   const release = deps.images.markInUse(reference);
   try {
@@ -71,6 +82,7 @@ export async function resolveJobImage(
       maxBytes: options.maxBytes,
       signal: options.signal,
       onProgress: options.onProgress,
+      registryPolicy: options.registryPolicy,
     });
     return { ...ensured, release };
   } catch (error) {

@@ -13,6 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type ApiError, AgentError } from '../../../shared/api/result';
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
 import type { GpuInfo } from '../../../shared/domain/gpu';
 import type { JobEndReason, JobLogLines, JobOutputFile, JobProgress, JobRecord, JobSpec } from '../../../shared/domain/job';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
@@ -21,7 +22,8 @@ import { chooseRuntime } from '../benchmark/container-options';
 import type { JsonlHistory } from '../history/jsonl-history';
 import type { JobImagePullProgress } from '../images/pull-progress';
 import type { Clock, ContainerCreateOptions, ContainerExit, ContainerHandle, ContainerRuntime, EngineInfo, Logger } from '../ports';
-import { InputCheckError, fetchInputs } from './input-fetcher';
+import { type ContainerWatchdog, WATCHDOG_MARGIN_MS } from './container-watchdog';
+import { type FetchInputsOptions, InputCheckError, fetchInputs } from './input-fetcher';
 import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
 import { JOB_ID_PATTERN, type JobWorkspace, createWorkspace, removeWorkArea } from './job-workspace';
@@ -43,17 +45,28 @@ export interface JobRunnerDeps {
   dataDir: string;
   clock: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Scripted downloads (tests only): replaces the pinned fetch and its address checks. */
+  fetch?: FetchInputsOptions['fetch'];
   /** `uid:gid` the job runs as; a unique, unprivileged id (sandbox.md section 3). */
   userForJobs?: string;
   /** Where finished records go (<dataDir>/jobs.jsonl in the app). */
   history?: Pick<JsonlHistory<JobRecord>, 'add'>;
   /** Needed only for `network: egress` jobs; without it they are refused. */
   egress?: EgressNetworks;
-  /** Refuses an input host before it is contacted (default: public addresses only). */
-  checkInputHost?: (hostname: string) => Promise<void>;
+  /** Which addresses input downloads may reach (default: public only; tests allow loopback). */
+  inputAddressPolicy?: AddressPolicy;
+  /**
+   * Which registry hosts a job's image may name (default: public only). Loopback only as
+   * the owner's explicit setting (RIGSHIFT_ALLOW_LOOPBACK_REGISTRY) or a test's.
+   */
+  registryPolicy?: AddressPolicy;
   /** SIGTERM-to-SIGKILL grace at the deadline and on cancel. */
   stopGraceSeconds?: number;
+  /**
+   * Removes the container at deadline + grace even if this process dies (a detached
+   * process, see container-watchdog.ts). Without it only the startup sweep remains.
+   */
+  watchdog?: ContainerWatchdog;
   /** How often out/ is measured while the job runs. */
   outputPollMs?: number;
   /** Largest image the cache may pull for a job. */
@@ -117,9 +130,9 @@ function clockLabel(ms: number): string {
 }
 
 /** Why this job may not run on this device, or null. */
-function refusal(req: JobRunRequest, slots: RentalSlots, hasEgress: boolean): string | null {
+function refusal(req: JobRunRequest, slots: RentalSlots, hasEgress: boolean, registryPolicy?: AddressPolicy): string | null {
   if (!JOB_ID_PATTERN.test(req.jobId)) return `The job id "${req.jobId.slice(0, 80)}" is not valid.`;
-  const checked = validateJobSpec(req.spec);
+  const checked = validateJobSpec(req.spec, { registryPolicy });
   if (!checked.ok) return `The job spec was refused: ${checked.reasons.join('; ')}`;
   const { spec, device } = req;
   if (spec.resources.gpus > 0 && device.kind === 'cpu') return 'The job needs a GPU, but it was offered the CPU.';
@@ -159,6 +172,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
     let workspace: JobWorkspace | null = null;
     let handle: ContainerHandle | null = null;
+    let releaseWatchdog: (() => void) | null = null;
     let untrack: (() => void) | null = null;
     let releaseImage: (() => void) | null = null;
     let network: { networkName: string; remove(): Promise<void> } | null = null;
@@ -178,7 +192,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     let printedAnything = false;
 
     try {
-      const refused = refusal(req, slots, Boolean(deps.egress));
+      const refused = refusal(req, slots, Boolean(deps.egress), deps.registryPolicy);
       if (refused) throw new JobEnd('refused', 'job_refused', refused);
       if (signal.aborted) throw new JobEnd('cancelled', 'job_cancelled', 'Cancelled before it started.');
 
@@ -189,7 +203,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         await fetchInputs(spec.inputs, workspace.inputsDir, {
           fetch: deps.fetch,
           signal,
-          checkHost: deps.checkInputHost,
+          addressPolicy: deps.inputAddressPolicy,
           onProgress: (received, total) =>
             progress('preparing', `Downloading inputs: ${mib(received)} of ${mib(total)} MB`, total ? received / total : 1),
         });
@@ -200,6 +214,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const image = await resolveJobImage({ docker, images: deps.images }, spec.image, {
         maxBytes: deps.imageMaxBytes ?? DEFAULT_IMAGE_MAX_BYTES,
         signal,
+        registryPolicy: deps.registryPolicy,
         onProgress: (p) => {
           const pull = pullFigures(p);
           progress('pulling', pull.label, pull.fraction);
@@ -298,6 +313,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         onExceeded: () =>
           stopWith(new JobEnd('failed', 'job_output_limit', outputLimitMessage(spec.outputs)), () => created.kill('SIGKILL')),
       });
+      // Armed before start, so no moment exists where the job runs unwatched; the agent's own
+      // deadline (below) counts from after start, so it always acts first while alive.
+      const limitMs = spec.maxDurationSeconds * 1000;
+      if (deps.watchdog) releaseWatchdog = await deps.watchdog.guard(created.id, limitMs + grace * 1000 + WATCHDOG_MARGIN_MS);
       try {
         await created.start();
       } catch (error) {
@@ -327,7 +346,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           capture.push(stream, line);
         })
         .catch((error: unknown) => logger.debug('job: log stream ended', { jobId, error: errorMessage(error) }));
-      const limitMs = spec.maxDurationSeconds * 1000;
       const deadline = setTimeout(
         () =>
           stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () =>
@@ -410,6 +428,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         const id = handle.id;
         await handle.remove().catch((error: unknown) => logger.error('job: could not remove container', { jobId, id, error: errorMessage(error) }));
       }
+      // After the removal: until then the watchdog still has work if this process dies.
+      releaseWatchdog?.();
       releaseImage?.();
       await network?.remove().catch((error: unknown) => logger.error('job: could not remove network', { jobId, error: errorMessage(error) }));
       if (workspace) {

@@ -7,7 +7,19 @@ import { createDockerodeRuntime } from '../docker/dockerode-runtime';
 import { createJobHistory, type JobHistory } from '../history/job-history';
 import { createImageCache } from '../images/image-cache';
 import type { Clock, ContainerRuntime, Logger } from '../ports';
+import Dockerode from 'dockerode';
+import type { AddressPolicy } from '../../../shared/domain/address-policy';
+import { type ContainerWatchdog, createProcessWatchdog, dockerEndpointOf } from './container-watchdog';
 import { createJobRunner, type EgressNetworks, type JobRunner } from './job-runner';
+
+/**
+ * The owner's explicit exception for job images from a registry on this machine (a local
+ * mirror, a development registry): RIGSHIFT_ALLOW_LOOPBACK_REGISTRY=1 in the agent's
+ * environment. Nothing a job says can set it; without it only public registries are used.
+ */
+export function ownerRegistryPolicy(env: NodeJS.ProcessEnv = process.env): AddressPolicy {
+  return env.RIGSHIFT_ALLOW_LOOPBACK_REGISTRY === '1' ? { allowLoopback: true } : {};
+}
 
 /** Until the owner sets one: room for a few CUDA images (they are 5 to 15 GB each). */
 export const DEFAULT_IMAGE_BUDGET_BYTES = 40 * 1024 ** 3;
@@ -21,6 +33,8 @@ export interface NodeJobRunnerOptions {
   slots?: RentalSlots;
   imageBudgetBytes?: () => number;
   egress?: EgressNetworks;
+  /** Default: a detached watchdog process per run, talking to the engine dockerode finds. */
+  watchdog?: ContainerWatchdog;
 }
 
 export function createNodeJobRunner(options: NodeJobRunnerOptions): {
@@ -51,6 +65,10 @@ export function createNodeJobRunner(options: NodeJobRunnerOptions): {
     clock,
     logger: options.logger,
     history,
+    registryPolicy: ownerRegistryPolicy(),
+    watchdog:
+      options.watchdog ??
+      createProcessWatchdog({ endpoint: () => dockerEndpointOf(new Dockerode().modem as object), logger: options.logger }),
     ...(options.egress ? { egress: options.egress } : {}),
   });
   return { runner, docker, slots, history, evictImages: () => images.evictToBudget() };

@@ -11,7 +11,6 @@
  * taken, so its requester cannot make the provider lose its stake that way.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -19,9 +18,9 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile } from '../../../shared/domain/job';
-import { nonPublicAddressKind } from '../../../shared/domain/job-spec-validation';
 import { uploadUrlProblem } from '../../../shared/domain/market-evaluation';
 import { assertPublicHost } from '../jobs/public-address';
+import { pinnedLookup } from '../net/pinned-lookup';
 
 const BLOCK = 512;
 const MTIME = 1_704_067_200; // 2024-01-01: fixed, so identical outputs make identical archives
@@ -109,23 +108,13 @@ export function planResultsTar(dir: string, outputs: readonly JobOutputFile[]): 
 }
 
 /** Resolves like dns.lookup but refuses non-public addresses (unless loopback is allowed). */
+/**
+ * The upload host is a stranger's: resolved once, every answer judged by the address
+ * policy, and the socket pinned to the judged address (net/pinned-lookup.ts), so DNS
+ * rebinding cannot switch it between check and connect. Loopback only on the devnet.
+ */
 function guardedLookup(allowLoopback: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 4);
-      const list = addresses as LookupAddress[];
-      for (const entry of list) {
-        const kind = nonPublicAddressKind(entry.address);
-        if (kind && !(allowLoopback && kind === 'loopback')) {
-          return callback(new Error(`the upload host resolves to a ${kind} address (${entry.address})`), '', 4);
-        }
-      }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      const first = list[0];
-      if (!first) return callback(new Error('the upload host has no address'), '', 4);
-      return callback(null, first.address, first.family);
-    });
-  };
+  return pinnedLookup({ allowLoopback });
 }
 
 export interface UploadOptions {

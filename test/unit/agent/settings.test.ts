@@ -90,16 +90,84 @@ describe('settings service over the conf store', () => {
     expect(service.get().ui.theme).toBe('light');
   });
 
-  it('moves a corrupt settings file aside instead of losing it, and starts from defaults', () => {
+  /** An owner who paused "until I resume", set a price floor and turned bidding on, saved. */
+  function ownerSaved(dir: string) {
+    const { logger } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir, logger), logger);
+    service.update({
+      controls: { pause: { kind: 'indefinite', since: '2026-12-01T08:00:00.000Z' }, price: { ...DEFAULT_SETTINGS.controls.price, floorMicrosPerHour: '450000' } },
+      market: { bidding: true },
+    });
+    return service.get();
+  }
+
+  it('fails closed on a corrupt file: kept aside, paused until the owner resumes, bidding off, and says so', () => {
     const dir = tempDir();
     dirs.push(dir);
+    const saved = ownerSaved(dir.path);
     writeFileSync(join(dir.path, 'settings.json'), '{"ui": {"theme": "da');
     const { logger, entries } = recordingLogger();
     const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
-    expect(service.get()).toEqual(DEFAULT_SETTINGS);
+    // Not the defaults (which rent and bid): paused and not bidding.
+    expect(service.get().controls.pause.kind).toBe('indefinite');
+    expect(service.get().market.bidding).toBe(false);
     const backups = readdirSync(dir.path).filter((f) => f.startsWith('settings.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(readFileSync(join(dir.path, backups[0]!), 'utf8')).toBe('{"ui": {"theme": "da');
     expect(entries.some((e) => e.level === 'warn' && /moved aside/.test(e.message))).toBe(true);
+    const recovery = service.recovery();
+    expect(recovery).toMatchObject({ reason: 'unreadable', keptAt: join(dir.path, backups[0]!), lastGood: { path: join(dir.path, 'settings.last-good.json') } });
+    expect(recovery?.message).toMatch(/could not be read.*started paused, with market bidding off.*price floor.*last good copy/s);
+
+    // Restoring brings back what the owner had, pause and floor included.
+    const restored = service.restoreLastGood();
+    expect(restored).toEqual(saved);
+    expect(service.recovery()).toBeNull();
+    const again = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    expect(again.get()).toEqual(saved);
+    expect(again.recovery()).toBeNull();
+  });
+
+  it('fails closed on a document that parses but does not validate, keeping a copy of it aside', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    ownerSaved(dir.path);
+    const bad = { ...JSON.parse(readFileSync(join(dir.path, 'settings.json'), 'utf8')), market: { bidding: 'yes please' } };
+    writeFileSync(join(dir.path, 'settings.json'), JSON.stringify(bad));
+    const { logger } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    expect(service.get().controls.pause.kind).toBe('indefinite');
+    expect(service.get().market.bidding).toBe(false);
+    expect(service.recovery()?.reason).toBe('invalid');
+    const kept = readdirSync(dir.path).filter((f) => f.startsWith('settings.json.invalid-'));
+    expect(kept).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir.path, kept[0]!), 'utf8'))).toEqual(bad);
+  });
+
+  it('keeps the last good copy while the notice stands, however often the owner saves', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const saved = ownerSaved(dir.path);
+    writeFileSync(join(dir.path, 'settings.json'), 'not json');
+    const { logger } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    service.update({ controls: { pause: { kind: 'none' } } });
+    service.update({ ui: { theme: 'light' } });
+    expect(service.recovery()?.lastGood).not.toBeNull();
+    expect(service.restoreLastGood()).toEqual(saved);
+  });
+
+  it('says so when no last good copy exists, and dismissing keeps the current settings as the new good copy', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    writeFileSync(join(dir.path, 'settings.json'), '{');
+    const { logger } = recordingLogger();
+    const service = createSettingsService(createConfSettingsStore(dir.path, logger), logger);
+    expect(service.recovery()?.lastGood).toBeNull();
+    expect(service.recovery()?.message).toMatch(/No earlier copy was saved/);
+    expect(() => service.restoreLastGood()).toThrow(/no last good copy/);
+    service.dismissRecovery();
+    expect(service.recovery()).toBeNull();
+    expect(service.restoreLastGood().controls.pause.kind).toBe('indefinite');
   });
 });

@@ -11,7 +11,8 @@ import { tempDir } from '../../helpers/temp-dir';
 
 const MB = 1_000_000;
 const ref = (n: number) => `127.0.0.1:5000/jobs/img${n}@sha256:${n.toString(16).padStart(64, '0')}`;
-const pullOptions = { maxBytes: 100 * MB, onProgress: () => undefined };
+// The refs name a registry on 127.0.0.1: allowed here as the explicit test setting.
+const pullOptions = { maxBytes: 100 * MB, onProgress: () => undefined, registryPolicy: { allowLoopback: true } };
 
 let dir: ReturnType<typeof tempDir>;
 let time: number;

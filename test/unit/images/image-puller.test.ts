@@ -8,6 +8,8 @@ import { LAYER_A, LAYER_B, transcriptMessages } from './pull-transcript';
 const DIGEST = 'sha256:' + '1b'.repeat(32);
 const REF = `127.0.0.1:5000/rigshift-test/tiny@${DIGEST}`;
 const MB = 1024 * 1024;
+/** REF names a registry on 127.0.0.1: allowed here as the explicit test setting. */
+const LOCAL = { registryPolicy: { allowLoopback: true } };
 
 function collect() {
   const events: JobImagePullProgress[] = [];
@@ -18,8 +20,18 @@ describe('pullJobImage', () => {
   it('refuses a reference that is not pinned by sha256 digest, before asking the engine for anything', async () => {
     const docker = createFakeContainerRuntime();
     for (const ref of ['busybox:latest', 'busybox', `busybox@md5:${'a'.repeat(32)}`, `busybox@sha256:${'a'.repeat(63)}`]) {
-      await expect(pullJobImage(docker, ref, { maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
+      await expect(pullJobImage(docker, ref, { ...LOCAL, maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
         code: 'image_not_pinned',
+      });
+    }
+    expect(docker.calls).toEqual([]);
+  });
+
+  it('refuses a registry on loopback or the LAN before asking the engine for anything, unless the policy allows it', async () => {
+    const docker = createFakeContainerRuntime();
+    for (const reference of [REF, `localhost:5000/x@${DIGEST}`, `10.1.2.3:5000/x@${DIGEST}`, `0x7f.1:5000/x@${DIGEST}`]) {
+      await expect(pullJobImage(docker, reference, { maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
+        code: 'image_registry_refused',
       });
     }
     expect(docker.calls).toEqual([]);
@@ -28,7 +40,7 @@ describe('pullJobImage', () => {
   it('pulls, reports aggregated progress ending with the full figure, and returns the verified image', async () => {
     const docker = createFakeContainerRuntime({ pulls: { [REF]: { progress: transcriptMessages(), result: { sizeBytes: 42 } } } });
     const { events, onProgress } = collect();
-    const image = await pullJobImage(docker, REF, { maxBytes: 100 * MB, onProgress });
+    const image = await pullJobImage(docker, REF, { ...LOCAL, maxBytes: 100 * MB, onProgress });
     expect(image.repoDigests).toEqual([REF]);
     expect(events.at(-1)).toEqual({
       layersDone: 3,
@@ -48,7 +60,7 @@ describe('pullJobImage', () => {
       ...docker,
       pullImage: (reference, onProgress, signal) => docker.pullImage(reference, (p) => (seen.push(p), onProgress(p)), signal),
     };
-    const error = await pullJobImage(spy, REF, { maxBytes: 8 * MB, onProgress: () => undefined, lateImageWatchMs: 0 }).catch(
+    const error = await pullJobImage(spy, REF, { ...LOCAL, maxBytes: 8 * MB, onProgress: () => undefined, lateImageWatchMs: 0 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(AgentError);
@@ -63,7 +75,7 @@ describe('pullJobImage', () => {
     const docker = createFakeContainerRuntime({ pulls: { [REF]: { progress: transcriptMessages() } } });
     // An engine that does not notice the abort in time: it delivers everything and stores the image.
     const late: ContainerRuntime = { ...docker, pullImage: (reference, onProgress) => docker.pullImage(reference, onProgress) };
-    await expect(pullJobImage(late, REF, { maxBytes: MB, onProgress: () => undefined, lateImageWatchMs: 0 })).rejects.toMatchObject({
+    await expect(pullJobImage(late, REF, { ...LOCAL, maxBytes: MB, onProgress: () => undefined, lateImageWatchMs: 0 })).rejects.toMatchObject({
       code: 'image_too_large',
     });
     expect(docker.storedImages.size).toBe(0);
@@ -74,7 +86,7 @@ describe('pullJobImage', () => {
     const docker = createFakeContainerRuntime({ pulls: { [REF]: { progress: transcriptMessages() } } });
     const controller = new AbortController();
     let count = 0;
-    const error = await pullJobImage(docker, REF, {
+    const error = await pullJobImage(docker, REF, { ...LOCAL,
       maxBytes: 100 * MB,
       signal: controller.signal,
       lateImageWatchMs: 0,
@@ -100,7 +112,7 @@ describe('pullJobImage', () => {
         return docker.methods().filter((m) => m === 'inspectImage').length === 1 ? null : fakeImage(other, { repoDigests: [other] });
       },
     };
-    await expect(pullJobImage(lying, REF, { maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
+    await expect(pullJobImage(lying, REF, { ...LOCAL, maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
       code: 'image_digest_mismatch',
       message: expect.stringContaining(other),
     });
@@ -110,7 +122,7 @@ describe('pullJobImage', () => {
   it('refuses when the engine reports success but holds no such image', async () => {
     const docker = createFakeContainerRuntime();
     const empty: ContainerRuntime = { ...docker, pullImage: async () => undefined };
-    await expect(pullJobImage(empty, REF, { maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
+    await expect(pullJobImage(empty, REF, { ...LOCAL, maxBytes: MB, onProgress: () => undefined })).rejects.toMatchObject({
       code: 'image_digest_mismatch',
     });
   });
@@ -118,7 +130,7 @@ describe('pullJobImage', () => {
   it('accepts Docker Hub references listed under their familiar name', async () => {
     const hub = `docker.io/library/busybox@${DIGEST}`;
     const docker = createFakeContainerRuntime({ pulls: { [hub]: { result: { repoDigests: [`busybox@${DIGEST}`, hub] } } } });
-    await expect(pullJobImage(docker, hub, { maxBytes: MB, onProgress: () => undefined })).resolves.toMatchObject({
+    await expect(pullJobImage(docker, hub, { ...LOCAL, maxBytes: MB, onProgress: () => undefined })).resolves.toMatchObject({
       repoDigests: [`busybox@${DIGEST}`, hub],
     });
   });
@@ -126,7 +138,7 @@ describe('pullJobImage', () => {
   it("passes the engine's pull failure on as image_pull_failed", async () => {
     const failure = new AgentError('image_pull_failed', 'Pulling x failed: manifest unknown', 'hint');
     const docker = createFakeContainerRuntime({ pulls: { [REF]: { error: failure } } });
-    await expect(pullJobImage(docker, REF, { maxBytes: MB, onProgress: () => undefined })).rejects.toBe(failure);
+    await expect(pullJobImage(docker, REF, { ...LOCAL, maxBytes: MB, onProgress: () => undefined })).rejects.toBe(failure);
     expect(docker.storedImages.size).toBe(0);
   });
 
@@ -135,7 +147,7 @@ describe('pullJobImage', () => {
     const docker = createFakeContainerRuntime({ storedImages: [owned], pulls: { [REF]: { progress: transcriptMessages() } } });
     const controller = new AbortController();
     await expect(
-      pullJobImage(docker, REF, { maxBytes: 100 * MB, signal: controller.signal, onProgress: () => controller.abort(), lateImageWatchMs: 0 }),
+      pullJobImage(docker, REF, { ...LOCAL, maxBytes: 100 * MB, signal: controller.signal, onProgress: () => controller.abort(), lateImageWatchMs: 0 }),
     ).rejects.toMatchObject({ code: 'image_pull_cancelled' });
     expect(docker.storedImages.has(owned.id)).toBe(true);
     expect(docker.methods()).not.toContain('removeImage');

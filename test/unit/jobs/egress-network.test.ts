@@ -33,17 +33,8 @@ const ins = (bin: string, chain: string, ...match: string[]) => [bin, '-w', '-I'
 /** The rules as they must read from the top of each chain. */
 const DOCKER_USER_IN_ORDER = [
   ins('iptables', 'DOCKER-USER', '-i', BR, '!', '-s', SUBNET, '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '0.0.0.0/8', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '10.0.0.0/8', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '100.64.0.0/10', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '127.0.0.0/8', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '169.254.0.0/16', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '172.16.0.0/12', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '192.0.0.0/24', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '192.168.0.0/16', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '198.18.0.0/15', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '224.0.0.0/4', '-j', 'DROP'),
-  ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '240.0.0.0/4', '-j', 'DROP'),
+  // Every IPv4 block of the IANA special-purpose registry (address-policy.ts), in table order.
+  ...NON_PUBLIC_IPV4_RANGES.map((range) => ins('iptables', 'DOCKER-USER', '-i', BR, '-d', range, '-j', 'DROP')),
   ins('iptables', 'DOCKER-USER', '-i', BR, '-d', '172.18.0.1/32', '-j', 'DROP'),
   ins('iptables', 'DOCKER-USER', '-i', BR, '-j', 'RETURN'),
   ins('iptables', 'DOCKER-USER', '-o', BR, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'RETURN'),

@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers/temp-dir';
 
 const body = Buffer.from('the input the job needs\n'.repeat(1000));
 const bodySha = createHash('sha256').update(body).digest('hex');
-const allowLoopback = async () => undefined;
+const allowLoopback = { allowLoopback: true };
 
 /** A server on 127.0.0.1 that serves `body` honestly, with a lying length, or endlessly. */
 let server: Server;
@@ -55,11 +55,11 @@ describe('fetchInputs', () => {
   afterEach(() => dir.cleanup());
   const input = (over: Partial<JobInput>): JobInput => ({ name: 'data.txt', url: `${base}/good`, sha256: bodySha, sizeBytes: body.length, ...over });
   const fetchInto = (inputs: JobInput[], signal = new AbortController().signal) =>
-    fetchInputs(inputs, dir.path, { signal, checkHost: allowLoopback });
+    fetchInputs(inputs, dir.path, { signal, addressPolicy: allowLoopback });
 
   it('downloads and verifies a good input, readable by the job user', async () => {
     const progress: number[] = [];
-    await fetchInputs([input({})], dir.path, { signal: new AbortController().signal, checkHost: allowLoopback, onProgress: (r) => progress.push(r) });
+    await fetchInputs([input({})], dir.path, { signal: new AbortController().signal, addressPolicy: allowLoopback, onProgress: (r) => progress.push(r) });
     expect(readFileSync(`${dir.path}/data.txt`)).toEqual(body);
     expect(statSync(`${dir.path}/data.txt`).mode & 0o777).toBe(0o644);
     expect(progress.at(-1)).toBe(body.length);
@@ -103,6 +103,84 @@ describe('fetchInputs', () => {
     await expect(fetchInputs([input({})], dir.path, { signal: new AbortController().signal })).rejects.toThrow(
       /127\.0\.0\.1.*loopback.*may not reach/,
     );
+  });
+
+  describe('DNS rebinding: the address checked is the address connected to', () => {
+    let hits: number;
+    const countHits = (req: { url?: string }) => {
+      if (req.url === '/good') hits += 1;
+    };
+    beforeEach(() => {
+      hits = 0;
+      server.on('request', countHits);
+    });
+    afterEach(() => {
+      server.off('request', countHits);
+    });
+    /** A resolver that gives the next scripted answer on every call. */
+    const scripted = (...answers: string[][]) => {
+      const calls: string[] = [];
+      const resolver = async (hostname: string) => {
+        calls.push(hostname);
+        const next = answers[Math.min(calls.length - 1, answers.length - 1)] ?? [];
+        return next.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      };
+      return { resolver, calls };
+    };
+    const port = () => new URL(base).port;
+
+    it('refuses a name that resolves to 127.0.0.1, before any connection', async () => {
+      const { resolver, calls } = scripted(['127.0.0.1']);
+      const url = `http://rebind.example:${port()}/good`;
+      await expect(fetchInputs([input({ url })], dir.path, { signal: new AbortController().signal, resolver })).rejects.toThrow(
+        /rebind\.example resolves to 127\.0\.0\.1, a loopback address, which jobs may not reach/,
+      );
+      expect(calls).toEqual(['rebind.example']);
+      expect(hits).toBe(0);
+    });
+
+    it('refuses a name whose answers mix a public and a loopback address', async () => {
+      const { resolver } = scripted(['8.8.8.8', '127.0.0.1']);
+      const url = `http://rebind.example:${port()}/good`;
+      await expect(fetchInputs([input({ url })], dir.path, { signal: new AbortController().signal, resolver })).rejects.toThrow(/loopback/);
+      expect(hits).toBe(0);
+    });
+
+    it('resolves once per connection and connects to that answer, not a second one', async () => {
+      // The first answer passes the check and has nothing listening (127.0.0.2); a second
+      // resolution would give the server's 127.0.0.1. A check-then-connect fetcher asks
+      // twice and reaches the server; a pinned one asks once and never does.
+      const { resolver, calls } = scripted(['127.0.0.2'], ['127.0.0.1']);
+      const url = `http://rebind.example:${port()}/good`;
+      await expect(
+        fetchInputs([input({ url })], dir.path, { signal: new AbortController().signal, resolver, addressPolicy: allowLoopback }),
+      ).rejects.toThrow(/ECONNREFUSED 127\.0\.0\.2/);
+      expect(calls).toEqual(['rebind.example']);
+      expect(hits).toBe(0);
+    });
+
+    it('downloads through a name when its one resolution is allowed', async () => {
+      const { resolver, calls } = scripted(['127.0.0.1']);
+      await fetchInputs([input({ url: `http://files.example:${port()}/good` })], dir.path, {
+        signal: new AbortController().signal,
+        resolver,
+        addressPolicy: allowLoopback,
+      });
+      expect(readFileSync(`${dir.path}/data.txt`)).toEqual(body);
+      expect(calls).toEqual(['files.example']);
+      expect(hits).toBe(1);
+    });
+
+    it('refuses IP literals the policy does not allow (they never reach a resolver)', async () => {
+      const { resolver, calls } = scripted([]);
+      for (const host of ['[::ffff:0:7f00:1]', '127.0.0.1', '[::1]']) {
+        await expect(
+          fetchInputs([input({ url: `http://${host}:${port()}/good` })], dir.path, { signal: new AbortController().signal, resolver }),
+        ).rejects.toThrow(/loopback address, which jobs may not reach/);
+      }
+      expect(calls).toEqual([]);
+      expect(hits).toBe(0);
+    });
   });
 
   it('is cancelled by the signal', async () => {

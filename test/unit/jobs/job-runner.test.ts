@@ -122,7 +122,6 @@ describe('job runner', () => {
       clock: { now: () => new Date() },
       logger,
       fetch: extra.fetch,
-      checkInputHost: async () => undefined,
       history: { add: (r) => h.records.push(r) },
       stopGraceSeconds: 0,
       outputPollMs: 20,

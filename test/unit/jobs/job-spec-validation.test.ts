@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ENV_MAX_ENTRIES,
   MAX_REASONS,
+  imageRegistryHost,
   nonPublicAddressKind,
   validateJobSpec,
 } from '../../../shared/domain/job-spec-validation';
@@ -52,6 +53,9 @@ const withResources = (resources: Record<string, unknown>) =>
   patch((s) => (s.resources = { ...(s.resources as object), ...resources }));
 const withInput = (input: Record<string, unknown>) =>
   patch((s) => (s.inputs = [{ name: 'in.bin', url: 'https://example.com/in.bin', sha256: SHA, sizeBytes: 1, ...input }]));
+const REGISTRY_PUBLIC_ONLY = 'jobs may only pull from public registries';
+const RESERVED_REASON =
+  'inputs[0].name: is a device name on Windows (CON, PRN, AUX, NUL, COM0-9 and LPT0-9, with any extension): choose another file name';
 const urlReason = (address: string, kind: string) => `inputs[0].url points at ${address}, ${kind} address: ${PUBLIC_ONLY}`;
 
 describe('validateJobSpec: valid specs', () => {
@@ -144,6 +148,11 @@ const HOSTILE: Array<[string, unknown, string[]]> = [
   ['loopback as one integer', withInput({ url: 'http://2130706433/' }), [urlReason('127.0.0.1', 'a loopback')]],
   ['localhost by name', withInput({ url: 'http://localhost:8080/' }), [`inputs[0].url points at localhost, this machine: ${PUBLIC_ONLY}`]],
   ['the home router', withInput({ url: 'http://192.168.1.1/admin' }), [urlReason('192.168.1.1', 'a private (192.168.0.0/16)')]],
+  // Forms the attack run found accepted before the classification moved to ipaddr.js.
+  ['IPv4-translated loopback', withInput({ url: 'http://[::ffff:0:7f00:1]:47412/' }), [urlReason('::ffff:0:7f00:1', 'a loopback')]],
+  ['local-use NAT64', withInput({ url: 'http://[64:ff9b:1::a00:1]/' }), [urlReason('64:ff9b:1::a00:1', 'a local-use NAT64 (64:ff9b:1::/48)')]],
+  ['Teredo', withInput({ url: 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/' }), [urlReason('2001:0:4136:e378:8000:63bf:3fff:fdd2', 'a Teredo (2001::/32) for client 192.0.2.45')]],
+  ['documentation range', withInput({ url: 'http://192.0.2.10/x' }), [urlReason('192.0.2.10', 'a documentation (192.0.2.0/24)')]],
   ['a 10/8 host', withInput({ url: 'https://10.0.0.7/' }), [urlReason('10.0.0.7', 'a private (10.0.0.0/8)')]],
   ['a 172.16/12 host', withInput({ url: 'https://172.31.255.1/' }), [urlReason('172.31.255.1', 'a private (172.16.0.0/12)')]],
   ['CGNAT', withInput({ url: 'http://100.100.100.200/latest/meta-data' }), [urlReason('100.100.100.200', 'a carrier-grade NAT (100.64.0.0/10)')]],
@@ -158,6 +167,10 @@ const HOSTILE: Array<[string, unknown, string[]]> = [
   ['a bad sha256', withInput({ sha256: 'ABC' }), ['inputs[0].sha256: sha256 must be 64 lowercase hex digits.']],
   ['path traversal in an input name', withInput({ name: '../../.ssh/authorized_keys' }), ['inputs[0].name: File names may use letters, digits, ".", "_" and "-", and no folders.']],
   ['a hidden input name', withInput({ name: '.bashrc' }), ['inputs[0].name: File names may use letters, digits, ".", "_" and "-", and no folders.']],
+  // Device names on Windows: a file "COM1" in the owner's data folder would be a serial port there.
+  ...['COM1', 'con', 'Nul.txt', 'aux.tar.gz', 'PRN.', 'LPT9..', 'com0.bin', 'lpt3.log.'].map(
+    (name): [string, Spec, string[]] => [`the Windows device name ${name} as an input name`, withInput({ name }), [RESERVED_REASON]],
+  ),
   [
     'a duplicated input name',
     patch((s) => (s.inputs = [1, 2].map((n) => ({ name: 'x.bin', url: `https://example.com/${n}`, sha256: SHA, sizeBytes: 1 })))),
@@ -186,6 +199,22 @@ const HOSTILE: Array<[string, unknown, string[]]> = [
   ['missing scratch', patch((s) => delete (s.resources as Spec).scratchMiB), ['resources.scratchMiB is missing']],
 
   // The rest of the spec
+  // The registry host: the owner's dockerd would contact it (attack run: GET /v2/ on loopback).
+  ['an image on a loopback registry', patch((s) => (s.image = `127.0.0.1:47413/hidden/attack@sha256:${DIGEST}`)), [
+    `image names the registry "127.0.0.1:47413", a loopback address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a LAN registry', patch((s) => (s.image = `192.168.1.20:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "192.168.1.20:5000", a private (192.168.0.0/16) address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a registry named by one integer', patch((s) => (s.image = `2130706433:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "2130706433:5000", a loopback address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on localhost', patch((s) => (s.image = `localhost:5000/x@sha256:${DIGEST}`)), [
+    `image names the registry "localhost:5000", this machine: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
+  ['an image on a metadata address', patch((s) => (s.image = `169.254.169.254/x@sha256:${DIGEST}`)), [
+    `image names the registry "169.254.169.254", a link-local or cloud metadata (169.254.0.0/16) address: ${REGISTRY_PUBLIC_ONLY}`,
+  ]],
   ['an image by tag', patch((s) => (s.image = 'nvidia/cuda:latest')), ['image: The image must be pinned by digest: name@sha256:<64 hex digits>.']],
   ['version 2', patch((s) => (s.version = 2)), ['version must be 1 (the job spec version this RigShift understands)']],
   ['network host', patch((s) => (s.network = 'host')), ['network must be "none" or "egress"']],
@@ -237,6 +266,25 @@ describe('validateJobSpec: hostile and malformed specs', () => {
   });
 });
 
+describe('validateJobSpec: image registries', () => {
+  const image = `127.0.0.1:5000/rigshift-test/tiny@sha256:${DIGEST}`;
+  it('accepts a loopback registry only under an explicit policy (an owner or test setting)', () => {
+    expect(validateJobSpec({ ...cpuSpec(), image }).ok).toBe(false);
+    expect(validateJobSpec({ ...cpuSpec(), image }, { registryPolicy: { allowLoopback: true } }).ok).toBe(true);
+    expect(validateJobSpec({ ...cpuSpec(), image: `10.0.0.1:5000/x@sha256:${DIGEST}` }, { registryPolicy: { allowLoopback: true } }).ok).toBe(false);
+  });
+
+  it.each([
+    [`busybox@sha256:${DIGEST}`, null],
+    [`library/busybox@sha256:${DIGEST}`, null],
+    [`ghcr.io/acme/x@sha256:${DIGEST}`, 'ghcr.io'],
+    [`registry.example:443/x@sha256:${DIGEST}`, 'registry.example:443'],
+    [`localhost/x@sha256:${DIGEST}`, 'localhost'],
+  ])('%s has the registry %s', (reference, host) => {
+    expect(imageRegistryHost(reference)).toBe(host);
+  });
+});
+
 describe('nonPublicAddressKind (also for the fetcher, on resolved addresses)', () => {
   it.each([
     ['127.0.0.1', 'loopback'],
@@ -247,9 +295,9 @@ describe('nonPublicAddressKind (also for the fetcher, on resolved addresses)', (
     ['100.63.255.255', null],
     ['100.64.0.1', 'carrier-grade NAT (100.64.0.0/10)'],
     ['100.128.0.0', null],
-    ['192.0.0.8', 'reserved (192.0.0.0/24)'],
-    ['198.19.0.1', 'reserved (198.18.0.0/15)'],
-    ['255.255.255.255', 'reserved (240.0.0.0/4)'],
+    ['192.0.0.8', 'IETF protocol assignment (192.0.0.0/24)'],
+    ['198.19.0.1', 'benchmarking (198.18.0.0/15)'],
+    ['255.255.255.255', 'broadcast'],
     ['1.1.1.1', null],
     ['8.8.8.8', null],
     ['::', 'unspecified (::)'],
@@ -262,9 +310,12 @@ describe('nonPublicAddressKind (also for the fetcher, on resolved addresses)', (
     ['FE80::abcd', 'link-local (fe80::/10)'],
     ['fec0::1', 'site-local (fec0::/10)'],
     ['ff02::fb', 'multicast'],
-    ['100::1', 'reserved (100::/64)'],
+    ['100::1', 'discard-only (100::/64)'],
     ['2606:4700:4700::1111', null],
-    ['1:2:3:4:5:6:7:8', null],
+    ['1:2:3:4:5:6:7:8', 'unallocated IPv6 (outside 2000::/3)'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64 (64:ff9b:1::/48)'],
+    ['192.0.2.1', 'documentation (192.0.2.0/24)'],
     ['example.com', null],
     ['1.2.3', null],
     ['01.2.3.4', null],

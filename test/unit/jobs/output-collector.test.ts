@@ -60,6 +60,17 @@ describe('output collector', () => {
     expect(existsSync(join(results, 'link'))).toBe(false);
   });
 
+  it('skips outputs named like Windows devices (they would open the device on a Windows rig)', async () => {
+    for (const name of ['COM1', 'nul.txt', 'Aux.log.', 'ok.txt']) writeFileSync(join(out, name), 'x');
+    const result = await collectOutputs(out, results, limits);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.files.map((f) => f.name)).toEqual(['ok.txt']);
+    expect(result.skipped).toEqual(
+      expect.arrayContaining(['COM1', 'nul.txt', 'Aux.log.'].map((name) => ({ name, why: 'the name is not allowed' }))),
+    );
+  });
+
   it('refuses more files than allowed', async () => {
     for (let i = 0; i < 4; i += 1) writeFileSync(join(out, `f${i}`), 'x');
     const result = await collectOutputs(out, results, { ...limits, maxFiles: 3 });

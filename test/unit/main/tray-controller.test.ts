@@ -47,6 +47,7 @@ describe('tray controller', () => {
     t.state.onAction!('resume');
     await settle();
     expect(t.fake.calls).toEqual([
+      { name: 'getSettingsRecovery', request: {} },
       { name: 'getMarket', request: { limit: 1 } },
       { name: 'pauseRenting', request: { duration: 'hour' } },
       { name: 'pauseRenting', request: { duration: 'tomorrow' } },
