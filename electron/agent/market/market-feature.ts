@@ -21,12 +21,13 @@ import {
 import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 import type { ChainConnection, ChainHub } from '../chain/chain-hub';
 import { devnetFund as realDevnetFund } from '../chain/devnet-faucet';
-import { getLogsChunked } from '../chain/get-logs-chunked';
 import type { Clock, Logger } from '../ports';
 import type { WalletAccess } from '../wallet/wallet-access';
-import { type AccountReads, isLocalChain, latestBlockTime, type MarketConstants, readAccount, readConstants } from './chain-reads';
+import { type AccountReads, latestBlockTime, type MarketConstants, readAccount, readConstants } from './chain-reads';
 import type { BookJob } from './market-book';
-import { chainKeyOf, createMarketIndexer, type GetLogs, type MarketIndexer } from './market-indexer';
+import { marketKeyOf } from '../chain/chain-hub';
+import type { GetLogs, MarketIndexer } from './market-indexer';
+import { createMarketEventLog } from './market-event-log';
 import { createMarketProvider, isTerminal, type MarketProvider } from './market-provider';
 import { createProviderRecords } from './provider-records';
 import { biddingBlocks, marketJobView, marketStatusOf } from './market-views';
@@ -42,6 +43,8 @@ export interface MarketFeatureDeps {
   dataDir: string;
   logger: Logger;
   clock: Clock;
+  /** The one market event log, shared with the ledger (compose.ts); made here when absent (tests). */
+  events?: MarketIndexer;
   getLogs?: GetLogs;
   devnetFund?: typeof realDevnetFund;
   /** Confirmations on custom networks (the devnet uses 0). */
@@ -103,33 +106,35 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     deviceAvailable: (deviceId) => deviceState(deviceId)?.state === 'available',
   });
 
-  const indexer = createMarketIndexer({
-    connection: () => chain.connection(),
-    reportFailure: (error) => chain.reportFailure(error),
-    getLogs: deps.getLogs ?? ((p, filter, from, to) => getLogsChunked(p, filter, from, to)),
-    dataDir: deps.dataDir,
-    logger,
-    clock,
-    confirmations: (connection) => (isLocalChain(connection.network) ? 0 : deps.confirmations ?? 2),
-    reopenClaimWindow: async (connection) => (await readConstants(connection)).reopenClaimWindow,
-    pollMs: deps.indexerPollMs ?? 1000,
-    onUpdate: (update) => {
-      if (update.reset) {
-        judge.clear();
-        list.reset();
-      }
-      for (const id of update.removed) {
-        judge.forget(id);
-        list.removed(id);
-      }
-      for (const id of update.changed) {
-        verdicts.delete(id);
-        const book = indexer.book.get(id);
-        if (book) void syncFromBook(provider, book, wallet.address()?.toLowerCase(), clock.now());
-        queueList(id);
-      }
-      soon();
-    },
+  const indexer =
+    deps.events ??
+    createMarketEventLog({
+      chain,
+      dataDir: deps.dataDir,
+      logger,
+      clock,
+      account: () => wallet.address(),
+      confirmations: deps.confirmations,
+      getLogs: deps.getLogs,
+      pollMs: deps.indexerPollMs,
+    });
+  // The book and the provider's records are folds of the event log.
+  indexer.onUpdate((update) => {
+    if (update.reset) {
+      judge.clear();
+      list.reset();
+    }
+    for (const id of update.removed) {
+      judge.forget(id);
+      list.removed(id);
+    }
+    for (const id of update.changed) {
+      verdicts.delete(id);
+      const book = indexer.book.get(id);
+      if (book) void syncFromBook(provider, book, wallet.address()?.toLowerCase(), clock.now());
+      queueList(id);
+    }
+    soon();
   });
 
   const list = createListBatcher({
@@ -209,7 +214,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   // ------------------------------------------------------------------ chain context
 
   async function ensureChainContext(connection: ChainConnection): Promise<boolean> {
-    const key = chainKeyOf(connection);
+    const key = marketKeyOf(connection.network);
     if (key === chainKey && constants) return true;
     constants = await readConstants(connection);
     chainKey = key;
