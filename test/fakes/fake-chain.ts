@@ -5,6 +5,7 @@
  * recorded; receipts are whatever the test sets.
  */
 import { keccak256, toUtf8Bytes } from 'ethers';
+import type { ChainConnection, ChainHub, ChainStatus } from '../../electron/agent/chain/chain-hub';
 import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from '../../electron/agent/chain/chain-port';
 
 export interface FakeLog {
@@ -201,4 +202,39 @@ export function createFakeChain(options: { chainId?: number; startTime?: number 
     },
   };
   return chain;
+}
+
+/** A ChainHub that is online on one connection (the fake chain's, usually), or disabled with none. */
+export function fakeChainHub(connection: ChainConnection | null): ChainHub {
+  const status: ChainStatus = connection
+    ? { state: 'online', network: connection.network, headBlock: 0, checkedAt: new Date().toISOString() }
+    : { state: 'disabled', message: 'no chain in this test' };
+  return {
+    status: () => status,
+    onStatus: () => () => undefined,
+    onHead: (listener) => connection?.port.onHead(listener) ?? (() => undefined),
+    connection: () => connection,
+    whenOnline: () => (connection ? Promise.resolve(connection) : new Promise(() => undefined)),
+    reportFailure: () => undefined,
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+/** The network of a fake chain with the market at `market` (deployed in block 1). */
+export function fakeConnection(chain: FakeChain, market: string, genesisHash = chain.blocks()[0]!.hash): ChainConnection {
+  return {
+    network: {
+      label: 'fake chain',
+      isDevnet: true,
+      chainId: 31337,
+      rpcUrl: 'http://fake.invalid',
+      marketAddress: market,
+      tokenAddress: '0x0000000000000000000000000000000000000001',
+      token: { symbol: 'tUSD', decimals: 6 },
+      deploymentBlock: 1,
+      genesisHash,
+    },
+    port: chain,
+  };
 }

@@ -138,7 +138,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   let written = 0;
   const statusListeners = new Set<() => void>();
   const updateListeners = new Set<(update: IndexerUpdate) => void>();
-  const waiters: Array<{ block: number; resolve: () => void }> = [];
+  const waiters: Array<{ block: number; resolve: () => void; reject: (error: Error) => void }> = [];
 
   const fileFor = (key: string) => join(deps.dataDir, 'market', 'index', key);
   const notify = () => {
@@ -367,6 +367,10 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         if (waiter && cursor && cursor.block >= waiter.block) {
           waiters.splice(i, 1);
           waiter.resolve();
+        } else if (waiter && lastError) {
+          // A failed poll: whoever waits hears it now rather than hanging until a later success.
+          waiters.splice(i, 1);
+          waiter.reject(new Error(`the market index could not catch up: ${lastError}`));
         }
       }
       notify();
@@ -433,8 +437,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       if (!connection) return;
       const target = (await connection.port.latestBlock()).number - deps.confirmations(connection);
       if (cursor && cursor.block >= target) return;
-      await new Promise<void>((resolve) => {
-        waiters.push({ block: target, resolve });
+      await new Promise<void>((resolve, reject) => {
+        waiters.push({ block: target, resolve, reject });
         void poll();
       });
     },
