@@ -58,7 +58,7 @@ export function createFakeChain(options: { chainId?: number; startTime?: number 
   let lastPublished: ChainBlock | null = null;
 
   const top = () => blocks[blocks.length - 1]!;
-  const plain = (b: FakeBlock): ChainBlock => ({ number: b.number, hash: b.hash, timestamp: b.timestamp });
+  const plain = (b: FakeBlock): ChainBlock => ({ number: b.number, hash: b.hash, timestamp: b.timestamp, parentHash: blocks[b.number - 1]?.hash ?? `0x${'00'.repeat(32)}` });
   const enter = (method: Method) => {
     calls[method] = (calls[method] ?? 0) + 1;
     const failure = failures.get(method);
@@ -128,7 +128,7 @@ export function createFakeChain(options: { chainId?: number; startTime?: number 
     blocks: () => blocks.map(plain),
     listeners: () => headListeners.size,
 
-    head: () => lastPublished,
+    head: () => (headListeners.size > 0 ? lastPublished : null),
     onHead(listener) {
       headListeners.add(listener);
       return () => headListeners.delete(listener);

@@ -15,6 +15,8 @@ export interface ChainBlock {
   hash: string;
   /** Unix seconds. */
   timestamp: number;
+  /** The block it builds on (lets a follower skip a rewind check when the chain just grew). */
+  parentHash?: string;
 }
 
 /** One event log, plain data (no ethers objects): what the decoder reads. */
@@ -59,7 +61,7 @@ export interface FeeData {
 }
 
 export interface ChainPort {
-  /** The newest head the shared stream has seen (null before the first). */
+  /** The newest head the shared stream has seen; null before the first and while nobody listens (it would be stale). */
   head(): ChainBlock | null;
   /**
    * Called once per new head (a new number or a new hash at the same number: a reorg).

@@ -53,7 +53,8 @@ export interface ChainHubDeps {
 }
 
 const DEFAULT_TIMING: ChainHubTiming = {
-  checkIntervalMs: 5_000,
+  // A failing head read of the stream checks at once; this is for a chain with no blocks.
+  checkIntervalMs: 10_000,
   requestTimeoutMs: 5_000,
   backoffMinMs: 1_000,
   backoffMaxMs: 30_000,
@@ -309,6 +310,9 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
     }
     const genesis = await jsonRpcCall<{ hash: string } | null>(rpcUrl, 'eth_getBlockByNumber', ['0x0', false], timing.requestTimeoutMs);
     if (genesis?.hash !== genesisHash) throw new Error('the chain at this RPC was replaced (another genesis hash)');
+    // The head stream knows the head while it runs; ask only when nobody listens to it.
+    const streamed = connection.port.head();
+    if (streamed) return streamed.number;
     return Number(await jsonRpcCall<string>(rpcUrl, 'eth_blockNumber', [], timing.requestTimeoutMs));
   }
 

@@ -18,10 +18,11 @@ export interface EthersChainPortOptions {
 interface RawBlock {
   number: string;
   hash: string;
+  parentHash: string;
   timestamp: string;
 }
 
-const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp) });
+const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp), parentHash: raw.parentHash });
 
 export const logFromEthers = (log: Log): ChainLog => ({
   address: log.address,
@@ -87,7 +88,7 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
   };
 
   return {
-    head: () => head,
+    head: () => (timer ? head : null),
     onHead(listener) {
       listeners.add(listener);
       startStream();

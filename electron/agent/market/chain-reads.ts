@@ -91,9 +91,9 @@ export async function readAccount(connection: ChainConnection, address: string):
   return { freeStake, lockedStake, credit, token: tokenBalance, eth, allowance };
 }
 
-/** The latest block's timestamp (uncached read; it also feeds the head stream). */
+/** The latest block's timestamp: from the one head stream while it runs, else read now. */
 export async function latestBlockTime(connection: ChainConnection): Promise<number> {
-  return (await connection.port.latestBlock()).timestamp;
+  return (connection.port.head() ?? (await connection.port.latestBlock())).timestamp;
 }
 
 export const encode = {

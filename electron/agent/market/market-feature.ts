@@ -77,6 +77,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   let constants: MarketConstants | null = null;
   let account: AccountReads | null = null;
   let accountReadAt = 0;
+  let accountReadHead: number | null = null;
   let chainTime = 0;
   const notices: string[] = [];
   let blocks: MarketStatus['blocks'] = [];
@@ -282,9 +283,15 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
   async function refreshAccount(connection: ChainConnection, force = false) {
     const address = wallet.address();
     if (!address) return;
-    if (!force && Date.now() - accountReadAt < 2000) return;
+    // Stake, credit and balances change only with a block: read again when the head moved
+    // (at most every 2 s), or every 30 s whatever happens, or when asked to.
+    const headNow = connection.port.head()?.number ?? null;
+    const age = Date.now() - accountReadAt;
+    if (!force && age < 2000) return;
+    if (!force && headNow !== null && headNow === accountReadHead && age < 30_000) return;
     account = await readAccount(connection, address);
     accountReadAt = Date.now();
+    accountReadHead = headNow;
   }
 
   function notice(text: string) {

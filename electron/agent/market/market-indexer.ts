@@ -128,6 +128,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   let lastError: string | null = null;
   let timer: NodeJS.Timeout | null = null;
   let headOff: (() => void) | null = null;
+  /** The newest head the stream announced, used (once) by the next step instead of a read. */
+  let pushedHead: ChainBlock | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
@@ -303,13 +305,20 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       }
       keptFor = account;
     }
-    const latest = await port.latestBlock();
+    // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
+    const announced = pushedHead;
+    pushedHead = null;
+    const latest = announced ?? (await port.latestBlock());
     head = latest.number;
     chainTime = latest.timestamp;
     const target = head - deps.confirmations(connection);
     if (cursor) {
-      const canonical = cursor.block <= head ? (cursor.block === latest.number ? latest : await port.block(cursor.block)) : null;
-      if (!canonical || canonical.hash !== cursor.hash) publish(await rewind(port));
+      // The chain just grew on top of our cursor: nothing to check. Otherwise read the block.
+      const grewOnTop = (latest.number === cursor.block && latest.hash === cursor.hash) || (latest.number === cursor.block + 1 && latest.parentHash === cursor.hash);
+      if (!grewOnTop) {
+        const canonical = cursor.block <= head ? (cursor.block === latest.number ? latest : await port.block(cursor.block)) : null;
+        if (!canonical || canonical.hash !== cursor.hash) publish(await rewind(port));
+      }
     }
     const from = cursor ? cursor.block + 1 : network.deploymentBlock;
     if (from > target) return false;
@@ -421,7 +430,11 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     start() {
       if (!stopped) return;
       stopped = false;
-      headOff = deps.onHead?.(() => void poll()) ?? null;
+      headOff =
+        deps.onHead?.((block) => {
+          pushedHead = block;
+          void poll();
+        }) ?? null;
       void poll().finally(schedule);
     },
     async stop() {

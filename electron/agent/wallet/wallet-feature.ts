@@ -33,7 +33,7 @@ export interface WalletFeatureDeps {
   /** Headless --wallet-password-file: unlock at start with this password. */
   unlockPassword?: string;
   /** Tests: shorter loops, a failing file system. */
-  timings?: { refreshMs?: number; pollMs?: number; stuckAfterMs?: number; autoLockCheckMs?: number };
+  timings?: { refreshMs?: number; headRefreshMs?: number; pollMs?: number; stuckAfterMs?: number; autoLockCheckMs?: number };
   keystoreFs?: KeystoreFs;
   keyWorkerScript?: KeyWorkerScript;
 }
@@ -209,7 +209,15 @@ export function createWalletFeature(deps: WalletFeatureDeps): { feature: AgentFe
           void refresh().then(() => pushState());
         }),
       );
-      stops.push(chain.onHead(() => void refresh()));
+      let lastHeadRefresh = 0;
+      stops.push(
+        chain.onHead(() => {
+          // A busy chain makes a block a second: balances are read at most every few seconds.
+          if (Date.now() - lastHeadRefresh < (deps.timings?.headRefreshMs ?? 5_000)) return;
+          lastHeadRefresh = Date.now();
+          void refresh();
+        }),
+      );
       timers.push(setInterval(() => void refresh(), deps.timings?.refreshMs ?? 60_000));
       for (const timer of timers) timer.unref();
       // In the background: start-to-ready must not wait for scrypt.
