@@ -107,18 +107,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     deviceAvailable: (deviceId) => deviceState(deviceId)?.state === 'available',
   });
 
-  const indexer =
-    deps.events ??
-    createMarketEventLog({
-      chain,
-      dataDir: deps.dataDir,
-      logger,
-      clock,
-      account: () => wallet.address(),
-      confirmations: deps.confirmations,
-      getLogs: deps.getLogs,
-      pollMs: deps.indexerPollMs,
-    });
+  const { dataDir, confirmations, getLogs, indexerPollMs: pollMs } = deps;
+  const indexer = deps.events ?? createMarketEventLog({ chain, dataDir, logger, clock, account: () => wallet.address(), confirmations, getLogs, pollMs });
   // The book and the provider's records are folds of the event log.
   indexer.onUpdate((update) => {
     if (update.reset) {
