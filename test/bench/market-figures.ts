@@ -84,7 +84,7 @@ async function measureIndexer(jobs: number): Promise<BenchFigure> {
   }
 }
 
-async function measurePostToRunning(runs: number): Promise<BenchFigure> {
+export async function measurePostToRunning(runs: number): Promise<BenchFigure> {
   process.env.RIGSHIFT_INSECURE_TEST_SCRYPT_N ??= '1024';
   const chain = await startChainFixture();
   const image = buildJobTestImage();
