@@ -4,7 +4,7 @@
  * demand. Contract calls are answered by a handler the test gives; sent transactions are
  * recorded; receipts are whatever the test sets.
  */
-import { keccak256, toUtf8Bytes } from 'ethers';
+import { getBytes, hexlify, keccak256, toUtf8Bytes } from 'ethers';
 import type { ChainConnection, ChainHub, ChainStatus } from '../../electron/agent/chain/chain-hub';
 import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from '../../electron/agent/chain/chain-port';
 
@@ -43,6 +43,21 @@ export interface FakeChain extends ChainPort {
 
 const hashOf = (text: string) => keccak256(toUtf8Bytes(text));
 
+/** A block's logs bloom as a node computes it: three bits for each address and topic. */
+export function bloomOf(logs: readonly { address: string; topics: readonly string[] }[]): string {
+  const bits = new Uint8Array(256);
+  for (const log of logs) {
+    for (const value of [log.address, ...log.topics]) {
+      const hash = getBytes(keccak256(value));
+      for (let i = 0; i < 6; i += 2) {
+        const bit = ((hash[i]! << 8) | hash[i + 1]!) & 2047;
+        bits[255 - Math.floor(bit / 8)]! |= 1 << (bit % 8);
+      }
+    }
+  }
+  return hexlify(bits);
+}
+
 export function createFakeChain(options: { chainId?: number; startTime?: number } = {}): FakeChain {
   const chainId = options.chainId ?? 31337;
   let salt = 0;
@@ -58,7 +73,13 @@ export function createFakeChain(options: { chainId?: number; startTime?: number 
   let lastPublished: ChainBlock | null = null;
 
   const top = () => blocks[blocks.length - 1]!;
-  const plain = (b: FakeBlock): ChainBlock => ({ number: b.number, hash: b.hash, timestamp: b.timestamp, parentHash: blocks[b.number - 1]?.hash ?? `0x${'00'.repeat(32)}` });
+  const plain = (b: FakeBlock): ChainBlock => ({
+    number: b.number,
+    hash: b.hash,
+    timestamp: b.timestamp,
+    parentHash: blocks[b.number - 1]?.hash ?? `0x${'00'.repeat(32)}`,
+    logsBloom: bloomOf(b.logs),
+  });
   const enter = (method: Method) => {
     calls[method] = (calls[method] ?? 0) + 1;
     const failure = failures.get(method);

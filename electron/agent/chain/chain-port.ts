@@ -17,6 +17,8 @@ export interface ChainBlock {
   timestamp: number;
   /** The block it builds on (lets a follower skip a rewind check when the chain just grew). */
   parentHash?: string;
+  /** The block's logs bloom (chain/logs-bloom.ts), where the RPC gives it. */
+  logsBloom?: string;
 }
 
 /** One event log, plain data (no ethers objects): what the decoder reads. */

@@ -20,9 +20,10 @@ interface RawBlock {
   hash: string;
   parentHash: string;
   timestamp: string;
+  logsBloom?: string;
 }
 
-const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp), parentHash: raw.parentHash });
+const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp), parentHash: raw.parentHash, logsBloom: raw.logsBloom });
 
 export const logFromEthers = (log: Log): ChainLog => ({
   address: log.address,

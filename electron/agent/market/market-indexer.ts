@@ -19,6 +19,7 @@
 import { join } from 'node:path';
 import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-port';
+import { bloomMayContain } from '../chain/logs-bloom';
 import type { Clock, Logger } from '../ports';
 import { createMarketBook, type MarketBook } from './market-book';
 import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent } from './market-events';
@@ -137,6 +138,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   /** The wallet whose jobs the log has kept, and whether compaction has forgotten any job. */
   let keptFor: string | null = null;
   let forgotAny = false;
+  let cursorWrittenAt = 0;
   let written = 0;
   const statusListeners = new Set<() => void>();
   const updateListeners = new Set<(update: IndexerUpdate) => void>();
@@ -323,7 +325,9 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const from = cursor ? cursor.block + 1 : network.deploymentBlock;
     if (from > target) return false;
     const to = Math.min(target, from + span - 1);
-    const logs = (await getLogs(port, { address: network.marketAddress, topics: [EVENT_LOG_TOPICS] }, from, to)).filter((log) => !log.removed);
+    // One new block whose bloom lacks the market's address has none of its logs: no request.
+    const skip = from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.marketAddress);
+    const logs = skip ? [] : (await getLogs(port, { address: network.marketAddress, topics: [EVENT_LOG_TOPICS] }, from, to)).filter((log) => !log.removed);
     const timestamps = new Map<number, number>();
     for (const log of logs) {
       if (log.topics[0] === RELEASED_TOPIC && !timestamps.has(log.blockNumber)) {
@@ -349,7 +353,12 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       const job = book.get(e.id);
       return job ? needed(job.events, job.state, job.claimBy, account) || e.kind !== 'posted' : false;
     });
-    written += file?.append(toWrite, cursor!, invalid.filter((x) => x.blockNumber >= from)) ?? 0;
+    // The cursor alone is written at most every 30 s (a restart re-reads those blocks).
+    const newInvalid = invalid.filter((x) => x.blockNumber >= from);
+    if (toWrite.length > 0 || newInvalid.length > 0 || Date.now() - cursorWrittenAt > 30_000) {
+      written += file?.append(toWrite, cursor!, newInvalid) ?? 0;
+      cursorWrittenAt = Date.now();
+    }
     maybeCompact();
     // Adaptive step: nodes answer big eth_getLogs results slowly (Hardhat superlinearly),
     // so aim at a few hundred logs per request; empty ranges grow the step quickly.
@@ -444,6 +453,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       if (timer) clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
+      // The cursor is written lazily while running: its newest value now.
+      if (file && cursor) written += file.append([], cursor, []);
     },
     async caughtUp() {
       const connection = deps.connection();

@@ -199,6 +199,27 @@ describe('market event log: reorgs, failures, restarts', () => {
   });
 });
 
+describe('market event log: the cost of following an idle chain', () => {
+  it('asks no logs for a new block whose bloom lacks the market, and does for one that has its logs', async () => {
+    const chain = createFakeChain();
+    const { log } = eventLog(chain, { heads: true });
+    log.start();
+    await log.poll();
+    const before = chain.calls.getLogs ?? 0;
+    for (let i = 0; i < 5; i++) {
+      chain.mineEmpty(1);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(chain.calls.getLogs ?? 0).toBe(before);
+    expect(log.status().block).toBe(chain.blocks().length - 1);
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'seen' }))]);
+    for (let i = 0; i < 50 && !log.book.get('1'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(log.book.get('1')?.spec).toContain('seen');
+    expect(chain.calls.getLogs).toBe(before + 1);
+    await log.stop();
+  });
+});
+
 describe('market event log: what is kept, and how it is written', () => {
   it('appends each step to its file; it never rewrites the whole index per poll', async () => {
     const chain = createFakeChain();
