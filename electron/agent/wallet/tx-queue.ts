@@ -79,6 +79,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
   let tail: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   let headOff: (() => void) | null = null;
+  let nudge: NodeJS.Timeout | null = null;
   let polling: Promise<void> | null = null;
 
   const now = () => clock.now().toISOString();
@@ -221,6 +222,13 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
     deps.emit(toWalletTx(record));
     logger.info('wallet: transaction sent', { kind: record.kind, hash: record.hash, nonce });
+    // A node that mines at once (the devnet's automine) has the receipt before the next head
+    // poll: look once shortly after sending rather than up to a head interval later.
+    nudge ??= setTimeout(() => {
+      nudge = null;
+      void queue.poll().catch(() => undefined);
+    }, 150);
+    nudge.unref?.();
     return sentTx(record);
   }
 
@@ -335,7 +343,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
   }
 
-  return {
+  const queue: TxQueue = {
     send(intent) {
       const result = tail.then(() => sendNow(intent));
       tail = result.catch(() => undefined);
@@ -373,11 +381,14 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     async stop() {
       headOff?.();
       headOff = null;
+      if (nudge) clearTimeout(nudge);
+      nudge = null;
       if (timer) clearInterval(timer);
       timer = null;
       await polling?.catch(() => undefined);
     },
   };
+  return queue;
 }
 
 export async function currentFees(port: ChainPort): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
