@@ -125,10 +125,13 @@ describe.skipIf(!ready)('a bad-UTF-8 post does not blind the agents', () => {
         return value.status.indexer.syncing === false ? value : null;
       });
       expect(status.indexer.lastError).toBeNull();
-      // Both normal jobs are known with their chain state.
+      // Both normal jobs are known, and their claims followed (a block or two after the other agent's claim).
       for (const job of [first, second]) {
-        const detail = await call<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id });
-        expect(detail.chainState).not.toBe('open');
+        const detail = await waitFor(`${a.name} to index the claim of job ${job.id}`, async () => {
+          const d = await call<MarketJobDetail>(a, 'getMarketJob', { chainJobId: job.id });
+          return d.chainState !== 'open' ? d : null;
+        }, 15_000);
+        expect(detail.provider).not.toBeNull();
       }
       // The hostile post is recorded as an invalid job with its reason, never claimed.
       const invalid = await call<MarketJobDetail>(a, 'getMarketJob', { chainJobId: bad.id });
