@@ -33,6 +33,7 @@ import { createNodeSecretStore, type SecretStore } from './wallet/secret-store';
 import { createWalletFeature } from './wallet/wallet-access';
 import { createAboutFeature } from './desktop/about-feature';
 import { createMarketFeature } from './market/market-feature';
+import { createMarketEventLog } from './market/market-event-log';
 import { createLedgerFeature } from './ledger/ledger-feature';
 
 export interface ComposeOptions {
@@ -115,15 +116,18 @@ export function composeAgent(options: ComposeOptions): Agent {
     logger,
     unlockPassword: options.walletUnlockPassword,
   });
+  // The one market event log: every market event decoded once; the market's book and job
+  // records and the ledger are folds of it (market-event-log.ts).
+  const marketEvents = createMarketEventLog({ chain, dataDir: options.dataDir, logger, clock: systemClock, account: () => wallet.access.address() });
   // Features answer their own calls; each is built from its own folder's factory.
   const features: AgentFeature[] = [
     // First: started first, stopped last (the others use the chain until they stop).
     createChainFeature(chain),
     wallet.feature,
     // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them.
-    createMarketFeature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock }),
+    createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
-    createLedgerFeature({ dataDir: options.dataDir, chain, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
+    createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, chainStatus: () => chain.status() }),
   ];
   return createAgent({

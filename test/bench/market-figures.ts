@@ -5,7 +5,6 @@
  */
 import { Contract, Interface, NonceManager, Wallet } from 'ethers';
 import { composeAgent } from '../../electron/agent/compose';
-import { getLogsChunked } from '../../electron/agent/chain/get-logs-chunked';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
 import { evaluateMarketJob, parseMarketDocument } from '../../shared/domain/market-evaluation';
@@ -50,7 +49,6 @@ async function measureIndexer(jobs: number): Promise<BenchFigure> {
     const indexer = createMarketIndexer({
       connection: () => chain.connection,
       reportFailure: () => undefined,
-      getLogs: (p, f, a, b) => getLogsChunked(p, f, a, b),
       dataDir: dir.path,
       logger: recordingLogger().logger,
       clock: { now: () => new Date() },
@@ -86,7 +84,7 @@ async function measureIndexer(jobs: number): Promise<BenchFigure> {
   }
 }
 
-async function measurePostToRunning(runs: number): Promise<BenchFigure> {
+export async function measurePostToRunning(runs: number): Promise<BenchFigure> {
   process.env.RIGSHIFT_INSECURE_TEST_SCRYPT_N ??= '1024';
   const chain = await startChainFixture();
   const image = buildJobTestImage();

@@ -1,6 +1,6 @@
 /**
  * An in-memory chain for the wallet's transaction queue: it accepts every broadcast (a raw
- * transaction here is "0xraw-<nonce>-<n>"), counts nonces, and mines nothing, so nothing
+ * transaction here is "0xraw-<nonce>-<n>") through the chain port, counts nonces, and mines nothing, so nothing
  * settles unless a test says so.
  */
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
@@ -14,25 +14,33 @@ const TO = FAKE_TO;
 export function fakeTxChain() {
   const broadcasts: string[] = [];
   const nonces = new Set<number>();
-  const provider = {
-    send: (method: string) => (method === 'eth_chainId' ? Promise.resolve('0x7a69') : Promise.reject(new Error(method))),
-    getFeeData: () => Promise.resolve({ maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n, gasPrice: null }),
-    estimateGas: () => Promise.resolve(21_000n),
-    getTransactionCount: (_from: string, tag: string) => Promise.resolve(tag === 'pending' ? nonces.size : 0),
-    broadcastTransaction: (raw: string) => {
-      broadcasts.push(raw);
-      nonces.add(Number(raw.split('-')[1]));
-      return Promise.resolve({});
+  // Only what the queue asks of the chain port; every other call fails loudly.
+  const port = new Proxy(
+    {
+      chainId: () => Promise.resolve(31337),
+      feeData: () => Promise.resolve({ maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n, gasPrice: null }),
+      estimateGas: () => Promise.resolve(21_000n),
+      nonce: (_from: string, tag: string) => Promise.resolve(tag === 'pending' ? nonces.size : 0),
+      sendRawTransaction: (raw: string) => {
+        broadcasts.push(raw);
+        nonces.add(Number(raw.split('-')[1]));
+        return Promise.resolve(`0x${raw}`);
+      },
+      receipt: () => Promise.resolve(null),
+      hasTransaction: () => Promise.resolve(false),
+      head: () => null,
+      onHead: () => () => undefined,
+    } as Record<string, unknown>,
+    {
+      get: (target, name: string) => target[name] ?? (() => Promise.reject(new Error(`the fake tx chain has no ${name}`))),
     },
-    getTransactionReceipt: () => Promise.resolve(null),
-    getTransaction: () => Promise.resolve(null),
-  };
+  );
   const connection = {
     network: {
       label: 'fake', isDevnet: true, chainId: 31337, rpcUrl: 'http://127.0.0.1:1', marketAddress: TO, tokenAddress: TO,
       token: { symbol: 'tUSD', decimals: 6 }, deploymentBlock: 0, genesisHash: '0xgenesis',
     },
-    provider,
+    port,
   } as unknown as ChainConnection;
   return { broadcasts, hub: staticHub(connection) };
 }

@@ -12,6 +12,8 @@ import type { ChainStatus } from '../../shared/domain/chain';
 import type { NetworkSettings } from '../../shared/domain/settings';
 import { createChainHub } from '../../electron/agent/chain/create-chain-hub';
 import { devnetFund } from '../../electron/agent/chain/devnet-faucet';
+import { createEthersChainPort } from '../../electron/agent/chain/ethers-chain-port';
+import { tokenBalance } from '../../electron/agent/wallet/token';
 import { getLogsChunked, isRangeLimitError } from '../../electron/agent/chain/get-logs-chunked';
 import { TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { readDeployment } from '../../electron/agent/devnet/deployment-file';
@@ -137,7 +139,7 @@ describe('chain hub (real Hardhat devnet)', () => {
     const status = hub.status();
     expect(status.state).toBe('online');
     expect(status.state === 'online' && status.headBlock).toBeGreaterThanOrEqual(devnet.deploymentBlock);
-    expect(hub.connection()?.provider).toBe(connection.provider);
+    expect(hub.connection()?.port).toBe(connection.port);
     await hub.stop();
     expect(hub.status().state).toBe('disabled');
     await expect(hub.whenOnline()).rejects.toThrow(/stopped/);
@@ -177,8 +179,8 @@ describe('chain hub (real Hardhat devnet)', () => {
     const back = hub.whenOnline();
     proxy = await startProxy(devnet.rpcUrl, { port });
     const again = await back;
-    // Same chain: consumers keep the same provider (and its subscriptions).
-    expect(again.provider).toBe(first.provider);
+    // Same chain: consumers keep the same port (and its head stream).
+    expect(again.port).toBe(first.port);
     expect(seen).toEqual(['connecting', 'online', 'offline', 'online']);
     await hub.stop();
     await proxy.close();
@@ -235,9 +237,8 @@ describe('chain hub (real Hardhat devnet)', () => {
     // Test funds work on the devnet.
     const someone = Wallet.createRandom().address;
     await devnetFund(connection, someone, { eth: 10n ** 18n, tokenMicros: 7_000_000n });
-    expect(await connection.provider.getBalance(someone)).toBe(10n ** 18n);
-    const token = new Contract(connection.network.tokenAddress, TOKEN_ABI, connection.provider);
-    expect(await token.getFunction('balanceOf')(someone)).toBe(7_000_000n);
+    expect(await connection.port.balance(someone)).toBe(10n ** 18n);
+    expect(await tokenBalance(connection.port, connection.network.tokenAddress, someone)).toBe(7_000_000n);
 
     await hub.stop();
     expect(() => process.kill(deployment!.pid, 0)).toThrow();
@@ -248,7 +249,7 @@ describe('chain hub (real Hardhat devnet)', () => {
     const network = { ...devnet, chainId: 1 };
     const provider = new JsonRpcProvider(devnet.rpcUrl, 31337, { staticNetwork: true });
     const connection = {
-      provider,
+      port: createEthersChainPort(provider),
       network: { label: 'x', isDevnet: false, chainId: network.chainId, rpcUrl: devnet.rpcUrl, marketAddress: devnet.marketAddress, tokenAddress: devnet.tokenAddress, token: { symbol: 'tUSD', decimals: 6 }, deploymentBlock: 0, genesisHash: devnet.genesisHash },
     };
     await expect(devnetFund(connection, devnet.accounts[1]!, { tokenMicros: 1n })).rejects.toMatchObject({ code: 'not_devnet' });

@@ -16,6 +16,7 @@ import { createChainHub } from '../../electron/agent/chain/create-chain-hub';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { createLedgerFeature, type LedgerFeature } from '../../electron/agent/ledger/ledger-feature';
 import { LEDGER_FILE } from '../../electron/agent/ledger/ledger-service';
+import { createMarketEventLog } from '../../electron/agent/market/market-event-log';
 import type { ProviderJob } from '../../shared/domain/market';
 import type { EarningsReport, LedgerJob } from '../../shared/domain/earnings';
 import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
@@ -51,8 +52,17 @@ describe('ledger reconciliation against a real devnet', () => {
     await rpc.send('evm_increaseTime', [seconds]);
     await rpc.send('evm_mine', []);
   };
-  const newLedger = () =>
-    createLedgerFeature({ dataDir: dir.path, chain: hub, walletAddress: () => provider.address, logger: logs.logger, clock });
+  /** The ledger is a fold of the market event log: each ledger gets one on its hub. */
+  const ledgerOn = (chain: ChainHub) =>
+    createLedgerFeature({
+      dataDir: dir.path,
+      chain,
+      events: createMarketEventLog({ chain, dataDir: dir.path, logger: logs.logger, clock, account: () => provider.address }),
+      walletAddress: () => provider.address,
+      logger: logs.logger,
+      clock,
+    });
+  const newLedger = () => ledgerOn(hub);
 
   beforeAll(async () => {
     devnet = await startTestDevnet({ intervalMs: 0 });
@@ -226,7 +236,7 @@ describe('ledger reconciliation against a real devnet', () => {
       await otherHub.whenOnline();
       expect(other.genesisHash).not.toBe(devnet.genesisHash);
       ledger.service.close();
-      const onOther = createLedgerFeature({ dataDir: dir.path, chain: otherHub, walletAddress: () => provider.address, logger: logs.logger, clock });
+      const onOther = ledgerOn(otherHub);
       expect((await onOther.reconcileNow())?.jobs).toBe(0);
       expect((await call<{ total: number }>(onOther, 'listLedgerJobs', { limit: 10 })).total).toBe(0);
       onOther.service.close();

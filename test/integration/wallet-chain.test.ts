@@ -118,7 +118,7 @@ describe('wallet on a Hardhat chain', () => {
   it('refuses to sign when the node is on another chain than configured', async () => {
     const other = walletHarness({
       dataDir: dir.path,
-      chain: staticHub({ provider: devnet.provider, network: { ...devnet.network, chainId: 8453 } }),
+      chain: staticHub({ port: devnet.hub.connection()!.port, network: { ...devnet.network, chainId: 8453 } }),
     });
     await other.start(false);
     try {

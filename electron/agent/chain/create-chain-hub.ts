@@ -20,6 +20,8 @@ import type { NetworkSettings } from '../../../shared/domain/settings';
 import { ensureDevnet, type RunningDevnet } from '../devnet/devnet-supervisor';
 import type { Clock, Logger } from '../ports';
 import type { ChainConnection, ChainHub } from './chain-hub';
+import type { ChainBlock } from './chain-port';
+import { createEthersChainPort } from './ethers-chain-port';
 import { jsonRpcCall } from './json-rpc';
 import { MARKET_ABI, TOKEN_ABI } from './market-abi';
 
@@ -30,7 +32,7 @@ export interface ChainHubTiming {
   requestTimeoutMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
-  /** ethers polling interval for subscriptions (contract.on, provider.on('block')). */
+  /** ethers polling interval, and the interval of the one head stream (chain-port.ts). */
   pollingIntervalMs: number;
 }
 
@@ -51,7 +53,8 @@ export interface ChainHubDeps {
 }
 
 const DEFAULT_TIMING: ChainHubTiming = {
-  checkIntervalMs: 5_000,
+  // A failing head read of the stream checks at once; this is for a chain with no blocks.
+  checkIntervalMs: 10_000,
   requestTimeoutMs: 5_000,
   backoffMinMs: 1_000,
   backoffMaxMs: 30_000,
@@ -102,6 +105,16 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
   let wake: (() => void) | null = null;
   let waiters: Array<{ resolve: (c: ChainConnection) => void; reject: (e: Error) => void }> = [];
   const deploymentBlocks = new Map<string, number>();
+  const headListeners = new Set<(head: ChainBlock) => void>();
+  let headOff: (() => void) | null = null;
+  const forwardHead = (head: ChainBlock) => {
+    for (const listener of [...headListeners]) listener(head);
+  };
+  /** The hub listens to the current port's stream only while someone listens to the hub. */
+  const followHeads = () => {
+    headOff?.();
+    headOff = current && headListeners.size > 0 ? current.port.onHead(forwardHead) : null;
+  };
 
   const now = () => deps.clock.now().toISOString();
 
@@ -272,8 +285,10 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
         genesisHash: genesis.hash,
       };
       const previous = current;
-      current = { network, provider };
-      previous?.provider.destroy();
+      const port = createEthersChainPort(provider, { headPollMs: timing.pollingIntervalMs, onHeadError: () => poke() });
+      current = { network, port };
+      followHeads();
+      previous?.port.destroy();
       return current;
     } catch (error) {
       provider.destroy();
@@ -295,6 +310,9 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
     }
     const genesis = await jsonRpcCall<{ hash: string } | null>(rpcUrl, 'eth_getBlockByNumber', ['0x0', false], timing.requestTimeoutMs);
     if (genesis?.hash !== genesisHash) throw new Error('the chain at this RPC was replaced (another genesis hash)');
+    // The head stream knows the head while it runs; ask only when nobody listens to it.
+    const streamed = connection.port.head();
+    if (streamed) return streamed.number;
     return Number(await jsonRpcCall<string>(rpcUrl, 'eth_blockNumber', [], timing.requestTimeoutMs));
   }
 
@@ -358,6 +376,14 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
       return () => listeners.delete(listener);
     },
     connection: () => (status.state === 'online' ? current : null),
+    onHead(listener) {
+      headListeners.add(listener);
+      if (headListeners.size === 1) followHeads();
+      return () => {
+        headListeners.delete(listener);
+        if (headListeners.size === 0) followHeads();
+      };
+    },
     whenOnline() {
       if (status.state === 'online' && current) return Promise.resolve(current);
       if (stopped) return Promise.reject(new Error('the chain connection was stopped'));
@@ -381,7 +407,9 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
       waiters = [];
       for (const waiter of pending) waiter.reject(new Error('the chain connection was stopped'));
       await loop;
-      current?.provider.destroy();
+      headOff?.();
+      headOff = null;
+      current?.port.destroy();
       current = null;
       if (devnet?.owned) await devnet.stop();
       devnet = null;

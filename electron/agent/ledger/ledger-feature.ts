@@ -1,17 +1,17 @@
 /**
  * The earnings ledger as an agent feature: answers the earnings calls, listens to telemetry,
- * availability and marketJob events, and keeps the ledger reconciled with the chain (a full
- * pass when it first sees a chain + wallet, then a short pass whenever the head moves).
+ * availability and marketJob events, and keeps the ledger a fold of the market event log
+ * (market-indexer.ts): a pass whenever the log applies new events, or the chain, wallet or
+ * file changes. It neither scans the chain nor polls the head of its own.
  */
 import type { CallRequest } from '../../../shared/api/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import type { ChainHub } from '../chain/chain-hub';
-import { getLogsChunked } from '../chain/get-logs-chunked';
 import type { Clock, Logger } from '../ports';
 import { createLedgerService, type LedgerService } from './ledger-service';
-import { chainKeyOf } from './ledger-store';
-import type { GetLogs, ReconcileResult } from './reconciler';
+import type { IndexerUpdate } from '../market/market-indexer';
+import type { LedgerEventSource, ReconcileResult } from './reconciler';
 import type { TelemetryReading } from './telemetry-store';
 
 export interface LedgerFeatureDeps {
@@ -21,9 +21,13 @@ export interface LedgerFeatureDeps {
   walletAddress: () => string | null;
   logger: Logger;
   clock: Clock;
-  getLogs?: GetLogs;
-  /** How often the chain head is checked for new blocks (default 3 s). */
-  pollMs?: number;
+  /** The one market event log (shared with the market feature). */
+  events: LedgerEventSource & {
+    onUpdate(listener: (update: IndexerUpdate) => void): () => void;
+    onStatus(listener: () => void): () => void;
+    /** Resolves once the log has reached the head (reconcileNow waits for it). */
+    caughtUp(): Promise<void>;
+  };
   /** Telemetry is written in batches (default every 10 s). */
   telemetryFlushMs?: number;
 }
@@ -47,7 +51,7 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
     dataDir: deps.dataDir,
     chain: deps.chain,
     walletAddress: deps.walletAddress,
-    getLogs: deps.getLogs ?? getLogsChunked,
+    source: deps.events,
     logger,
     clock: deps.clock,
     price: () => (ctx?.settings() ?? DEFAULT_SETTINGS).controls.price,
@@ -76,7 +80,7 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
     ctx.emit('ledgerUpdated', { jobs, at: deps.clock.now().toISOString(), notice: service.notice() });
   };
 
-  const reconcileNow = async (options: { full?: boolean } = {}) => {
+  const pass = async (options: { full?: boolean } = {}) => {
     const result = await service.reconcile(options);
     const d = result?.diff;
     if (result && (options.full || lastHead === null || d!.added + d!.updated + d!.removed + d!.corrected.length > 0)) emitUpdated();
@@ -84,27 +88,45 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
     return result;
   };
 
-  /** Cheap check each poll: one eth_blockNumber; a pass only when the head or the wallet moved. */
-  const poll = async () => {
-    if (polling) return;
+  /** A pass now, once the event log has reached the chain's head (tests; after our own txs). */
+  const reconcileNow = async (options: { full?: boolean } = {}) => {
+    await deps.events.caughtUp().catch((error: unknown) => logger.warn('ledger: the market event log could not catch up', { error: String(error) }));
+    return pass(options);
+  };
+
+  /**
+   * A pass when what the log holds for us changed (our events, the chain, the wallet) — no
+   * RPC of its own. A trigger while a pass runs is kept and runs after it.
+   */
+  let again = false;
+  const poll = async (): Promise<void> => {
+    if (polling) {
+      again = true;
+      return;
+    }
     polling = true;
     try {
-      if (!service.checkFilePresent()) {
-        lastHead = null;
-        await reconcileNow({ full: true });
-        return;
-      }
-      const connection = deps.chain.connection();
-      const account = deps.walletAddress();
-      if (!connection || !account) return;
-      const head = Number(await connection.provider.send('eth_blockNumber', []));
-      // A new chain (restarted devnet) or another wallet needs a pass even if the head number matches.
-      const seen = `${chainKeyOf(connection.network)}|${account}`;
-      if (head === lastHead && seen === lastSeen) return;
-      lastSeen = seen;
-      await reconcileNow();
+      do {
+        again = false;
+        if (!service.checkFilePresent()) {
+          lastHead = null;
+          lastSeen = null;
+          await pass({ full: true });
+          continue;
+        }
+        const connection = deps.chain.connection();
+        const account = deps.walletAddress();
+        if (!connection || !account) continue;
+        const source = deps.events.accountEvents(account);
+        if (!source) continue;
+        const last = source.events[source.events.length - 1];
+        const seen = `${source.chainKey}|${account}|${source.events.length}|${last ? `${last.key}@${last.blockNumber}` : ''}`;
+        if (seen === lastSeen && lastHead !== null) continue;
+        const result = await pass();
+        if (result) lastSeen = seen;
+      } while (again);
     } catch (error) {
-      logger.warn('ledger: reconciliation with the chain failed; retrying on the next block', { error: String(error) });
+      logger.warn('ledger: folding the market events failed; retrying on the next update', { error: String(error) });
     } finally {
       polling = false;
     }
@@ -164,7 +186,14 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
         }),
       );
       cleanups.push(deps.chain.onStatus((status) => {
-        if (status.state === 'online') void poll();
+        if (status.state === 'online' && lastHead === null) void poll();
+      }));
+      // The log moved (new events, a rewind, another chain): fold again.
+      cleanups.push(deps.events.onUpdate(() => void poll()));
+      // Its cursor moved past blocks with none of our events: nothing to fold, but a first
+      // pass on a new chain waits for the log to be caught up.
+      cleanups.push(deps.events.onStatus(() => {
+        if (lastHead === null) void poll();
       }));
       const timers = [
         setInterval(flushTelemetry, deps.telemetryFlushMs ?? 10_000),
@@ -175,7 +204,6 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
             logger.warn('ledger: recording availability failed', { error: String(error) });
           }
         }, 60_000),
-        setInterval(() => void poll(), deps.pollMs ?? 3_000),
       ];
       for (const t of timers) t.unref?.();
       cleanups.push(() => timers.forEach(clearInterval));

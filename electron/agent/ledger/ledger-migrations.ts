@@ -153,6 +153,22 @@ const m0002: LedgerMigration = {
   },
 };
 
-export const ledgerMigrations: readonly LedgerMigration[] = [m0001, m0002];
+const m0003: LedgerMigration = {
+  version: 3,
+  description: 'annotations keyed by the one market key (chain id-market-genesis prefix) instead of the ledger\'s own format',
+  up(db) {
+    // Old: "<chainId>:<market>:<genesis hash>"; new: "<chainId>-<market>-<first 18 chars of the genesis hash>".
+    const keys = db.prepare('SELECT DISTINCT chain_key FROM annotations').pluck().all() as string[];
+    const update = db.prepare('UPDATE annotations SET chain_key = ? WHERE chain_key = ?');
+    for (const key of keys) {
+      const parts = key.split(':');
+      if (parts.length !== 3) continue;
+      const [chainId, market, genesis] = parts as [string, string, string];
+      update.run(`${chainId}-${market.toLowerCase()}-${genesis.toLowerCase().slice(0, 18)}`, key);
+    }
+  },
+};
+
+export const ledgerMigrations: readonly LedgerMigration[] = [m0001, m0002, m0003];
 
 export const LEDGER_SCHEMA_VERSION = ledgerMigrations[ledgerMigrations.length - 1]!.version;

@@ -20,7 +20,7 @@ import { runEnergy } from './job-energy';
 import { ledgerCsv } from './ledger-csv';
 import { isDamagedDatabaseError, moveAside, openLedgerDb } from './ledger-db';
 import { type Annotation, chainKeyOf, createLedgerStore, type LedgerStore } from './ledger-store';
-import { createReconciler, type GetLogs, type ReconcileResult } from './reconciler';
+import { createReconciler, type LedgerEventSource, type ReconcileResult } from './reconciler';
 import { createTelemetryStore, type TelemetryReading, type TelemetryStore } from './telemetry-store';
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -29,7 +29,8 @@ export interface LedgerServiceDeps {
   dataDir: string;
   chain: ChainHub;
   walletAddress: () => string | null;
-  getLogs: GetLogs;
+  /** The market event log: the ledger is a fold of its events for our account. */
+  source: LedgerEventSource;
   logger: Logger;
   clock: Clock;
   /** The owner's price settings (electricity price, system overhead) and schedule time zone. */
@@ -69,7 +70,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
 
   const build = (db: Database.Database): Open => {
     const store = createLedgerStore(db);
-    return { db, store, telemetry: createTelemetryStore(db), hours: createAvailabilityHours(db), reconciler: createReconciler({ store, getLogs: deps.getLogs, logger, now: deps.clock.now }) };
+    return { db, store, telemetry: createTelemetryStore(db), hours: createAvailabilityHours(db), reconciler: createReconciler({ store, source: deps.source, logger, now: deps.clock.now }) };
   };
 
   function ensureOpen(): Open {
@@ -165,7 +166,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
     if (!account || !connection) return null;
     const identity = `${chainKeyOf(connection.network)}|${account.toLowerCase()}`;
     const full = options.full || fullDoneFor !== identity;
-    let result: ReconcileResult;
+    let result: ReconcileResult | null;
     try {
       result = await ensureOpen().reconciler.reconcile(connection, account, { full });
     } catch (error) {
@@ -173,6 +174,8 @@ export function createLedgerService(deps: LedgerServiceDeps) {
       reopenFresh('damaged', error);
       result = await ensureOpen().reconciler.reconcile(connection, account, { full: true });
     }
+    // The event log has not reached this chain's head yet: nothing to fold.
+    if (!result) return null;
     fullDoneFor = identity;
     reconciledAt = deps.clock.now().toISOString();
     const n = connection.network;

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { LedgerTx } from '../../../shared/domain/earnings';
-import type { ResolvedNetwork } from '../chain/chain-hub';
+import { marketKeyOf, type ResolvedNetwork } from '../chain/chain-hub';
 import type { ChainEvent, JobRow } from './job-rows';
 
 /** A job row as stored: the fold's row plus what the reconciler read from the chain around it. */
@@ -52,8 +52,8 @@ export interface WriteDiff {
   removed: number;
 }
 
-export const chainKeyOf = (n: Pick<ResolvedNetwork, 'chainId' | 'marketAddress' | 'genesisHash'>) =>
-  `${n.chainId}:${n.marketAddress.toLowerCase()}:${n.genesisHash.toLowerCase()}`;
+/** The ledger's annotations are kept per market key (chain-hub.ts: the one identity). */
+export const chainKeyOf = marketKeyOf;
 
 type JobDbRow = {
   job_id: string; attempt: number; state: string; requester: string; ask: string; billed_seconds: number | null;

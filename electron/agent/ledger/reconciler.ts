@@ -1,31 +1,27 @@
 /**
- * Brings the ledger in line with the chain: reads this provider's market events (claim,
- * submit, release, settle, refund) and withdrawals with the provider topic filter, folds them
- * into rows, reads block times and the receipts of our transactions (gas), and writes exactly
- * those rows. A full pass (at start, on a new chain or wallet) re-reads everything from the
- * deployment block; later passes read only new blocks, with a margin for reorgs.
+ * Brings the ledger in line with the chain, as a fold of the one market event log
+ * (market-indexer.ts): takes this provider's events from it (claim, submit, release,
+ * settle, refund of its jobs, and its withdrawals), folds them into rows, reads block times
+ * and the receipts of our transactions (gas) through the chain port, and writes exactly
+ * those rows. It no longer scans the chain or polls the head itself: the event log has
+ * already decoded every log once, and applied the one reorg policy.
  */
-import { Contract, Interface, type JsonRpcProvider, type Log, zeroPadValue } from 'ethers';
+import { Interface } from 'ethers';
 import type { LedgerTx } from '../../../shared/domain/earnings';
 import type { ChainConnection } from '../chain/chain-hub';
+import { readContract } from '../chain/contract-call';
 import { MARKET_ABI } from '../chain/market-abi';
+import type { DecodedLog } from '../market/market-events';
 import type { Logger } from '../ports';
-import { type ChainEvent, foldJobRows, type MarketEventName } from './job-rows';
+import { type ChainEvent, foldJobRows } from './job-rows';
 import type { ChainRef, LedgerStore, StoredJob, StoredWithdrawal, WriteDiff } from './ledger-store';
 
-export type GetLogs = (
-  provider: JsonRpcProvider,
-  filter: { address: string; topics: (string | string[] | null)[] },
-  fromBlock: number,
-  toBlock: number,
-) => Promise<Log[]>;
-
-/** Blocks re-read on each incremental pass, so a short reorg is picked up. */
-export const REORG_MARGIN = 12;
+/** What the ledger folds: the event log's events of one account on one chain. */
+export interface LedgerEventSource {
+  accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
+}
 
 const marketInterface = new Interface(MARKET_ABI);
-const topic = (name: string) => marketInterface.getEvent(name)!.topicHash;
-const PROVIDER_EVENTS: MarketEventName[] = ['JobClaimed', 'JobSubmitted', 'JobReleased', 'JobSettled'];
 
 export interface ReconcileResult {
   chain: ChainRef;
@@ -36,37 +32,55 @@ export interface ReconcileResult {
   diff: WriteDiff;
 }
 
-function decode(log: Log): ChainEvent | null {
-  const parsed = marketInterface.parseLog({ topics: [...log.topics], data: log.data });
-  if (!parsed) return null;
-  const args: Record<string, string | boolean> = {};
-  parsed.fragment.inputs.forEach((input, i) => {
-    const value: unknown = parsed.args[i];
-    if (input.name === 'spec' || input.name === 'resultUri') return; // free text we do not need
-    args[input.name] = typeof value === 'boolean' ? value : String(value);
-  });
-  return { event: parsed.name as ChainEvent['event'], blockNumber: log.blockNumber, logIndex: log.index, txHash: log.transactionHash, args };
+/**
+ * The ledger's view of one decoded event: only this provider's (the old provider-topic
+ * filter: claims, submits, releases and settlements it made, refunds that name it, its
+ * withdrawals). Amounts as decimal strings, as job-rows folds them.
+ */
+export function ledgerEventOf(event: DecodedLog, account: string): ChainEvent | null {
+  const me = account.toLowerCase();
+  const place = { blockNumber: event.blockNumber, logIndex: event.logIndex, txHash: event.txHash };
+  switch (event.kind) {
+    case 'claimed':
+      return event.provider.toLowerCase() === me ? { event: 'JobClaimed', ...place, args: { id: event.id, provider: event.provider, ask: event.ask.toString(), attempt: String(event.attempt) } } : null;
+    case 'submitted':
+      return event.provider.toLowerCase() === me
+        ? { event: 'JobSubmitted', ...place, args: { id: event.id, provider: event.provider, outputsDigest: event.outputsDigest, billedSeconds: String(event.billedSeconds) } }
+        : null;
+    case 'released':
+      return event.provider.toLowerCase() === me
+        ? {
+            event: 'JobReleased',
+            ...place,
+            args: { id: event.id, provider: event.provider, servedSeconds: String(event.servedSeconds), gross: event.gross.toString(), fee: event.fee.toString(), reopened: event.reopened },
+          }
+        : null;
+    case 'settled':
+      return event.provider.toLowerCase() === me
+        ? {
+            event: 'JobSettled',
+            ...place,
+            args: { id: event.id, provider: event.provider, requester: event.requester, gross: event.gross.toString(), fee: event.fee.toString(), refund: event.refund.toString(), byRequester: event.byRequester },
+          }
+        : null;
+    case 'refunded':
+      return event.provider?.toLowerCase() === me
+        ? { event: 'JobRefunded', ...place, args: { id: event.id, requester: event.requester, provider: event.provider, amount: event.amount.toString(), slashed: event.slashed.toString() } }
+        : null;
+    case 'withdrawn':
+      return event.account.toLowerCase() === me ? { event: 'Withdrawn', ...place, args: { account: event.account, amount: event.amount.toString() } } : null;
+    default:
+      return null;
+  }
 }
 
-export function createReconciler(deps: { store: LedgerStore; getLogs: GetLogs; logger: Logger; now: () => Date }) {
+export function createReconciler(deps: { store: LedgerStore; source: LedgerEventSource; logger: Logger; now: () => Date }) {
   const { store, logger } = deps;
-
-  async function fetchEvents(connection: ChainConnection, account: string, from: number, to: number): Promise<ChainEvent[]> {
-    const { provider, network } = connection;
-    const me = zeroPadValue(account, 32);
-    const address = network.marketAddress;
-    const batches = await Promise.all([
-      deps.getLogs(provider, { address, topics: [PROVIDER_EVENTS.map(topic), null, me] }, from, to),
-      deps.getLogs(provider, { address, topics: [topic('JobRefunded'), null, null, me] }, from, to),
-      deps.getLogs(provider, { address, topics: [topic('Withdrawn'), me] }, from, to),
-    ]);
-    return batches.flat().map(decode).filter((e): e is ChainEvent => e !== null);
-  }
 
   async function blockTime(connection: ChainConnection, chain: ChainRef, n: number): Promise<string> {
     const cached = store.blockTime(chain.id, n);
     if (cached) return cached;
-    const block = await connection.provider.getBlock(n);
+    const block = await connection.port.block(n);
     if (!block) throw new Error(`block ${n} not found`);
     const at = new Date(block.timestamp * 1000).toISOString();
     store.putBlockTime(chain.id, n, at);
@@ -76,10 +90,9 @@ export function createReconciler(deps: { store: LedgerStore; getLogs: GetLogs; l
   async function receipt(connection: ChainConnection, chain: ChainRef, hash: string) {
     const cached = store.receipt(chain.id, hash);
     if (cached) return cached;
-    const r = await connection.provider.getTransactionReceipt(hash);
+    const r = await connection.port.receipt(hash);
     if (!r) throw new Error(`receipt of ${hash} not found`);
-    // ethers v6: receipt.gasPrice is the effectiveGasPrice the sender paid per gas.
-    const value = { from: r.from, gasUsed: r.gasUsed, effectiveGasPrice: r.gasPrice };
+    const value = { from: r.from, gasUsed: r.gasUsed, effectiveGasPrice: r.effectiveGasPrice };
     store.putReceipt(chain.id, hash, value);
     return value;
   }
@@ -89,21 +102,21 @@ export function createReconciler(deps: { store: LedgerStore; getLogs: GetLogs; l
     return r.from.toLowerCase() === account.toLowerCase() ? r.gasUsed * r.effectiveGasPrice : null;
   }
 
-  async function reconcile(connection: ChainConnection, account: string, options: { full: boolean }): Promise<ReconcileResult> {
+  /** Null while the event log has not reached the head of this chain yet. */
+  async function reconcile(connection: ChainConnection, account: string, _options: { full: boolean }): Promise<ReconcileResult | null> {
     const chain = store.chain(connection.network, deps.now());
-    // eth_blockNumber itself: ethers caches getBlockNumber() briefly, and a stale head would miss the newest block.
-    const head = Number(await connection.provider.send('eth_blockNumber', []));
-    const deployment = connection.network.deploymentBlock;
-    const cursor = store.cursor(chain.id, account);
-    const fromBlock = options.full || cursor === null ? deployment : Math.max(deployment, cursor - REORG_MARGIN + 1);
-    const fetched = fromBlock <= head ? await fetchEvents(connection, account, fromBlock, head) : [];
+    const source = deps.source.accountEvents(account);
+    if (!source || source.chainKey !== chain.key) return null;
+    const head = source.head;
+    // The event log holds every event of our jobs since the deployment: the rows are a fold
+    // of all of them, every time (a handful per job), so a reorg the log rewound is exact here.
+    const fromBlock = connection.network.deploymentBlock;
+    const fetched = source.events.map((e) => ledgerEventOf(e, account)).filter((e): e is ChainEvent => e !== null);
     const previous = new Map(store.jobs(chain.id, account).map((j) => [`${j.jobId}:${j.attempt}`, j]));
 
     // Everything from the chain is read before the one transaction that writes it.
-    const kept = store.logs(chain.id, account).filter((e) => e.blockNumber < fromBlock);
-    const all = [...kept, ...fetched];
+    const all = fetched;
     const rows = foldJobRows(all);
-    const market = new Contract(connection.network.marketAddress, MARKET_ABI, connection.provider);
     const jobs: StoredJob[] = [];
     for (const row of rows) {
       const txs: LedgerTx[] = [];
@@ -117,7 +130,10 @@ export function createReconciler(deps: { store: LedgerStore; getLogs: GetLogs; l
       if (requester === null) {
         // Immutable on chain; only claims not settled or refunded yet need the call.
         const known = previous.get(`${row.jobId}:${row.attempt}`);
-        requester = known && known.requester !== '' ? known.requester : String((await market.getFunction('getJob')(row.jobId)).requester);
+        requester =
+          known && known.requester !== ''
+            ? known.requester
+            : String(((await readContract(connection.port, connection.network.marketAddress, marketInterface, 'getJob', [BigInt(row.jobId)]))[0] as { requester: string }).requester);
       }
       jobs.push({
         ...row,

@@ -2,9 +2,10 @@
  * The few contract reads and call encodings the provider needs, in one place, with
  * bigint amounts and unix-second times.
  */
-import { Contract, Interface } from 'ethers';
+import { Interface, type Result } from 'ethers';
 import type { ChainConnection } from '../chain/chain-hub';
-import { MARKET_ABI, marketJobStateName, type MarketJobStateName, TOKEN_ABI } from '../chain/market-abi';
+import { readContract, readOne } from '../chain/contract-call';
+import { marketJobStateName, type MarketJobStateName, TOKEN_ABI } from '../chain/market-abi';
 import { marketInterface } from './market-events';
 
 export interface ChainJob {
@@ -31,27 +32,26 @@ export interface MarketConstants {
   reopenClaimWindow: number;
 }
 
-export function marketContract(connection: ChainConnection): Contract {
-  return new Contract(connection.network.marketAddress, MARKET_ABI, connection.provider);
-}
+const tokenInterface = new Interface(TOKEN_ABI);
 
-export function tokenContract(connection: ChainConnection): Contract {
-  return new Contract(connection.network.tokenAddress, TOKEN_ABI, connection.provider);
-}
+/** A read of the market contract through the chain port. */
+const market = <T>(connection: ChainConnection, fn: string, args: readonly unknown[] = []) =>
+  readOne<T>(connection.port, connection.network.marketAddress, marketInterface, fn, args);
+const token = <T>(connection: ChainConnection, fn: string, args: readonly unknown[] = []) =>
+  readOne<T>(connection.port, connection.network.tokenAddress, tokenInterface, fn, args);
 
 export async function readConstants(connection: ChainConnection): Promise<MarketConstants> {
-  const market = marketContract(connection);
   const [minStake, challengeWindow, feeBps, reopenClaimWindow] = await Promise.all([
-    market.getFunction('minStake')() as Promise<bigint>,
-    market.getFunction('challengeWindow')() as Promise<bigint>,
-    market.getFunction('feeBps')() as Promise<bigint>,
-    market.getFunction('reopenClaimWindow')() as Promise<bigint>,
+    market<bigint>(connection, 'minStake'),
+    market<bigint>(connection, 'challengeWindow'),
+    market<bigint>(connection, 'feeBps'),
+    market<bigint>(connection, 'reopenClaimWindow'),
   ]);
   return { minStake, challengeWindow: Number(challengeWindow), feeBps: Number(feeBps), reopenClaimWindow: Number(reopenClaimWindow) };
 }
 
 export async function readJob(connection: ChainConnection, id: string): Promise<ChainJob> {
-  const j = (await marketContract(connection).getFunction('getJob')(BigInt(id))) as Record<string, unknown>;
+  const j = (await readContract(connection.port, connection.network.marketAddress, marketInterface, 'getJob', [BigInt(id)]))[0] as Result & Record<string, unknown>;
   return {
     requester: j.requester as string,
     provider: j.provider as string,
@@ -80,26 +80,21 @@ export interface AccountReads {
 }
 
 export async function readAccount(connection: ChainConnection, address: string): Promise<AccountReads> {
-  const market = marketContract(connection);
-  const token = tokenContract(connection);
   const [freeStake, lockedStake, credit, tokenBalance, eth, allowance] = await Promise.all([
-    market.getFunction('freeStake')(address) as Promise<bigint>,
-    market.getFunction('lockedStake')(address) as Promise<bigint>,
-    market.getFunction('credit')(address) as Promise<bigint>,
-    token.getFunction('balanceOf')(address) as Promise<bigint>,
-    connection.provider.getBalance(address),
-    token.getFunction('allowance')(address, connection.network.marketAddress) as Promise<bigint>,
+    market<bigint>(connection, 'freeStake', [address]),
+    market<bigint>(connection, 'lockedStake', [address]),
+    market<bigint>(connection, 'credit', [address]),
+    token<bigint>(connection, 'balanceOf', [address]),
+    connection.port.balance(address),
+    token<bigint>(connection, 'allowance', [address, connection.network.marketAddress]),
   ]);
   return { freeStake, lockedStake, credit, token: tokenBalance, eth, allowance };
 }
 
-/** The latest block's timestamp (raw RPC: no cached block). */
+/** The latest block's timestamp: from the one head stream while it runs, else read now. */
 export async function latestBlockTime(connection: ChainConnection): Promise<number> {
-  const block = (await connection.provider.send('eth_getBlockByNumber', ['latest', false])) as { timestamp: string };
-  return Number(block.timestamp);
+  return (connection.port.head() ?? (await connection.port.latestBlock())).timestamp;
 }
-
-const tokenInterface = new Interface(TOKEN_ABI);
 
 export const encode = {
   claim: (id: string, ask: bigint) => marketInterface.encodeFunctionData('claim', [BigInt(id), ask]),

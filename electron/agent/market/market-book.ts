@@ -12,6 +12,8 @@ export interface BookJob {
   requester: string;
   specHash: string;
   spec: string;
+  /** Why the posted spec is unusable (not UTF-8, oversized, bad ABI data): an invalid job. */
+  specError: string | null;
   maxPricePerHour: bigint;
   maxDurationSeconds: number;
   claimBy: number;
@@ -34,6 +36,8 @@ export interface MarketBook {
   apply(events: readonly MarketEvent[]): Set<string>;
   /** Drops every event above `block`; returns the changed ids and the removed ids. */
   rewindTo(block: number): { changed: Set<string>; removed: Set<string> };
+  /** Forgets these jobs (and their events) entirely; returns the ids that were known. */
+  forget(ids: readonly string[]): Set<string>;
   get(id: string): BookJob | undefined;
   all(): IterableIterator<BookJob>;
   size(): number;
@@ -49,6 +53,7 @@ export function foldJob(events: readonly MarketEvent[], reopenClaimWindow: numbe
     requester: posted.requester,
     specHash: posted.specHash,
     spec: posted.spec,
+    specError: posted.specError ?? null,
     maxPricePerHour: posted.maxPricePerHour,
     maxDurationSeconds: posted.maxDurationSeconds,
     claimBy: posted.claimBy,
@@ -101,6 +106,7 @@ export function foldJob(events: readonly MarketEvent[], reopenClaimWindow: numbe
         job.escrow = 0n;
         break;
       case 'posted':
+      case 'invalid':
         break;
     }
   }
@@ -165,6 +171,17 @@ export function createMarketBook(reopenClaimWindow: () => number): MarketBook {
         else orphans.set(id, kept);
       }
       return { changed, removed };
+    },
+    forget(ids) {
+      const removed = new Set<string>();
+      for (const id of ids) {
+        const job = jobs.get(id);
+        if (!job) continue;
+        // Keys stay: a late duplicate of a forgotten job's log must not bring it back half.
+        jobs.delete(id);
+        removed.add(id);
+      }
+      return removed;
     },
     get: (id) => jobs.get(id),
     all: () => jobs.values(),

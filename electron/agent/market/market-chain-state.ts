@@ -5,11 +5,10 @@
  * chain's job records and a ProviderChain for it.
  */
 import type { JobSpec } from '../../../shared/domain/job';
-import type { ChainConnection } from '../chain/chain-hub';
+import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { Clock, Logger } from '../ports';
 import type { WalletAccess } from '../wallet/wallet-access';
 import { type AccountReads, latestBlockTime, type MarketConstants, readAccount, readConstants } from './chain-reads';
-import { chainKeyOf } from './market-indexer';
 import type { MarketProvider } from './market-provider';
 import { createProviderChain, type ProviderChain } from './provider-chain';
 import type { ProviderRecords } from './provider-records';
@@ -37,11 +36,12 @@ export function createMarketChainState(deps: {
   let constants: MarketConstants | null = null;
   let account: AccountReads | null = null;
   let accountReadAt = 0;
+  let accountReadHead: number | null = null;
   let chainTime = 0;
   let chain: ProviderChain | null = null;
   return {
     async ensure(connection) {
-      const next = chainKeyOf(connection);
+      const next = marketKeyOf(connection.network);
       const address = deps.wallet.address()?.toLowerCase() ?? '';
       if (next === key && address === me && constants && chain) return chain;
       constants = await readConstants(connection);
@@ -63,9 +63,15 @@ export function createMarketChainState(deps: {
     async refreshAccount(connection, force = false) {
       const address = deps.wallet.address();
       if (!address) return account;
-      if (!force && Date.now() - accountReadAt < 2000) return account;
+      // Stake, credit and balances change only with a block: read again when the head moved
+      // (at most every 2 s), or every 30 s whatever happens, or when asked to.
+      const headNow = connection.port.head()?.number ?? null;
+      const age = Date.now() - accountReadAt;
+      if (!force && age < 2000) return account;
+      if (!force && headNow !== null && headNow === accountReadHead && age < 30_000) return account;
       account = await readAccount(connection, address);
       accountReadAt = Date.now();
+      accountReadHead = headNow;
       return account;
     },
     async readTime(connection) {

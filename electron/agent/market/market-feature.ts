@@ -17,12 +17,12 @@ import { holdsDevice, isActive, isTerminal } from '../../../shared/domain/provid
 import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 import type { ChainConnection, ChainHub } from '../chain/chain-hub';
 import { devnetFund as realDevnetFund } from '../chain/devnet-faucet';
-import { getLogsChunked } from '../chain/get-logs-chunked';
 import type { Clock, Logger } from '../ports';
 import type { WalletAccess } from '../wallet/wallet-access';
-import { isLocalChain, readConstants } from './chain-reads';
+import { isLocalChain } from './chain-reads';
 import type { BookJob } from './market-book';
-import { createMarketIndexer, type GetLogs, type MarketIndexer } from './market-indexer';
+import type { GetLogs, MarketIndexer } from './market-indexer';
+import { createMarketEventLog } from './market-event-log';
 import { createMarketProvider, type MarketProvider } from './market-provider';
 import { createMarketChainState } from './market-chain-state';
 import { createTickLoop } from './tick-loop';
@@ -45,6 +45,8 @@ export interface MarketFeatureDeps {
   dataDir: string;
   logger: Logger;
   clock: Clock;
+  /** The one market event log, shared with the ledger (compose.ts); made here when absent (tests). */
+  events?: MarketIndexer;
   getLogs?: GetLogs;
   devnetFund?: typeof realDevnetFund;
   /** Confirmations on custom networks (the devnet uses 0). */
@@ -118,33 +120,25 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     onSent: () => gate.sent(),
   });
 
-  const indexer = createMarketIndexer({
-    connection: () => chain.connection(),
-    reportFailure: (error) => chain.reportFailure(error),
-    getLogs: deps.getLogs ?? ((p, filter, from, to) => getLogsChunked(p, filter, from, to)),
-    dataDir: deps.dataDir,
-    logger,
-    clock,
-    confirmations: (connection) => (isLocalChain(connection.network) ? 0 : deps.confirmations ?? 2),
-    reopenClaimWindow: async (connection) => (await readConstants(connection)).reopenClaimWindow,
-    pollMs: deps.indexerPollMs ?? 1000,
-    onUpdate: (update) => {
-      if (update.reset) {
-        judge.clear();
-        list.reset();
-      }
-      for (const id of update.removed) {
-        judge.forget(id);
-        list.removed(id);
-      }
-      for (const id of update.changed) {
-        verdicts.delete(id);
-        const book = indexer.book.get(id);
-        if (book) void syncFromBook(provider, book, wallet.address()?.toLowerCase(), clock.now());
-        queueList(id);
-      }
-      soon();
-    },
+  const { dataDir, confirmations, getLogs, indexerPollMs: pollMs } = deps;
+  const indexer = deps.events ?? createMarketEventLog({ chain, dataDir, logger, clock, account: () => wallet.address(), confirmations, getLogs, pollMs });
+  // The book and the provider's records are folds of the event log.
+  indexer.onUpdate((update) => {
+    if (update.reset) {
+      judge.clear();
+      list.reset();
+    }
+    for (const id of update.removed) {
+      judge.forget(id);
+      list.removed(id);
+    }
+    for (const id of update.changed) {
+      verdicts.delete(id);
+      const book = indexer.book.get(id);
+      if (book) void syncFromBook(provider, book, wallet.address()?.toLowerCase(), clock.now());
+      queueList(id);
+    }
+    soon();
   });
 
   const chainState = createMarketChainState({

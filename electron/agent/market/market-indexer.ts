@@ -1,28 +1,32 @@
 /**
- * Follows the market contract's job events into the job book (market-book.ts).
+ * The market event log: the one follower of the market contract's events. The job book
+ * (market-book.ts), the provider's records (through market-feature's onUpdate) and the
+ * ledger (accountEvents) are all folds of what it holds.
  *
  * Not `contract.on`: that keeps no cursor, misses events while the RPC is down and does
  * not rewind on reorgs (chain.md 3.6). Instead: a persisted cursor (block number + hash)
- * per chain id + market + genesis hash (a restarted devnet is a new chain at the same
- * addresses), chunked getLogs up to head − confirmations, dedupe by txHash:logIndex, and
- * on a cursor hash that is no longer canonical a rewind to the newest remembered block
- * that still is (or a full rescan), after which the jobs are folded again from their events.
- * The book and cursor are snapshotted in the data dir, so a restart resumes where it stopped.
+ * per market key (chain-hub.ts marketKeyOf: chain id + market + genesis), getLogs up to
+ * head − confirmations, each log decoded on its own (market-events.ts: a log that cannot be
+ * decoded becomes an invalid job with its reason and never stops the cursor), dedupe by
+ * txHash:logIndex, and on a cursor hash that is no longer canonical a rewind to the newest
+ * remembered block that still is (or a full rescan) — the one reorg policy.
+ *
+ * It moves with the chain's one head stream (no timer of its own while heads come), and it
+ * is persisted incrementally (market-log-file.ts): each step appends its new events and
+ * cursor; compaction keeps only what is needed (open jobs, our own jobs, withdrawals of
+ * ours, a bounded window of invalid ones) and forgets the rest, in memory too.
  */
 import { join } from 'node:path';
-import type { JsonRpcProvider, Log } from 'ethers';
-import { readJsonOrSetAside, writeJsonAtomically } from '../node-adapters/atomic-json-file';
-import type { ChainConnection } from '../chain/chain-hub';
+import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
+import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-port';
+import { bloomMayContain } from '../chain/logs-bloom';
 import type { Clock, Logger } from '../ports';
 import { createMarketBook, type MarketBook } from './market-book';
-import { decodeMarketLog, eventFromJson, eventToJson, JOB_EVENT_TOPICS, type MarketEvent } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent } from './market-events';
+import { createMarketLogFile, type MarketLogFile } from './market-log-file';
 
-export type GetLogs = (
-  provider: JsonRpcProvider,
-  filter: { address: string; topics: (string | string[] | null)[] },
-  fromBlock: number,
-  toBlock: number,
-) => Promise<Log[]>;
+/** eth_getLogs through the port (tests wrap it to count calls). */
+export type GetLogs = (port: ChainPort, filter: LogFilter, fromBlock: number, toBlock: number) => Promise<ChainLog[]>;
 
 const TARGET_LOGS_PER_STEP = 300;
 
@@ -33,10 +37,19 @@ export interface IndexerUpdate {
   reset: boolean;
 }
 
+/** A log that could not be used, kept (a bounded window) for the owner to see. */
+export interface InvalidJob {
+  id: string;
+  key: string;
+  blockNumber: number;
+  txHash: string;
+  reason: string;
+}
+
 export interface MarketIndexerDeps {
   connection: () => ChainConnection | null;
   reportFailure: (error: unknown) => void;
-  getLogs: GetLogs;
+  getLogs?: GetLogs;
   dataDir: string;
   logger: Logger;
   clock: Clock;
@@ -44,14 +57,21 @@ export interface MarketIndexerDeps {
   confirmations: (connection: ChainConnection) => number;
   /** The market's reopenClaimWindow (seconds), read once per chain. */
   reopenClaimWindow: (connection: ChainConnection) => Promise<number>;
-  onUpdate: (update: IndexerUpdate) => void;
+  /** Also told of every update (onUpdate() adds more listeners). */
+  onUpdate?: (update: IndexerUpdate) => void;
+  /** Our wallet: its jobs and withdrawals are always kept. */
+  account?: () => string | null;
+  /** The shared head stream; without it (tests) the log polls every pollMs. */
+  onHead?: (listener: (head: ChainBlock) => void) => () => void;
   pollMs?: number;
   /** Largest block range applied (and checkpointed) per step. */
   stepBlocks?: number;
   /** How many recent block hashes are remembered for finding a rewind point. */
   rememberBlocks?: number;
-  /** Minimum time between snapshot writes. */
-  saveEveryMs?: number;
+  /** How many invalid jobs are remembered (newest kept). */
+  invalidWindow?: number;
+  /** Compact the file when it holds more than this many bytes and twice what is live. */
+  compactAfterBytes?: number;
 }
 
 export interface IndexerStatus {
@@ -72,85 +92,157 @@ export interface MarketIndexer {
   /** Resolves once the cursor has reached the head seen at the time of the call. */
   caughtUp(): Promise<void>;
   onStatus(listener: () => void): () => void;
+  onUpdate(listener: (update: IndexerUpdate) => void): () => void;
+  /** Logs that could not be used (newest last), bounded. */
+  invalid(): readonly InvalidJob[];
+  /**
+   * Every event of the jobs this account took part in, and its withdrawals, in chain
+   * order: what the ledger folds. Null until the log has reached the head of this chain.
+   */
+  accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
+  /** Drops what is not needed any more and rewrites the file (also done on its own). */
+  compact(): void;
+  /** Bytes appended to the index file since start (benchmarks). */
+  bytesWritten(): number;
 }
 
-interface Snapshot {
-  version: 1;
-  chainKey: string;
-  cursor: { block: number; hash: string } | null;
-  recent: Array<[number, string]>;
-  events: Array<Record<string, unknown>>;
-}
 
-export const chainKeyOf = (connection: ChainConnection): string =>
-  `${connection.network.chainId}-${connection.network.marketAddress.toLowerCase()}-${connection.network.genesisHash.toLowerCase().slice(0, 18)}`;
-
-async function blockHash(provider: JsonRpcProvider, block: number): Promise<{ hash: string; timestamp: number } | null> {
-  // Raw RPC: ethers caches block lookups for a moment, and a rewind check must see the truth.
-  const raw = (await provider.send('eth_getBlockByNumber', [`0x${block.toString(16)}`, false])) as { hash: string; timestamp: string } | null;
-  return raw ? { hash: raw.hash, timestamp: Number(raw.timestamp) } : null;
-}
+const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 
 export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const pollMs = deps.pollMs ?? 1000;
   const stepBlocks = deps.stepBlocks ?? 5000;
   const rememberBlocks = deps.rememberBlocks ?? 128;
-  const saveEveryMs = deps.saveEveryMs ?? 3000;
+  const invalidWindow = deps.invalidWindow ?? 200;
+  const compactAfterBytes = deps.compactAfterBytes ?? 4 * 1024 * 1024;
+  const getLogs: GetLogs = deps.getLogs ?? ((port, filter, from, to) => port.getLogs(filter, from, to));
   let reopenWindow = 300;
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
+  let withdrawals: WithdrawnEvent[] = [];
+  let invalid: InvalidJob[] = [];
   let chainKey: string | null = null;
   let cursor: { block: number; hash: string } | null = null;
   let recent: Array<[number, string]> = [];
   let head: number | null = null;
+  let chainTime = 0;
   let lastError: string | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let headOff: (() => void) | null = null;
+  /** The newest head the stream announced, used (once) by the next step instead of a read. */
+  let pushedHead: ChainBlock | null = null;
   let running: Promise<void> | null = null;
+  let again = false;
   let stopped = true;
-  let dirty = false;
-  let lastSave = 0;
+  let file: MarketLogFile | null = null;
+  /** The wallet whose jobs the log has kept, and whether compaction has forgotten any job. */
+  let keptFor: string | null = null;
+  let forgotAny = false;
+  let cursorWrittenAt = 0;
+  let written = 0;
   const statusListeners = new Set<() => void>();
-  const waiters: Array<{ block: number; resolve: () => void }> = [];
+  const updateListeners = new Set<(update: IndexerUpdate) => void>();
+  const waiters: Array<{ block: number; resolve: () => void; reject: (error: Error) => void }> = [];
 
-  const fileFor = (key: string) => join(deps.dataDir, 'market', 'index', `${key}.json`);
+  const fileFor = (key: string) => join(deps.dataDir, 'market', 'index', key);
   const notify = () => {
     for (const listener of statusListeners) listener();
+  };
+  const publish = (update: IndexerUpdate) => {
+    deps.onUpdate?.(update);
+    for (const listener of updateListeners) listener(update);
+  };
+  const me = () => deps.account?.()?.toLowerCase() ?? null;
+
+  const rememberInvalid = (entries: InvalidJob[]) => {
+    if (entries.length === 0) return;
+    invalid.push(...entries);
+    if (invalid.length > invalidWindow) invalid.splice(0, invalid.length - invalidWindow);
+  };
+
+  const invalidOf = (event: DecodedLog): InvalidJob | null => {
+    if (event.kind === 'invalid') return { id: event.id, key: event.key, blockNumber: event.blockNumber, txHash: event.txHash, reason: event.reason };
+    if (event.kind === 'posted' && event.specError) return { id: event.id, key: event.key, blockNumber: event.blockNumber, txHash: event.txHash, reason: event.specError };
+    return null;
+  };
+
+  /** Applies decoded events to the book, the withdrawals and the invalid window. */
+  const applyAll = (events: DecodedLog[]): Set<string> => {
+    const jobEvents: MarketEvent[] = [];
+    const bad: InvalidJob[] = [];
+    for (const event of events) {
+      const problem = invalidOf(event);
+      if (problem) bad.push(problem);
+      if (event.kind === 'withdrawn') {
+        if (!withdrawals.some((w) => w.key === event.key)) withdrawals.push(event);
+      } else if (event.kind !== 'invalid') jobEvents.push(event);
+    }
+    rememberInvalid(bad);
+    return book.apply(jobEvents);
+  };
+
+  /** What compaction keeps: open jobs still claimable, and every job we took part in. */
+  const needed = (jobEvents: readonly MarketEvent[], state: string, claimBy: number, account: string | null): boolean => {
+    if (account && jobEvents.some((e) => partiesOf(e).includes(account))) return true;
+    if (state !== 'open') return false;
+    return chainTime === 0 || claimBy >= chainTime;
+  };
+
+  const liveEvents = (): DecodedLog[] => {
+    const account = me();
+    const kept: DecodedLog[] = [];
+    for (const job of book.all()) if (needed(job.events, job.state, job.claimBy, account)) kept.push(...job.events);
+    for (const w of withdrawals) if (!account || w.account.toLowerCase() === account) kept.push(w);
+    return kept.sort(byChainOrder);
+  };
+
+  const compact = () => {
+    if (!file || !chainKey) return;
+    const account = me();
+    // Forget in memory what is not needed: closed jobs of others, open jobs past their claim window.
+    const dropped: string[] = [];
+    for (const job of [...book.all()]) if (!needed(job.events, job.state, job.claimBy, account)) dropped.push(job.id);
+    const removed = book.forget(dropped);
+    if (removed.size > 0) forgotAny = true;
+    withdrawals = withdrawals.filter((w) => !account || w.account.toLowerCase() === account);
+    written += file.rewrite({ cursor, recent, account, invalid, events: liveEvents(), compacted: true });
+    if (removed.size > 0) publish({ changed: new Set(), removed, reset: false });
+  };
+
+  /** Compacts once the file is big and at least half of what it holds is no longer needed. */
+  const maybeCompact = () => {
+    if (!file || file.size() <= compactAfterBytes || file.size() <= 2 * file.liveEstimate()) return;
+    const account = me();
+    let total = 0;
+    let garbage = 0;
+    for (const job of book.all()) {
+      total++;
+      if (!needed(job.events, job.state, job.claimBy, account)) garbage++;
+    }
+    // Mostly live (a flood of open jobs): rewriting would only copy it; wait until it doubles again.
+    if (garbage * 2 < total) return file.markLive();
+    compact();
   };
 
   const load = (key: string) => {
     book.clear();
+    withdrawals = [];
+    invalid = [];
     cursor = null;
     recent = [];
-    const read = readJsonOrSetAside<Snapshot>(
-      fileFor(key),
-      (raw) => {
-        const s = raw as Snapshot;
-        return s && s.version === 1 && s.chainKey === key && Array.isArray(s.events) ? { ok: true, value: s } : { ok: false, reason: 'not an index snapshot' };
-      },
-      deps.clock.now(),
-    );
-    if (read.kind === 'ok') {
-      book.apply(read.value.events.map(eventFromJson));
-      cursor = read.value.cursor;
-      recent = read.value.recent;
-      deps.logger.info('market index resumed', { chain: key, block: cursor?.block ?? null, jobs: book.size() });
-    } else if (read.kind === 'corrupt') {
-      deps.logger.warn('market index snapshot was unreadable; rescanning', { keptAs: read.keptAs, reason: read.reason });
-    }
-  };
-
-  const save = async (force = false) => {
-    if (!chainKey || !dirty) return;
-    const now = Date.now();
-    if (!force && now - lastSave < saveEveryMs) return;
-    dirty = false;
-    lastSave = now;
-    const events: Array<Record<string, unknown>> = [];
-    for (const job of book.all()) for (const e of job.events) events.push(eventToJson(e));
-    const snapshot: Snapshot = { version: 1, chainKey, cursor, recent, events };
-    await writeJsonAtomically(fileFor(chainKey), snapshot).catch((error: unknown) =>
-      deps.logger.warn('could not save the market index', { error: String(error) }),
-    );
+    keptFor = me();
+    forgotAny = false;
+    file = createMarketLogFile(fileFor(key), deps.logger, deps.clock);
+    const loaded = file.load();
+    if (!loaded) return;
+    applyAll(loaded.events);
+    keptFor = loaded.account;
+    // A compacted file has forgotten other wallets' closed jobs.
+    forgotAny = loaded.compacted === true;
+    invalid = loaded.invalid.slice(-invalidWindow);
+    cursor = loaded.cursor;
+    recent = loaded.recent.slice(-rememberBlocks);
+    deps.logger.info('market index resumed', { chain: key, block: cursor?.block ?? null, jobs: book.size() });
   };
 
   const remember = (block: number, hash: string) => {
@@ -160,11 +252,11 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   };
 
   /** Finds the newest remembered block still canonical; rewinds the book to it. */
-  const rewind = async (provider: JsonRpcProvider, deploymentBlock: number): Promise<IndexerUpdate> => {
+  const rewind = async (port: ChainPort): Promise<IndexerUpdate> => {
     let target: [number, string] | null = null;
     for (let i = recent.length - 1; i >= 0; i--) {
       const entry = recent[i] as [number, string];
-      const canonical = await blockHash(provider, entry[0]);
+      const canonical = await port.block(entry[0]);
       if (canonical && canonical.hash === entry[1]) {
         target = entry;
         break;
@@ -173,67 +265,106 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     if (!target) {
       deps.logger.warn('market index: chain rewound past every remembered block; rescanning from the deployment block');
       book.clear();
+      withdrawals = [];
       recent = [];
       cursor = null;
+      written += file?.rewrite({ cursor: null, recent: [], account: me(), invalid, events: [] }) ?? 0;
       return { changed: new Set(), removed: new Set(), reset: true };
     }
     deps.logger.warn('market index: chain reorganised; rewinding', { from: cursor?.block, to: target[0] });
-    const { changed, removed } = book.rewindTo(target[0]);
-    recent = recent.filter(([block]) => block <= target[0]);
-    cursor = { block: target[0], hash: target[1] };
-    void deploymentBlock;
+    const at = target[0];
+    const { changed, removed } = book.rewindTo(at);
+    withdrawals = withdrawals.filter((w) => w.blockNumber <= at);
+    invalid = invalid.filter((x) => x.blockNumber <= at);
+    recent = recent.filter(([block]) => block <= at);
+    cursor = { block: at, hash: target[1] };
+    written += file?.appendRewind(at, cursor) ?? 0;
     return { changed, removed, reset: false };
   };
 
   const step = async (connection: ChainConnection): Promise<boolean> => {
-    const { provider, network } = connection;
-    const key = chainKeyOf(connection);
+    const { port, network } = connection;
+    const key = marketKeyOf(connection.network);
     if (key !== chainKey) {
-      await save(true);
       chainKey = key;
       reopenWindow = await deps.reopenClaimWindow(connection);
       load(key);
-      deps.onUpdate({ changed: new Set(), removed: new Set(), reset: true });
+      publish({ changed: new Set(), removed: new Set(), reset: true });
     }
-    head = Number(await provider.send('eth_blockNumber', []));
+    // Another wallet than the one whose history was kept, after compaction forgot jobs: its
+    // past jobs may be gone from memory and file, so read the chain again from the start.
+    const account = me();
+    if (account !== keptFor) {
+      if (forgotAny && account !== null) {
+        deps.logger.info('market index: another wallet; rescanning for its history', { chain: key });
+        book.clear();
+        withdrawals = [];
+        cursor = null;
+        recent = [];
+        forgotAny = false;
+        written += file?.rewrite({ cursor: null, recent: [], account, invalid, events: [] }) ?? 0;
+        publish({ changed: new Set(), removed: new Set(), reset: true });
+      }
+      keptFor = account;
+    }
+    // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
+    const announced = pushedHead;
+    pushedHead = null;
+    const latest = announced ?? (await port.latestBlock());
+    head = latest.number;
+    chainTime = latest.timestamp;
     const target = head - deps.confirmations(connection);
     if (cursor) {
-      const canonical = cursor.block <= head ? await blockHash(provider, cursor.block) : null;
-      if (!canonical || canonical.hash !== cursor.hash) {
-        const update = await rewind(provider, network.deploymentBlock);
-        dirty = true;
-        deps.onUpdate(update);
+      // The chain just grew on top of our cursor: nothing to check. Otherwise read the block.
+      const grewOnTop = (latest.number === cursor.block && latest.hash === cursor.hash) || (latest.number === cursor.block + 1 && latest.parentHash === cursor.hash);
+      if (!grewOnTop) {
+        const canonical = cursor.block <= head ? (cursor.block === latest.number ? latest : await port.block(cursor.block)) : null;
+        if (!canonical || canonical.hash !== cursor.hash) publish(await rewind(port));
       }
     }
     const from = cursor ? cursor.block + 1 : network.deploymentBlock;
     if (from > target) return false;
     const to = Math.min(target, from + span - 1);
-    const logs = await deps.getLogs(provider, { address: network.marketAddress, topics: [JOB_EVENT_TOPICS] }, from, to);
+    // One new block whose bloom lacks the market's address has none of its logs: no request.
+    const skip = from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.marketAddress);
+    const logs = skip ? [] : (await getLogs(port, { address: network.marketAddress, topics: [EVENT_LOG_TOPICS] }, from, to)).filter((log) => !log.removed);
     const timestamps = new Map<number, number>();
     for (const log of logs) {
-      if (log.removed) continue;
-      if (log.topics[0] === JOB_EVENT_TOPICS[3] && !timestamps.has(log.blockNumber)) {
-        timestamps.set(log.blockNumber, (await blockHash(provider, log.blockNumber))?.timestamp ?? 0);
+      if (log.topics[0] === RELEASED_TOPIC && !timestamps.has(log.blockNumber)) {
+        timestamps.set(log.blockNumber, (await port.block(log.blockNumber))?.timestamp ?? 0);
       }
     }
-    const events: MarketEvent[] = [];
+    // Each log on its own: one that cannot be decoded becomes an invalid event, never an error.
+    const events: DecodedLog[] = [];
     for (const log of logs) {
-      if (log.removed) continue;
       const event = decodeMarketLog(log, (block) => timestamps.get(block) ?? 0);
       if (event) events.push(event);
     }
-    const end = await blockHash(provider, to);
+    const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
     if (logs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return true;
-    const changed = book.apply(events);
+    const changed = applyAll(events);
     remember(to, end.hash);
+    // Persist what is needed of this step: our own and open jobs' events, and the cursor.
+    const toWrite = events.filter((e) => {
+      if (e.kind === 'withdrawn') return !account || e.account.toLowerCase() === account;
+      if (e.kind === 'invalid') return false;
+      const job = book.get(e.id);
+      return job ? needed(job.events, job.state, job.claimBy, account) || e.kind !== 'posted' : false;
+    });
+    // The cursor alone is written at most every 30 s (a restart re-reads those blocks).
+    const newInvalid = invalid.filter((x) => x.blockNumber >= from);
+    if (toWrite.length > 0 || newInvalid.length > 0 || Date.now() - cursorWrittenAt > 30_000) {
+      written += file?.append(toWrite, cursor!, newInvalid) ?? 0;
+      cursorWrittenAt = Date.now();
+    }
+    maybeCompact();
     // Adaptive step: nodes answer big eth_getLogs results slowly (Hardhat superlinearly),
     // so aim at a few hundred logs per request; empty ranges grow the step quickly.
     const blocks = to - from + 1;
     span = Math.max(1, Math.min(stepBlocks, blocks * 2, Math.round((blocks * TARGET_LOGS_PER_STEP) / Math.max(1, logs.length))));
-    dirty = true;
-    if (changed.size > 0) deps.onUpdate({ changed, removed: new Set(), reset: false });
+    if (changed.size > 0 || events.length > 0) publish({ changed, removed: new Set(), reset: false });
     return to < target;
   };
 
@@ -243,11 +374,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     try {
       let more = true;
       while (more && !stopped) more = await step(connection);
-      if (stopped && !more) {
-        // one-shot poll() after stop is fine; nothing else to do
-      }
       lastError = null;
-      await save();
     } catch (error) {
       lastError = error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
       deps.logger.warn('market index poll failed', { error: lastError });
@@ -258,6 +385,10 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         if (waiter && cursor && cursor.block >= waiter.block) {
           waiters.splice(i, 1);
           waiter.resolve();
+        } else if (waiter && lastError) {
+          // A failed poll: whoever waits hears it now rather than hanging until a later success.
+          waiters.splice(i, 1);
+          waiter.reject(new Error(`the market index could not catch up: ${lastError}`));
         }
       }
       notify();
@@ -265,11 +396,19 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   };
 
   const poll = (): Promise<void> => {
-    running ??= (async () => {
+    if (running) {
+      // A head arrived mid-poll: one more pass after this one.
+      again = true;
+      return running;
+    }
+    running = (async () => {
       const wasStopped = stopped;
       if (wasStopped) stopped = false;
       try {
-        await pollOnce();
+        do {
+          again = false;
+          await pollOnce();
+        } while (again && !wasStopped && !stopped);
       } finally {
         if (wasStopped) stopped = true;
         running = null;
@@ -278,11 +417,12 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     return running;
   };
 
+  // With a head stream: a safety pass now and then (a missed head); without: the old poll.
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
       void poll().finally(schedule);
-    }, pollMs);
+    }, deps.onHead ? Math.max(pollMs, 30_000) : pollMs);
     timer.unref?.();
   };
 
@@ -299,22 +439,30 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     start() {
       if (!stopped) return;
       stopped = false;
+      headOff =
+        deps.onHead?.((block) => {
+          pushedHead = block;
+          void poll();
+        }) ?? null;
       void poll().finally(schedule);
     },
     async stop() {
       stopped = true;
+      headOff?.();
+      headOff = null;
       if (timer) clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
-      await save(true);
+      // The cursor is written lazily while running: its newest value now.
+      if (file && cursor) written += file.append([], cursor, []);
     },
     async caughtUp() {
       const connection = deps.connection();
       if (!connection) return;
-      const target = Number(await connection.provider.send('eth_blockNumber', [])) - deps.confirmations(connection);
+      const target = (await connection.port.latestBlock()).number - deps.confirmations(connection);
       if (cursor && cursor.block >= target) return;
-      await new Promise<void>((resolve) => {
-        waiters.push({ block: target, resolve });
+      await new Promise<void>((resolve, reject) => {
+        waiters.push({ block: target, resolve, reject });
         void poll();
       });
     },
@@ -322,5 +470,20 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
+    onUpdate(listener) {
+      updateListeners.add(listener);
+      return () => updateListeners.delete(listener);
+    },
+    invalid: () => invalid,
+    accountEvents(account) {
+      if (!chainKey || !cursor) return null;
+      const who = account.toLowerCase();
+      const events: DecodedLog[] = [];
+      for (const job of book.all()) if (job.events.some((e) => partiesOf(e).includes(who))) events.push(...job.events);
+      for (const w of withdrawals) if (w.account.toLowerCase() === who) events.push(w);
+      return { chainKey, head: cursor.block, events: events.sort(byChainOrder) };
+    },
+    compact,
+    bytesWritten: () => written,
   };
 }

@@ -43,7 +43,7 @@ export function createVerdicts(deps: VerdictDeps) {
   function parsedFor(book: BookJob): ParsedMarketDocument {
     let p = parsed.get(book.id);
     if (!p) {
-      p = parseMarketDocument(book.spec);
+      p = book.specError ? { ok: false, reasons: [book.specError] } : parseMarketDocument(book.spec);
       parsed.set(book.id, p);
     }
     return p;

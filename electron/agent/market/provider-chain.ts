@@ -47,7 +47,7 @@ export function createProviderChain(deps: { connection: ChainConnection; wallet:
     async minedNonce() {
       const address = wallet.address();
       if (!address) return 0;
-      return connection.provider.getTransactionCount(address, 'latest');
+      return connection.port.nonce(address, 'latest');
     },
     claim: (id, ask) => send('claim', encode.claim(id, ask), `Claim job ${id} at ${ask} micros/h`, id),
     submit: (id, digest, billed, uri) => send('submit', encode.submit(id, digest, billed, uri), `Submit job ${id}`, id),

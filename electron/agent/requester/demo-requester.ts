@@ -9,7 +9,8 @@
  *              no / nothing uploaded: logged, and left to the challenge window
  *        ──► expired unclaimed jobs are refunded; credits (refunds, unused escrow) withdrawn.
  */
-import { Contract, type ContractTransactionResponse, type JsonRpcProvider, type Log, NonceManager, Wallet } from 'ethers';
+import { Contract, type ContractTransactionResponse, type Log, NonceManager, Wallet } from 'ethers';
+import type { RequesterRpc } from '../chain/requester-rpc';
 import { type ContainerRuntime, type Logger } from '../ports';
 import { getLogsChunked } from '../chain/get-logs-chunked';
 import { MARKET_ABI, MarketJobState } from '../chain/market-abi';
@@ -82,7 +83,7 @@ const RUN_SLACK_SECONDS = 600;
 
 export async function startDemoRequester(options: DemoRequesterOptions): Promise<DemoRequester> {
   const { logger } = options;
-  const provider: JsonRpcProvider = requesterProvider({ rpcUrl: options.rpcUrl, chainId: options.chainId, marketAddress: options.marketAddress });
+  const provider: RequesterRpc = requesterProvider({ rpcUrl: options.rpcUrl, chainId: options.chainId, marketAddress: options.marketAddress });
   const signers = (options.accountIndexes ?? [1, 2, 3]).map((index) => new NonceManager(new Wallet(devnetAccount(index).privateKey, provider)));
   const addresses = await Promise.all(signers.map((s) => s.getAddress()));
   const market = new Contract(options.marketAddress, MARKET_ABI, provider);

@@ -4,9 +4,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { NonceManager, Wallet } from 'ethers';
 import { AgentError } from '../../../shared/api/result';
 import { jsonRpcCall } from '../chain/json-rpc';
+import { createRequesterRpc, type RequesterRpc } from '../chain/requester-rpc';
 import { readDeployment } from '../devnet/deployment-file';
 import { DEVNET_CHAIN_ID, devnetAccount } from '../devnet/devnet-accounts';
 import { probeDeployment } from '../devnet/devnet-supervisor';
@@ -35,12 +36,10 @@ export async function resolveRequesterTarget(options: { rpcUrl?: string; marketA
   return { rpcUrl: deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market };
 }
 
-/** A provider with the chain id fixed (no detection loop) and a short request timeout. */
-export function requesterProvider(target: RequesterTarget): JsonRpcProvider {
-  return new JsonRpcProvider(target.rpcUrl, target.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 500 });
-}
+/** The requester's RPC (chain/requester-rpc.ts). */
+export const requesterProvider = (target: RequesterTarget): RequesterRpc => createRequesterRpc(target);
 
-export function requesterSigner(provider: JsonRpcProvider, target: RequesterTarget, key: { privateKeyFile?: string; account?: number }): NonceManager {
+export function requesterSigner(provider: RequesterRpc, target: RequesterTarget, key: { privateKeyFile?: string; account?: number }): NonceManager {
   if (key.privateKeyFile) {
     let text: string;
     try {

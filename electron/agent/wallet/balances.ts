@@ -6,10 +6,10 @@ import { tokenBalance } from './token';
 import { currentFees } from './tx-queue';
 
 export async function readBalances(connection: ChainConnection, address: string, now: Date): Promise<WalletBalances> {
-  const { provider, network } = connection;
+  const { port, network } = connection;
   const [gasWei, token] = await Promise.all([
-    provider.getBalance(address),
-    network.tokenAddress ? tokenBalance(provider, network.tokenAddress, address) : Promise.resolve(null),
+    port.balance(address),
+    network.tokenAddress ? tokenBalance(port, network.tokenAddress, address) : Promise.resolve(null),
   ]);
   return {
     gasWei: gasWei.toString(),
@@ -22,6 +22,6 @@ export async function readBalances(connection: ChainConnection, address: string,
 }
 
 export async function readGasOutlook(connection: ChainConnection, gasWei: bigint) {
-  const { maxFeePerGas } = await currentFees(connection.provider);
+  const { maxFeePerGas } = await currentFees(connection.port);
   return gasOutlook(gasWei, maxFeePerGas);
 }

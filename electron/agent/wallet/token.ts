@@ -2,7 +2,9 @@
  * The few ERC-20 functions the wallet needs (balance and transfer of the market's
  * stablecoin). A fragment of our own keeps the wallet independent of the market ABI.
  */
-import { Contract, Interface, type JsonRpcProvider } from 'ethers';
+import { Interface } from 'ethers';
+import type { ChainPort } from '../chain/chain-port';
+import { readOne } from '../chain/contract-call';
 
 export const ERC20_FRAGMENT = [
   'function balanceOf(address owner) view returns (uint256)',
@@ -13,7 +15,6 @@ export const erc20 = new Interface(ERC20_FRAGMENT);
 
 export const transferData = (to: string, amount: bigint) => erc20.encodeFunctionData('transfer', [to, amount]);
 
-export async function tokenBalance(provider: JsonRpcProvider, token: string, owner: string): Promise<bigint> {
-  const contract = new Contract(token, ERC20_FRAGMENT, provider);
-  return (await contract.getFunction('balanceOf')(owner)) as bigint;
+export async function tokenBalance(port: ChainPort, token: string, owner: string): Promise<bigint> {
+  return readOne<bigint>(port, token, erc20, 'balanceOf', [owner]);
 }

@@ -60,9 +60,9 @@ export function createTransfers(deps: { chain: ChainHub; queue: TxQueue; address
     const amount = BigInt(request.amount);
     if (amount <= 0n) throw new AgentError('invalid_amount', 'Enter an amount above zero.');
     const c = connection();
-    const { network, provider } = c;
+    const { network, port } = c;
     const balances = await readBalances(c, from, deps.clock.now());
-    const fees = await currentFees(provider);
+    const fees = await currentFees(port);
     let gasLimit = GAS_TRANSFER_LIMIT;
     if (request.asset === 'token') {
       if (!balances.token) throw new AgentError('no_token', 'This network has no stablecoin configured.');
@@ -70,7 +70,7 @@ export function createTransfers(deps: { chain: ChainHub; queue: TxQueue; address
         throw new AgentError('insufficient_funds', `The wallet holds only ${balances.token.amount} ${network.token.symbol} base units.`, 'Lower the amount.');
       }
       try {
-        gasLimit = ((await provider.estimateGas({ from, to: network.tokenAddress, data: transferData(to, amount) })) * 120n) / 100n;
+        gasLimit = ((await port.estimateGas({ from, to: network.tokenAddress, data: transferData(to, amount) })) * 120n) / 100n;
       } catch (error) {
         throw new AgentError('tx_would_fail', `The token transfer would fail: ${shortReason(error)}.`);
       }

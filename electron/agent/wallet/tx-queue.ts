@@ -14,11 +14,13 @@
  * after signing) was never broadcast: the monitor marks it dropped and it is never shown.
  */
 import { randomBytes } from 'node:crypto';
-import { getAddress, Interface, type JsonFragment, type JsonRpcProvider, type TransactionLike } from 'ethers';
+import { getAddress, Interface, type JsonFragment, type TransactionLike } from 'ethers';
 import { MARKET_ABI, TOKEN_ABI } from '../chain/market-abi';
 import { AgentError } from '../../../shared/api/result';
+import { assertConfiguredChain } from './chain-guard';
 import type { WalletTx } from '../../../shared/domain/wallet';
-import type { ChainConnection, ChainHub } from '../chain/chain-hub';
+import { type ChainConnection, type ChainHub, chainKeyOf as chainIdentity } from '../chain/chain-hub';
+import type { ChainPort } from '../chain/chain-port';
 import type { Clock, Logger } from '../ports';
 import { toWalletTx, type TxRecord, type TxStore } from './tx-store';
 import type { SentTx, TxIntent } from './wallet-access';
@@ -54,25 +56,17 @@ export interface TxQueueDeps {
   logger: Logger;
   /** A pending tx older than this is replaced with higher fees. */
   stuckAfterMs?: number;
+  /** The age check of pending transactions when no block comes (receipts follow the head stream). */
   pollMs?: number;
 }
 
 const MAX_REPLACEMENTS = 6;
 const GAS_MARGIN_PERCENT = 120n;
 
-export const chainKeyOf = (connection: ChainConnection) => `${connection.network.chainId}:${connection.network.genesisHash}`;
-
-/** Refuses to sign for a chain other than the configured one (EIP-155 binds the signature to it). */
-export async function assertConfiguredChain(connection: ChainConnection): Promise<void> {
-  const actual = Number(BigInt(await connection.provider.send('eth_chainId', [])));
-  if (actual !== connection.network.chainId) {
-    throw new AgentError(
-      'wrong_chain',
-      `The RPC node is on chain ${actual}, but RigShift is set up for chain ${connection.network.chainId}; nothing was signed.`,
-      'Check the network settings (RPC URL and chain id).',
-    );
-  }
-}
+export const chainKeyOf = (connection: ChainConnection) => chainIdentity(connection.network);
+/** The key transactions were stored with before there was one chain key (same chain). */
+const legacyChainKeyOf = (connection: ChainConnection) => `${connection.network.chainId}:${connection.network.genesisHash}`;
+const sameChain = (recordKey: string, connection: ChainConnection) => recordKey === chainKeyOf(connection) || recordKey === legacyChainKeyOf(connection);
 
 export function createTxQueue(deps: TxQueueDeps): TxQueue {
   const { store, clock, logger } = deps;
@@ -80,6 +74,8 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
   const waiters = new Map<string, Array<{ resolve(m: Mined): void; reject(e: unknown): void }>>();
   let tail: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
+  let headOff: (() => void) | null = null;
+  let nudge: NodeJS.Timeout | null = null;
   let polling: Promise<void> | null = null;
 
   const now = () => clock.now().toISOString();
@@ -137,11 +133,11 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       }),
   });
 
-  async function nextNonce(provider: JsonRpcProvider, from: string, chainKey: string): Promise<number> {
-    const pendingOnNode = await provider.getTransactionCount(from, 'pending');
+  async function nextNonce(port: ChainPort, from: string, connection: ChainConnection): Promise<number> {
+    const pendingOnNode = await port.nonce(from, 'pending');
     const ours = store
       .all()
-      .filter((r) => r.status === 'pending' && !isDraft(r) && r.chainKey === chainKey && r.from === from)
+      .filter((r) => r.status === 'pending' && !isDraft(r) && sameChain(r.chainKey, connection) && r.from === from)
       .reduce((max, r) => Math.max(max, r.nonce + 1), 0);
     return Math.max(pendingOnNode, ours);
   }
@@ -151,7 +147,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     if (!from) throw new AgentError('no_wallet', 'There is no wallet yet.', 'Create or import a wallet first.');
     if (!deps.isUnlocked()) throw new AgentError('wallet_locked', 'The wallet is locked; nothing was sent.', 'Unlock it with your password.');
     const connection = online();
-    const { provider, network } = connection;
+    const { port, network } = connection;
     await assertConfiguredChain(connection);
     let to: string;
     try {
@@ -161,17 +157,17 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
     const data = intent.data ?? '0x';
     const value = intent.value ?? 0n;
-    const fees = intent.fees ?? (await currentFees(provider));
+    const fees = intent.fees ?? (await currentFees(port));
     let gasLimit = intent.gasLimit;
     if (gasLimit === undefined) {
       try {
-        gasLimit = ((await provider.estimateGas({ from, to, data, value })) * GAS_MARGIN_PERCENT) / 100n;
+        gasLimit = ((await port.estimateGas({ from, to, data, value })) * GAS_MARGIN_PERCENT) / 100n;
       } catch (error) {
         throw new AgentError('tx_would_fail', `This transaction would fail: ${shortReason(error)}.`, 'Nothing was sent. Check the balance and the recipient.');
       }
     }
     const chainKey = chainKeyOf(connection);
-    const nonce = await nextNonce(provider, from, chainKey);
+    const nonce = await nextNonce(port, from, connection);
     const tx: TransactionLike<string> = {
       type: 2,
       chainId: BigInt(network.chainId),
@@ -234,7 +230,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       throw error;
     }
     try {
-      await provider.broadcastTransaction(signed.raw);
+      await port.sendRawTransaction(signed.raw);
     } catch (error) {
       record.status = 'dropped';
       record.error = `the node refused it: ${shortReason(error)}`;
@@ -243,18 +239,25 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
     deps.emit(toWalletTx(record));
     logger.info('wallet: transaction sent', { kind: record.kind, hash: record.hash, nonce });
+    // A node that mines at once (the devnet's automine) has the receipt before the next head
+    // poll: look once shortly after sending rather than up to a head interval later.
+    nudge ??= setTimeout(() => {
+      nudge = null;
+      void queue.poll().catch(() => undefined);
+    }, 150);
+    nudge.unref?.();
     return sentTx(record);
   }
 
-  async function findMined(record: TxRecord, provider: JsonRpcProvider): Promise<boolean> {
+  async function findMined(record: TxRecord, port: ChainPort): Promise<boolean> {
     for (const hash of [...record.hashes].reverse()) {
-      const receipt = await provider.getTransactionReceipt(hash);
+      const receipt = await port.receipt(hash);
       if (!receipt) continue;
       record.status = receipt.status === 1 ? 'confirmed' : 'failed';
       record.hash = hash;
       record.blockNumber = receipt.blockNumber;
       record.gasUsed = receipt.gasUsed.toString();
-      record.effectiveGasPrice = receipt.gasPrice.toString();
+      record.effectiveGasPrice = receipt.effectiveGasPrice.toString();
       record.error = receipt.status === 1 ? null : 'the transaction reverted';
       await save(record);
       settle(record);
@@ -264,12 +267,12 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
   }
 
   async function check(record: TxRecord, connection: ChainConnection): Promise<void> {
-    const { provider } = connection;
-    if (await findMined(record, provider)) return;
-    const latest = await provider.getTransactionCount(record.from, 'latest');
+    const { port } = connection;
+    if (await findMined(record, port)) return;
+    const latest = await port.nonce(record.from, 'latest');
     if (latest > record.nonce) {
       // Mined between the two reads? Look once more before calling it dropped.
-      if (await findMined(record, provider)) return;
+      if (await findMined(record, port)) return;
       record.status = 'dropped';
       record.error = `another transaction used nonce ${record.nonce}`;
       await save(record);
@@ -278,10 +281,10 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
     const age = clock.now().getTime() - Date.parse(record.lastBroadcastAt);
     if (age < stuckAfterMs) return;
-    const known = await provider.getTransaction(record.hash);
+    const known = await port.hasTransaction(record.hash);
     if (!known) {
       // The node forgot it (a restart, a full mempool): send the same bytes again.
-      await provider.broadcastTransaction(record.raw).catch((error: unknown) => logger.warn('wallet: rebroadcast failed', { hash: record.hash, error: shortReason(error) }));
+      await port.sendRawTransaction(record.raw).catch((error: unknown) => logger.warn('wallet: rebroadcast failed', { hash: record.hash, error: shortReason(error) }));
       record.lastBroadcastAt = now();
       await save(record);
       return;
@@ -295,8 +298,8 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       logger.info('wallet: a stuck transaction waits for the wallet to be unlocked', { hash: record.hash });
       return;
     }
-    const { provider, network } = connection;
-    const current = await currentFees(provider);
+    const { port, network } = connection;
+    const current = await currentFees(port);
     const bump = (old: bigint, now: bigint) => {
       const raised = (old * 125n + 99n) / 100n;
       return now > raised ? now : raised;
@@ -337,7 +340,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     record.lastBroadcastAt = now();
     await save(record);
     try {
-      await provider.broadcastTransaction(signed.raw);
+      await port.sendRawTransaction(signed.raw);
     } catch (error) {
       // The node refused it (fees too low for a replacement): the old attempt stays the one followed.
       logger.warn('wallet: replacement refused', { hash: signed.hash, error: shortReason(error) });
@@ -351,7 +354,6 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
   async function pollOnce(): Promise<void> {
     const connection = deps.chain.connection();
     if (!connection) return;
-    const key = chainKeyOf(connection);
     for (const record of store.all().filter((r) => r.status === 'pending')) {
       if (isDraft(record)) {
         // Stored, never signed or never saved signed (a crash, a full disk): never broadcast.
@@ -361,7 +363,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
         await store.put(record).catch((error: unknown) => logger.warn('wallet: could not close an unsent draft', { error: shortReason(error) }));
         continue;
       }
-      if (record.chainKey !== key) {
+      if (!sameChain(record.chainKey, connection)) {
         // Same chain id, other genesis: the devnet was restarted and this chain is gone.
         if (record.chainId === connection.network.chainId) {
           record.status = 'dropped';
@@ -379,7 +381,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     }
   }
 
-  return {
+  const queue: TxQueue = {
     send(intent) {
       const result = tail.then(() => sendNow(intent));
       tail = result.catch(() => undefined);
@@ -403,19 +405,32 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       return record && !isDraft(record) ? toWalletTx(record) : undefined;
     },
     start() {
-      timer ??= setInterval(() => void this.poll().catch(() => undefined), deps.pollMs ?? 1_000);
+      // Receipts can only appear with a new block: check on each head of the one head
+      // stream, and only while something is pending. A slow timer covers what needs no
+      // block (a stuck or forgotten transaction is rebroadcast or replaced by age).
+      headOff ??= deps.chain.onHead(() => {
+        if (store.all().some((r) => r.status === 'pending')) void this.poll().catch(() => undefined);
+      });
+      timer ??= setInterval(() => {
+        if (store.all().some((r) => r.status === 'pending')) void this.poll().catch(() => undefined);
+      }, deps.pollMs ?? 15_000);
       timer.unref();
     },
     async stop() {
+      headOff?.();
+      headOff = null;
+      if (nudge) clearTimeout(nudge);
+      nudge = null;
       if (timer) clearInterval(timer);
       timer = null;
       await polling?.catch(() => undefined);
     },
   };
+  return queue;
 }
 
-export async function currentFees(provider: JsonRpcProvider): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
-  const data = await provider.getFeeData();
+export async function currentFees(port: ChainPort): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  const data = await port.feeData();
   if (data.maxFeePerGas !== null && data.maxPriorityFeePerGas !== null) {
     return { maxFeePerGas: data.maxFeePerGas, maxPriorityFeePerGas: data.maxPriorityFeePerGas };
   }

@@ -34,7 +34,7 @@ export interface WalletFeatureDeps {
   /** Headless --wallet-password-file: unlock at start with this password. */
   unlockPassword?: string;
   /** Tests: shorter loops, a failing file system. */
-  timings?: { refreshMs?: number; pollMs?: number; stuckAfterMs?: number; autoLockCheckMs?: number };
+  timings?: { refreshMs?: number; headRefreshMs?: number; pollMs?: number; stuckAfterMs?: number; autoLockCheckMs?: number };
   keystoreFs?: KeystoreFs;
   keyWorkerScript?: KeyWorkerScript;
 }
@@ -209,8 +209,27 @@ export function createWalletFeature(deps: WalletFeatureDeps): { feature: AgentFe
       if (!longRunning) return;
       autoLock.start();
       queue.start();
-      stops.push(chain.onStatus(() => void refresh().then(() => pushState())));
-      timers.push(setInterval(() => void refresh(), deps.timings?.refreshMs ?? 5_000));
+      // Balances change only with a block: read them on each new head of the one head
+      // stream (and when the connection state changes), not on a timer of our own. The
+      // slow timer covers gas prices drifting with no block of ours.
+      let lastState = chain.status().state;
+      stops.push(
+        chain.onStatus((status) => {
+          if (status.state === lastState) return;
+          lastState = status.state;
+          void refresh().then(() => pushState());
+        }),
+      );
+      let lastHeadRefresh = 0;
+      stops.push(
+        chain.onHead(() => {
+          // A busy chain makes a block a second: balances are read at most every few seconds.
+          if (Date.now() - lastHeadRefresh < (deps.timings?.headRefreshMs ?? 5_000)) return;
+          lastHeadRefresh = Date.now();
+          void refresh();
+        }),
+      );
+      timers.push(setInterval(() => void refresh(), deps.timings?.refreshMs ?? 60_000));
       for (const timer of timers) timer.unref();
       // In the background: start-to-ready must not wait for scrypt.
       void service.unlockAtStart(deps.unlockPassword).then(() => refresh());

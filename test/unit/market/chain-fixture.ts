@@ -5,8 +5,9 @@
  * RPC away and bring it back.
  */
 import http from 'node:http';
-import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { AbiCoder, Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
+import { createEthersChainPort } from '../../../electron/agent/chain/ethers-chain-port';
 import { MARKET_ABI, TOKEN_ABI } from '../../../electron/agent/chain/market-abi';
 import { deployDevnetContracts } from '../../../electron/agent/devnet/deploy-devnet';
 import { devnetAccounts } from '../../../electron/agent/devnet/devnet-accounts';
@@ -25,6 +26,8 @@ export interface ChainFixture {
   deploymentBlock: number;
   accounts: ReturnType<typeof devnetAccounts>;
   post(options?: Partial<PostOptions>, from?: number): Promise<{ id: string; block: number }>;
+  /** Posts a job whose spec is these raw bytes (the contract takes any bytes, valid UTF-8 or not). */
+  postRaw(spec: Uint8Array, options?: Partial<Omit<PostOptions, 'spec'>>, from?: number): Promise<{ id: string; block: number }>;
   signer(index: number): NonceManager;
   /** JSON-RPC to the node; nonce managers are reset after evm_revert. */
   send(method: string, params?: unknown[]): Promise<unknown>;
@@ -111,7 +114,7 @@ export async function startChainFixture(): Promise<ChainFixture> {
       deploymentBlock: deployed.deploymentBlock,
       genesisHash: genesis.hash,
     },
-    provider,
+    port: createEthersChainPort(provider, { headPollMs: 200 }),
   };
   const accounts = devnetAccounts();
   const signers = new Map<number, NonceManager>();
@@ -158,6 +161,28 @@ export async function startChainFixture(): Promise<ChainFixture> {
       const log = receipt.logs.map((l: { topics: string[]; data: string }) => market.interface.parseLog(l)).find((p: { name: string } | null) => p?.name === 'JobPosted');
       return { id: (log.args.id as bigint).toString(), block: receipt.blockNumber as number };
     },
+    async postRaw(spec, options = {}, from = 1) {
+      const s = signer(from);
+      if (!approved.has(from)) {
+        await (await new Contract(deployed.token, TOKEN_ABI, s).getFunction('approve')(deployed.market, 2n ** 200n)).wait();
+        approved.add(from);
+      }
+      const latest = (await direct.send('eth_getBlockByNumber', ['latest', false])) as { timestamp: string };
+      const now = Math.max(Number(latest.timestamp), Math.floor(Date.now() / 1000));
+      const o = { maxPricePerHour: 1_000_000n, maxDurationSeconds: 600, claimWindow: 3600, runWindow: 7200, preemptible: false, ...options };
+      const market = new Contract(deployed.market, MARKET_ABI, s);
+      // `string` and `bytes` share one ABI encoding: encoding as bytes lets invalid UTF-8 through.
+      const selector = market.interface.getFunction('post')!.selector;
+      const args = AbiCoder.defaultAbiCoder().encode(
+        ['bytes', 'uint128', 'uint32', 'uint64', 'uint64', 'bool'],
+        [spec, o.maxPricePerHour, o.maxDurationSeconds, now + o.claimWindow, now + o.claimWindow + o.runWindow, o.preemptible],
+      );
+      const tx = await s.sendTransaction({ to: deployed.market, data: selector + args.slice(2) });
+      const receipt = await tx.wait();
+      const topic = market.interface.getEvent('JobPosted')!.topicHash;
+      const log = receipt!.logs.find((l) => l.topics[0] === topic)!;
+      return { id: BigInt(log.topics[1]!).toString(), block: receipt!.blockNumber };
+    },
     async send(method, params = []) {
       const result: unknown = await direct.send(method, params);
       if (method === 'evm_revert') signers.clear();
@@ -166,7 +191,7 @@ export async function startChainFixture(): Promise<ChainFixture> {
     proxy: { down, up },
     async stop() {
       await down();
-      provider.destroy();
+      connection.port.destroy();
       direct.destroy();
       await node.stop();
     },

@@ -1,149 +1,281 @@
-import { Contract } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * The market event log (market-indexer.ts) through the in-memory fake chain: no node.
+ * Every log is decoded on its own (a hostile post never fails its batch nor stops the
+ * cursor), the one reorg policy, restarts from the incremental file, a bounded index, and
+ * the head stream driving it.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
-import { getLogsChunked } from '../../../electron/agent/chain/get-logs-chunked';
-import { MARKET_ABI, TOKEN_ABI } from '../../../electron/agent/chain/market-abi';
-import { createMarketIndexer, type GetLogs, type IndexerUpdate } from '../../../electron/agent/market/market-indexer';
+import { createMarketIndexer, type IndexerUpdate } from '../../../electron/agent/market/market-indexer';
+import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
+import { claimedLog, garbledPostedLog, postedLog, settledLog, withdrawnLog } from '../../fakes/market-logs';
 import { recordingLogger } from '../../helpers/silent-logger';
 import { tempDir } from '../../helpers/temp-dir';
-import { jobDocument, startChainFixture, type ChainFixture } from './chain-fixture';
+import { jobDocument } from './chain-fixture';
 
-let chain: ChainFixture;
-const dir = tempDir('rigshift-market-indexer-');
+const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const ME = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+const OTHER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+/** A spec that is not UTF-8: a lone continuation byte, an overlong sequence, 0xff 0xfe. */
+const BAD_UTF8 = Uint8Array.from([0x7b, 0x22, 0x80, 0xc0, 0xaf, 0xff, 0xfe, 0x22, 0x7d]);
 
-beforeAll(async () => {
-  chain = await startChainFixture();
-}, 120_000);
-
-afterAll(async () => {
-  await chain?.stop();
-  dir.cleanup();
+const dirs: Array<ReturnType<typeof tempDir>> = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup();
 });
 
-function indexer(options: { online?: () => boolean; dataDir?: string } = {}) {
-  const calls: Array<[number, number]> = [];
+function connectionTo(chain: FakeChain, genesisHash = chain.blocks()[0]!.hash): ChainConnection {
+  return {
+    network: {
+      label: 'fake',
+      isDevnet: true,
+      chainId: 31337,
+      rpcUrl: 'http://fake',
+      marketAddress: MARKET,
+      tokenAddress: '0x0000000000000000000000000000000000000001',
+      token: { symbol: 'tUSD', decimals: 6 },
+      deploymentBlock: 1,
+      genesisHash,
+    },
+    port: chain,
+  };
+}
+
+function eventLog(chain: FakeChain, options: { dataDir?: string; connection?: ChainConnection | null; account?: string | null; compactAfterBytes?: number; invalidWindow?: number; heads?: boolean } = {}) {
+  const dataDir = options.dataDir ?? (() => {
+    const d = tempDir('rigshift-event-log-');
+    dirs.push(d);
+    return d.path;
+  })();
   const updates: IndexerUpdate[] = [];
   const failures: unknown[] = [];
-  const getLogs: GetLogs = (provider, filter, from, to) => {
-    calls.push([from, to]);
-    return getLogsChunked(provider, filter, from, to);
-  };
-  const instance = createMarketIndexer({
-    connection: () => ((options.online?.() ?? true) ? chain.connection : null),
+  const ranges: Array<[number, number]> = [];
+  const connection = options.connection === undefined ? connectionTo(chain) : options.connection;
+  const log = createMarketIndexer({
+    connection: () => connection,
     reportFailure: (error) => failures.push(error),
-    getLogs,
-    dataDir: options.dataDir ?? dir.path,
+    getLogs: (port, filter, from, to) => {
+      ranges.push([from, to]);
+      return port.getLogs(filter, from, to);
+    },
+    dataDir,
     logger: recordingLogger().logger,
     clock: { now: () => new Date() },
     confirmations: () => 0,
     reopenClaimWindow: async () => 300,
     onUpdate: (update) => updates.push(update),
-    saveEveryMs: 0,
+    account: () => options.account ?? ME,
+    onHead: options.heads ? (listener) => chain.onHead(listener) : undefined,
+    pollMs: options.heads ? 3_600_000 : 1000,
+    compactAfterBytes: options.compactAfterBytes,
+    invalidWindow: options.invalidWindow,
   });
-  return { instance, calls, updates, failures };
+  return { log, updates, failures, ranges, dataDir };
 }
 
-async function claim(id: string, by: number) {
-  const signer = chain.signer(by);
-  const token = new Contract(chain.token, TOKEN_ABI, signer);
-  await (await token.getFunction('approve')(chain.market, 5_000_000n)).wait();
-  const market = new Contract(chain.market, MARKET_ABI, signer);
-  await (await market.getFunction('depositStake')(5_000_000n)).wait();
-  await (await market.getFunction('claim')(BigInt(id), 500_000n)).wait();
-}
+describe('market event log: each log decoded on its own', () => {
+  it('records a bad-UTF-8 post as an invalid job and still indexes the normal post in the same batch', async () => {
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, BAD_UTF8), postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'normal' }))]);
+    const { log, failures } = eventLog(chain);
+    await log.poll();
 
-describe('market indexer against a real Hardhat node', () => {
-  it('ingests posted jobs, resumes from its persisted cursor after a restart', async () => {
-    const a = await chain.post({ spec: jobDocument({ name: 'first' }) });
-    const b = await chain.post({ spec: jobDocument({ name: 'second' }) });
-    const first = indexer();
-    await first.instance.poll();
-    expect(first.instance.book.get(a.id)?.state).toBe('open');
-    expect(first.instance.book.get(b.id)?.spec).toContain('second');
-    expect(first.calls[0]?.[0]).toBe(chain.deploymentBlock);
-    const cursor = first.instance.status().block as number;
-    expect(cursor).toBeGreaterThanOrEqual(b.block);
-    await first.instance.stop();
+    expect(failures).toEqual([]);
+    expect(log.status().lastError).toBeNull();
+    expect(log.status().syncing).toBe(false);
+    expect(log.status().block).toBe(1);
+    expect(log.book.get('2')?.spec).toContain('normal');
+    const bad = log.book.get('1');
+    expect(bad?.specError).toMatch(/not valid UTF-8/);
+    expect(bad?.maxPricePerHour).toBe(1_000_000n);
+    expect(log.invalid()).toEqual([expect.objectContaining({ id: '1', reason: expect.stringMatching(/UTF-8/) })]);
 
-    const c = await chain.post({ spec: jobDocument({ name: 'third' }) });
-    const second = indexer();
-    await second.instance.poll();
-    // Loaded from the snapshot (no rescan from the deployment block), then only the new blocks.
-    expect(second.calls[0]?.[0]).toBe(cursor + 1);
-    expect(second.instance.book.get(a.id)?.state).toBe('open');
-    expect(second.instance.book.get(c.id)?.spec).toContain('third');
-    await second.instance.stop();
-  }, 60_000);
+    // Later blocks keep coming in: the cursor never sticks on the hostile log.
+    chain.mine([postedLog(MARKET, 3, REQUESTER, jobDocument({ name: 'after' }))]);
+    await log.poll();
+    expect(log.book.get('3')?.spec).toContain('after');
+    expect(log.status().block).toBe(2);
+  });
 
-  it('rewinds when the chain is reverted (evm_snapshot / evm_revert) and rebuilds job state from events', async () => {
-    const watcher = indexer();
-    const kept = await chain.post({ spec: jobDocument({ name: 'kept' }) });
-    await watcher.instance.poll();
-    const snapshot = await chain.send('evm_snapshot');
-    const doomed = await chain.post({ spec: jobDocument({ name: 'doomed' }) });
-    await claim(kept.id, 3);
-    await watcher.instance.poll();
-    expect(watcher.instance.book.get(doomed.id)?.spec).toContain('doomed');
-    expect(watcher.instance.book.get(kept.id)?.state).toBe('claimed');
+  it('records bad ABI data and an oversized spec with their reasons, never failing the batch', async () => {
+    const chain = createFakeChain();
+    chain.mine([garbledPostedLog(MARKET, 1, REQUESTER), postedLog(MARKET, 2, REQUESTER, 'x'.repeat(200 * 1024)), postedLog(MARKET, 3, REQUESTER, jobDocument())]);
+    const { log, failures } = eventLog(chain);
+    await log.poll();
+    expect(failures).toEqual([]);
+    expect(log.book.get('1')?.specError).toMatch(/not valid ABI/);
+    expect(log.book.get('2')?.specError).toMatch(/KiB; the limit is 128 KiB/);
+    expect(log.book.get('2')?.spec).toBe('');
+    expect(log.book.get('3')?.specError).toBeNull();
+    expect(log.invalid().map((x) => x.id)).toEqual(['1', '2']);
+  });
 
-    await chain.send('evm_revert', [snapshot]);
-    // A different history at the same heights: more blocks than were reverted, new job at the same id.
-    await chain.send('hardhat_mine', ['0x2']);
-    const replacement = await chain.post({ spec: jobDocument({ name: 'replacement' }) });
-    expect(replacement.id).toBe(doomed.id);
-    await watcher.instance.poll();
-    expect(watcher.instance.book.get(kept.id)?.state).toBe('open');
-    expect(watcher.instance.book.get(kept.id)?.provider).toBeNull();
-    expect(watcher.instance.book.get(doomed.id)?.spec).toContain('replacement');
-    expect(watcher.instance.book.get(doomed.id)?.events).toHaveLength(1);
-    const rewound = watcher.updates.some((u) => u.changed.has(kept.id) || u.removed.has(doomed.id) || u.reset);
-    expect(rewound).toBe(true);
-    await watcher.instance.stop();
-  }, 60_000);
+  it('keeps only a bounded window of invalid jobs', async () => {
+    const chain = createFakeChain();
+    chain.mine(Array.from({ length: 30 }, (_, i) => postedLog(MARKET, i + 1, REQUESTER, BAD_UTF8)));
+    const { log } = eventLog(chain, { invalidWindow: 10 });
+    await log.poll();
+    expect(log.invalid()).toHaveLength(10);
+    expect(log.invalid()[9]?.id).toBe('30');
+  });
+});
 
-  it('survives the RPC going away and coming back, catching up what was posted meanwhile', async () => {
-    const watcher = indexer();
-    await watcher.instance.poll();
-    const before = watcher.instance.book.size();
-    await chain.proxy.down();
-    const during = await chain.post({ spec: jobDocument({ name: 'posted while away' }) });
-    await watcher.instance.poll();
-    expect(watcher.failures.length).toBeGreaterThan(0);
-    expect(watcher.instance.status().lastError).not.toBeNull();
-    expect(watcher.instance.book.size()).toBe(before);
-    await chain.proxy.up();
-    await watcher.instance.poll();
-    expect(watcher.instance.status().lastError).toBeNull();
-    expect(watcher.instance.book.get(during.id)?.spec).toContain('posted while away');
-    await watcher.instance.stop();
-  }, 60_000);
+describe('market event log: reorgs, failures, restarts', () => {
+  it('rewinds to the newest canonical block on a reorg and refolds the jobs', async () => {
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'kept' }))]);
+    const { log, updates } = eventLog(chain);
+    await log.poll();
+    chain.mine([postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'doomed' })), claimedLog(MARKET, 1, OTHER, 500_000n)]);
+    await log.poll();
+    expect(log.book.get('1')?.state).toBe('claimed');
 
-  it('keeps separate cursors per chain (a restarted devnet at the same addresses is a new chain)', async () => {
-    const other: ChainConnection = { ...chain.connection, network: { ...chain.connection.network, genesisHash: `0x${'1'.repeat(64)}` } };
-    const fresh = tempDir('rigshift-market-indexer-other-');
-    try {
-      const a = indexer({ dataDir: fresh.path });
-      await a.instance.poll();
-      const jobs = a.instance.book.size();
-      expect(jobs).toBeGreaterThan(0);
-      await a.instance.stop();
-      const b = createMarketIndexer({
-        connection: () => other,
-        reportFailure: () => undefined,
-        getLogs: (p, f, from, to) => getLogsChunked(p, f, from, to),
-        dataDir: fresh.path,
-        logger: recordingLogger().logger,
-        clock: { now: () => new Date() },
-        confirmations: () => 0,
-        reopenClaimWindow: async () => 300,
-        onUpdate: () => undefined,
-      });
-      await b.poll();
-      expect(b.status().chainKey).not.toBe(a.instance.status().chainKey);
-      expect(b.book.size()).toBe(jobs); // rescanned from the deployment block, not resumed
-      await b.stop();
-    } finally {
-      fresh.cleanup();
+    chain.reorg(1, [[postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'replacement' }))], []]);
+    await log.poll();
+    expect(log.book.get('1')?.state).toBe('open');
+    expect(log.book.get('2')?.spec).toContain('replacement');
+    expect(log.book.get('2')?.events).toHaveLength(1);
+    expect(updates.some((u) => u.changed.has('1'))).toBe(true);
+    expect(log.status().block).toBe(3);
+  });
+
+  it('keeps its cursor while the RPC fails and catches up after', async () => {
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument())]);
+    const { log, failures } = eventLog(chain);
+    await log.poll();
+    chain.fail('getLogs', new Error('connection refused'));
+    chain.mine([postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'while away' }))]);
+    await log.poll();
+    expect(failures).toHaveLength(1);
+    expect(log.status().lastError).toMatch(/connection refused/);
+    expect(log.status().block).toBe(1);
+    chain.fail('getLogs', null);
+    await log.poll();
+    expect(log.status().lastError).toBeNull();
+    expect(log.book.get('2')?.spec).toContain('while away');
+  });
+
+  it('resumes from its file after a restart, reading only the new blocks', async () => {
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'first' }))]);
+    const first = eventLog(chain);
+    await first.log.poll();
+    await first.log.stop();
+
+    chain.mine([postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'second' }))]);
+    const second = eventLog(chain, { dataDir: first.dataDir });
+    await second.log.poll();
+    expect(second.ranges[0]).toEqual([2, 2]);
+    expect(second.log.book.get('1')?.spec).toContain('first');
+    expect(second.log.book.get('2')?.spec).toContain('second');
+  });
+
+  it('keeps separate logs per chain identity (a restarted devnet is a new chain)', async () => {
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument())]);
+    const a = eventLog(chain);
+    await a.log.poll();
+    const b = eventLog(chain, { dataDir: a.dataDir, connection: connectionTo(chain, `0x${'1'.repeat(64)}`) });
+    await b.log.poll();
+    expect(b.log.status().chainKey).not.toBe(a.log.status().chainKey);
+    expect(b.ranges[0]?.[0]).toBe(1); // scanned from the deployment block, not resumed
+  });
+
+  it('moves with the shared head stream, with no timer of its own', async () => {
+    const chain = createFakeChain();
+    const { log } = eventLog(chain, { heads: true });
+    log.start();
+    await log.poll();
+    expect(chain.listeners()).toBe(1);
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'pushed' }))]);
+    for (let i = 0; i < 50 && !log.book.get('1'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(log.book.get('1')?.spec).toContain('pushed');
+    await log.stop();
+    expect(chain.listeners()).toBe(0);
+  });
+});
+
+describe('market event log: the cost of following an idle chain', () => {
+  it('asks no logs for a new block whose bloom lacks the market, and does for one that has its logs', async () => {
+    const chain = createFakeChain();
+    const { log } = eventLog(chain, { heads: true });
+    log.start();
+    await log.poll();
+    const before = chain.calls.getLogs ?? 0;
+    for (let i = 0; i < 5; i++) {
+      chain.mineEmpty(1);
+      await new Promise((r) => setTimeout(r, 10));
     }
-  }, 60_000);
+    expect(chain.calls.getLogs ?? 0).toBe(before);
+    expect(log.status().block).toBe(chain.blocks().length - 1);
+    chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'seen' }))]);
+    for (let i = 0; i < 50 && !log.book.get('1'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(log.book.get('1')?.spec).toContain('seen');
+    expect(chain.calls.getLogs).toBe(before + 1);
+    await log.stop();
+  });
+});
+
+describe('market event log: what is kept, and how it is written', () => {
+  it('appends each step to its file; it never rewrites the whole index per poll', async () => {
+    const chain = createFakeChain();
+    const { log, dataDir } = eventLog(chain);
+    const sizes: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      chain.mine([postedLog(MARKET, i, REQUESTER, jobDocument({ name: `job ${i}` }))]);
+      await log.poll();
+      sizes.push(statSync(join(dataDir, 'market', 'index', `${log.status().chainKey}.jsonl`)).size);
+    }
+    const growth = sizes.slice(1).map((s, i) => s - sizes[i]!);
+    const oneJob = Buffer.byteLength(JSON.stringify(jobDocument({ name: 'job 10' })));
+    // Each step writes about one job (its event and the cursor), not the whole index: the
+    // 20th step writes no more than the 2nd.
+    for (const g of growth) {
+      expect(g).toBeGreaterThan(oneJob);
+      expect(g).toBeLessThan(oneJob + 1500);
+    }
+    expect(Math.max(...growth) - Math.min(...growth)).toBeLessThan(50);
+    expect(log.bytesWritten()).toBe(sizes[sizes.length - 1]);
+    expect(existsSync(join(dataDir, 'market', 'index', `${log.status().chainKey}.json`))).toBe(false);
+  });
+
+  it('stays bounded: other providers\' closed jobs and expired open jobs are dropped; ours and open ones kept', async () => {
+    const chain = createFakeChain({ startTime: 1_000_000 });
+    const spec = jobDocument({ name: 'x'.repeat(3000) });
+    const { log, dataDir } = eventLog(chain, { compactAfterBytes: 100_000 });
+    let id = 0;
+    // 150 jobs claimed and settled by another provider, 50 that expire unclaimed, ours, and 20 still open.
+    for (let i = 0; i < 150; i++) {
+      id++;
+      chain.mine([postedLog(MARKET, id, REQUESTER, spec), claimedLog(MARKET, id, OTHER, 1n), settledLog(MARKET, id, OTHER, REQUESTER, 1n, 0n)]);
+    }
+    for (let i = 0; i < 50; i++) chain.mine([postedLog(MARKET, ++id, REQUESTER, spec, { claimBy: 1_000_050 })]);
+    const ours = ++id;
+    chain.mine([postedLog(MARKET, ours, REQUESTER, spec), claimedLog(MARKET, ours, ME, 1n), settledLog(MARKET, ours, ME, REQUESTER, 1n, 0n), withdrawnLog(MARKET, ME, 1n)]);
+    const open: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      open.push(++id);
+      chain.mine([postedLog(MARKET, id, REQUESTER, spec, { claimBy: 5_000_000 })]);
+    }
+    await log.poll();
+    log.compact();
+    expect(log.book.size()).toBe(21);
+    expect(log.book.get(String(ours))?.state).toBe('settled');
+    for (const o of open) expect(log.book.get(String(o))?.state).toBe('open');
+    const file = join(dataDir, 'market', 'index', `${log.status().chainKey}.jsonl`);
+    expect(statSync(file).size).toBeLessThan(22 * 5_000);
+    const mine = log.accountEvents(ME);
+    expect(mine?.events.map((e) => e.kind)).toEqual(['posted', 'claimed', 'settled', 'withdrawn']);
+
+    // A restart reads back exactly what was kept.
+    const again = eventLog(chain, { dataDir });
+    await again.log.poll();
+    expect(again.log.book.size()).toBe(21);
+    expect(again.log.accountEvents(ME)?.events).toHaveLength(4);
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeLessThan(100);
+  });
 });

@@ -185,6 +185,7 @@ export function createHarness(options: { chain?: FakeProviderChain; records?: Re
         requester: j.requester,
         specHash: '0x',
         spec: '{}',
+        specError: null,
         maxPricePerHour: j.maxPricePerHour,
         maxDurationSeconds: j.maxDurationSeconds,
         claimBy: j.claimBy,

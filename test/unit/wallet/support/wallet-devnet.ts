@@ -5,6 +5,7 @@
  */
 import { JsonRpcProvider } from 'ethers';
 import type { ChainConnection, ChainHub, ChainStatus, ResolvedNetwork } from '../../../../electron/agent/chain/chain-hub';
+import { createEthersChainPort } from '../../../../electron/agent/chain/ethers-chain-port';
 import { deployDevnetContracts } from '../../../../electron/agent/devnet/deploy-devnet';
 import { spawnDevnetNode } from '../../../../electron/agent/devnet/devnet-process';
 import { pickFreePort } from '../../../../electron/agent/devnet/ports-free';
@@ -36,13 +37,16 @@ export async function startWalletDevnet(): Promise<WalletDevnet> {
       deploymentBlock: contracts.deploymentBlock,
       genesisHash: genesis!.hash!,
     };
-    const hub = staticHub({ network, provider });
+    // The port the hub hands out has its own provider (destroying the port closes it).
+    const port = createEthersChainPort(new JsonRpcProvider(node.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 }), { headPollMs: 100 });
+    const hub = staticHub({ network, port });
     return {
       rpcUrl: node.rpcUrl,
       provider,
       network,
       hub,
       stop: async () => {
+        port.destroy();
         provider.destroy();
         await node.stop();
       },
@@ -61,6 +65,7 @@ export function staticHub(connection: ChainConnection | null): ChainHub {
   return {
     status: () => status,
     onStatus: () => () => undefined,
+    onHead: (listener) => connection?.port.onHead(listener) ?? (() => undefined),
     connection: () => connection,
     whenOnline: () => (connection ? Promise.resolve(connection) : new Promise(() => undefined)),
     reportFailure: () => undefined,

@@ -1,0 +1,135 @@
+/**
+ * The real chain port over ethers' JsonRpcProvider (created by the chain hub with a static
+ * network, short timeouts and a tiny cache). Logs go through getLogsChunked, so one scan
+ * adapts to the RPC's block-range caps. The head stream is one timer per connection that
+ * reads the latest block while anybody listens, and only reports a head that changed.
+ */
+import type { JsonRpcProvider, Log } from 'ethers';
+import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from './chain-port';
+import { getLogsChunked } from './get-logs-chunked';
+
+export interface EthersChainPortOptions {
+  /** How often the head stream asks for the latest block (default 1 s). */
+  headPollMs?: number;
+  /** Told when a head read fails (the hub checks the RPC then). */
+  onHeadError?: (error: unknown) => void;
+}
+
+interface RawBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+  logsBloom?: string;
+}
+
+const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp), parentHash: raw.parentHash, logsBloom: raw.logsBloom });
+
+export const logFromEthers = (log: Log): ChainLog => ({
+  address: log.address,
+  blockNumber: log.blockNumber,
+  blockHash: log.blockHash,
+  transactionHash: log.transactionHash,
+  index: log.index,
+  topics: [...log.topics],
+  data: log.data,
+  removed: log.removed,
+});
+
+export function createEthersChainPort(provider: JsonRpcProvider, options: EthersChainPortOptions = {}): ChainPort {
+  const headPollMs = options.headPollMs ?? 1000;
+  const listeners = new Set<(head: ChainBlock) => void>();
+  let head: ChainBlock | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let reading = false;
+  let destroyed = false;
+
+  const publish = (block: ChainBlock) => {
+    const changed = !head || head.number !== block.number || head.hash !== block.hash;
+    if (!head || block.number >= head.number || changed) head = block;
+    if (!changed) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener(block);
+      } catch {
+        // A listener's failure is its own; the stream goes on.
+      }
+    }
+  };
+
+  const latestBlock = async (): Promise<ChainBlock> => {
+    const raw = (await provider.send('eth_getBlockByNumber', ['latest', false])) as RawBlock | null;
+    if (!raw) throw new Error('the RPC has no latest block');
+    const block = toBlock(raw);
+    publish(block);
+    return block;
+  };
+
+  const pollHead = async () => {
+    if (reading || destroyed) return;
+    reading = true;
+    try {
+      await latestBlock();
+    } catch (error) {
+      options.onHeadError?.(error);
+    } finally {
+      reading = false;
+    }
+  };
+
+  const startStream = () => {
+    if (timer || destroyed) return;
+    timer = setInterval(() => void pollHead(), headPollMs);
+    timer.unref?.();
+    void pollHead();
+  };
+  const stopStream = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
+
+  return {
+    head: () => (timer ? head : null),
+    onHead(listener) {
+      listeners.add(listener);
+      startStream();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) stopStream();
+      };
+    },
+    latestBlock,
+    async block(number) {
+      const raw = (await provider.send('eth_getBlockByNumber', [`0x${number.toString(16)}`, false])) as RawBlock | null;
+      return raw ? toBlock(raw) : null;
+    },
+    async getLogs(filter: LogFilter, fromBlock: number, toBlock: number) {
+      return (await getLogsChunked(provider, filter, fromBlock, toBlock)).map(logFromEthers);
+    },
+    call: (request: CallRequest) => provider.call({ to: request.to, data: request.data, from: request.from, value: request.value }),
+    balance: (address) => provider.getBalance(address),
+    code: (address, blockNumber) => provider.getCode(address, blockNumber),
+    nonce: (address, tag) => provider.getTransactionCount(address, tag),
+    estimateGas: (request) => provider.estimateGas({ to: request.to, data: request.data, from: request.from, value: request.value }),
+    async feeData(): Promise<FeeData> {
+      const data = await provider.getFeeData();
+      return { maxFeePerGas: data.maxFeePerGas, maxPriorityFeePerGas: data.maxPriorityFeePerGas, gasPrice: data.gasPrice };
+    },
+    chainId: async () => Number(BigInt((await provider.send('eth_chainId', [])) as string)),
+    async sendRawTransaction(raw) {
+      return (await provider.broadcastTransaction(raw)).hash;
+    },
+    async receipt(hash): Promise<ChainReceipt | null> {
+      const r = await provider.getTransactionReceipt(hash);
+      if (!r) return null;
+      return { from: r.from, status: r.status ?? 0, blockNumber: r.blockNumber, gasUsed: r.gasUsed, effectiveGasPrice: r.gasPrice };
+    },
+    hasTransaction: async (hash) => (await provider.getTransaction(hash)) !== null,
+    destroy() {
+      destroyed = true;
+      stopStream();
+      listeners.clear();
+      provider.destroy();
+    },
+  };
+}
