@@ -28,7 +28,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 5;
+export const SETTINGS_SCHEMA_VERSION = 6;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -70,7 +70,11 @@ export const SettingsSchema = z.object({
     sweepThresholdMicros: z.string().regex(/^[0-9]{1,30}$/),
   }),
   market: z.object({
-    /** Look for jobs and claim those that fit. The owner's availability still decides when. */
+    /**
+     * Look for jobs and claim those that fit. The owner's availability still decides when.
+     * Off on a new install until the wizard's "Start renting" (schema 6): nothing is funded,
+     * staked or claimed while the owner is still setting up.
+     */
     bidding: z.boolean(),
     /** Requesters whose jobs are never claimed. */
     blockedRequesters: z.array(EvmAddressSchema).max(1000),
@@ -147,6 +151,8 @@ export const DEFAULT_SETTINGS: Settings = {
   controls: defaultControls('UTC'),
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
   ...DEFAULT_V4_GROUPS,
+  // A new install rents nothing until the wizard's "Start renting" (migration 0006).
+  market: { ...DEFAULT_V4_GROUPS.market, bidding: false },
 };
 
 /** A partial update: each group may be given in part. */

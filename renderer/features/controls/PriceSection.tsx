@@ -9,17 +9,19 @@ import {
   type GpuPower,
   type PriceField,
   type PriceForm,
-  gpuPowers,
   latestSuggestion,
   parsePriceForm,
+  pricedDevices,
   priceFormFrom,
   suggestionText,
 } from './price-form';
+import { useUnsavedEdit } from './unsaved-edits';
 import { useControlsSave } from './use-controls-save';
 
 const usdPerHour = (micros: bigint) => `${formatMicros(micros)} USD/h`;
 
 function powerText(gpu: GpuPower): string {
+  if (gpu.cpu) return 'CPU jobs: no graphics card draws power, so only';
   if (gpu.powerW === null) return 'power draw unknown';
   return gpu.estimated
     ? `estimated from the ${Math.round(gpu.powerW)} W default power limit`
@@ -27,13 +29,6 @@ function powerText(gpu: GpuPower): string {
 }
 
 function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) {
-  if (gpus.length === 0) {
-    return (
-      <p className="muted small" data-testid="break-even" data-estimated="false">
-        Break-even: no NVIDIA GPU found, so there is no GPU power draw to price. The floor you set applies as is.
-      </p>
-    );
-  }
   return (
     <ul className="break-even" data-testid="break-even" data-estimated={gpus.some((g) => g.estimated)}>
       {gpus.map((gpu) => {
@@ -50,7 +45,11 @@ function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) 
             {gpus.length > 1 ? <strong>{gpu.name}: </strong> : null}
             Break-even <strong>{micros === null ? 'unknown' : usdPerHour(micros)}</strong>
             {gpu.estimated ? <span className="badge badge-estimated">estimated</span> : null}{' '}
-            <span className="muted small">({powerText(gpu)}, plus {price.systemOverheadW} W for the rest of the PC)</span>
+            <span className="muted small">
+              {gpu.cpu
+                ? `(${powerText(gpu)} the rest of the PC counts: ${price.systemOverheadW} W)`
+                : `(${powerText(gpu)}, plus ${price.systemOverheadW} W for the rest of the PC)`}
+            </span>
           </li>
         );
       })}
@@ -72,23 +71,29 @@ export function PriceSection() {
   const dirty = form !== null && (candidate === null || JSON.stringify(candidate) !== JSON.stringify(saved));
   const errors = showErrors && !parsed.ok ? parsed.errors : {};
   const shown = candidate ?? saved;
-  const gpus = gpuPowers(detection, benchmark.history);
+  const gpus = pricedDevices(detection, benchmark.history);
   const suggestion = latestSuggestion(benchmark.history);
   const suggested = suggestion ? suggestionText(suggestion.usdPerHour) : null;
 
   const edit = (next: Partial<PriceForm>) => setForm({ ...current, ...next });
 
-  const onSave = async () => {
+  const onSave = async (): Promise<boolean> => {
     if (!candidate) {
       setShowErrors(true);
-      return;
+      return false;
     }
     const result = await saver.save({ price: candidate });
     if (result.ok) {
       setForm(null);
       setShowErrors(false);
     }
+    return result.ok;
   };
+  const onDiscard = () => {
+    setForm(null);
+    setShowErrors(false);
+  };
+  useUnsavedEdit('price', dirty, { label: 'Price floor', save: onSave, discard: onDiscard });
 
   const field = (key: PriceField, label: string, unit: string, testId: string, help?: string) => {
     const error = errors[key];
@@ -122,7 +127,7 @@ export function PriceSection() {
     );
   };
 
-  const floors = gpus.length === 0 ? [effectiveFloor(shown, null)] : gpus.map((g) => effectiveFloor(shown, g.powerW));
+  const floors = gpus.map((g) => effectiveFloor(shown, g.powerW));
 
   return (
     <Section
@@ -173,10 +178,7 @@ export function PriceSection() {
         dirty={dirty}
         problem={showErrors && !parsed.ok ? 'Fix the highlighted values; nothing was saved.' : null}
         onSave={() => void onSave()}
-        onDiscard={() => {
-          setForm(null);
-          setShowErrors(false);
-        }}
+        onDiscard={onDiscard}
       />
     </Section>
   );

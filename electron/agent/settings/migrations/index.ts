@@ -8,6 +8,7 @@ import { m0002OwnerControls } from './0002-owner-controls';
 import { m0003JobImageBudget } from './0003-job-image-budget';
 import { m0004ChainWalletDesktop } from './0004-chain-wallet-desktop';
 import { m0005OnboardingReminders } from './0005-onboarding-reminders';
+import { m0006BiddingWaitsForSetup } from './0006-bidding-waits-for-setup';
 
 export interface Migration {
   /** The schemaVersion this migration produces. */
@@ -16,4 +17,4 @@ export interface Migration {
   up(document: Record<string, unknown>): Record<string, unknown>;
 }
 
-export const migrations: readonly Migration[] = [m0001Initial, m0002OwnerControls, m0003JobImageBudget, m0004ChainWalletDesktop, m0005OnboardingReminders];
+export const migrations: readonly Migration[] = [m0001Initial, m0002OwnerControls, m0003JobImageBudget, m0004ChainWalletDesktop, m0005OnboardingReminders, m0006BiddingWaitsForSetup];
