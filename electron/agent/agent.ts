@@ -169,6 +169,7 @@ export function createAgent(deps: AgentDeps): Agent {
         onProgress: (progress) => bus.emit('jobProgress', progress),
         onLog: (lines) => bus.emit('jobLog', lines),
         onFinished: (record) => bus.emit('jobFinished', record),
+        onStarted: (record) => bus.emit('jobStarted', record),
       })
     : null;
   const availability: AvailabilityController = createAvailabilityController({
