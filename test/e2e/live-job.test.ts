@@ -3,12 +3,14 @@
  * about a second of its container starting, without a reload (before the fix the pages
  * dropped progress for jobs the snapshot did not list, and there was no "job started"
  * event: Overview and Jobs said "No job is running" while the container ran), and the
- * Jobs page's sandbox line never says "Not started yet" next to "Running".
+ * Jobs page's sandbox line never says "Not started yet" next to "Running". A third page
+ * whose event stream goes deaf (a proxy drops the pushed events) catches up as soon as the
+ * stream reconnects: the job, and the wallet the agent staked from meanwhile.
  * A real devnet, one `rigshift headless` agent, a busybox CPU job posted by a requester.
  */
 import { join } from 'node:path';
 import { JsonRpcProvider, Wallet } from 'ethers';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainNow, postMarketJob } from '../../electron/agent/requester/post-job';
 import { startUploadServer, type UploadServer } from '../../electron/agent/requester/upload-server';
@@ -43,6 +45,9 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
   let browser: Browser;
   let overview: Page;
   let jobs: Page;
+  let lagging: Page;
+  let laggingSocket: WebSocketRoute | null = null;
+  let deaf = false;
   let errors: string[];
   let runningSeenAt = 0;
 
@@ -100,7 +105,23 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
     browser = await launchChromium();
     overview = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     jobs = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = [...watchPageErrors(overview), ...watchPageErrors(jobs)];
+    lagging = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    errors = [...watchPageErrors(overview), ...watchPageErrors(jobs), ...watchPageErrors(lagging)];
+    // The lagging page's event stream goes through a proxy that can drop what the agent pushes.
+    await lagging.routeWebSocket(/\/api\/events/, (ws) => {
+      laggingSocket = ws;
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (!deaf) ws.send(message);
+      });
+      ws.onMessage((message) => server.send(message));
+    });
+    await lagging.goto(agent.url);
+    await lagging.click('[data-testid="nav-wallet"]');
+    await lagging.locator('[data-testid="wallet-balance-token"]').waitFor();
+    await lagging.click('[data-testid="nav-overview"]');
+    await lagging.locator('[data-testid="current-job"]').waitFor();
+    deaf = true;
     await overview.goto(agent.url);
     await overview.locator('[data-testid="current-job"]').waitFor();
     await jobs.goto(agent.url);
@@ -167,6 +188,20 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
     expect(await running.textContent()).not.toMatch(/Not started yet/);
     expect(await running.locator('.runtime-badge').getAttribute('data-runtime')).toMatch(/^(gvisor|runc)$/);
   });
+
+  it('a page that missed the events catches up when its event stream reconnects', async () => {
+    // Deaf since before the claim: it still says nothing runs.
+    expect(await lagging.textContent('[data-testid="current-job"]')).toMatch(/No job is running/);
+    deaf = false;
+    await laggingSocket!.close({ code: 1012, reason: 'test: the stream drops' });
+    await expect.poll(() => lagging.textContent('[data-testid="current-job"]'), { timeout: 10_000 }).toContain(JOB_NAME);
+    // The wallet the agent staked from while the page was deaf: the agent's figure, not the old one.
+    const wallet = await api<{ balances: { token: { amount: string } | null } | null }>('getWallet');
+    await lagging.click('[data-testid="nav-wallet"]');
+    await expect
+      .poll(() => lagging.getAttribute('[data-testid="wallet-balance-token"]', 'data-amount'), { timeout: 10_000 })
+      .toBe(wallet.balances?.token?.amount ?? '');
+  }, 30_000);
 
   it('reported no console errors or page errors', () => {
     expect(errors).toEqual([]);
