@@ -31,6 +31,7 @@ import { type CallHandlers, dispatchCall } from './api/dispatch';
 import { isProcessAlive } from './containers/owner-label';
 import { removeOrphanContainers } from './containers/orphan-sweep';
 import { createEventBus } from './event-bus';
+import { refuseBenchmarkBesideJobs } from './benchmark/busy-machine';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
 import type { SettingsService } from './settings/settings-service';
@@ -262,6 +263,7 @@ export function createAgent(deps: AgentDeps): Agent {
         'Wait for it to finish or cancel it first.',
       );
     }
+    refuseBenchmarkBesideJobs(jobs?.active().length ?? 0);
     const target = await resolveTarget(request.target);
     const engine = await deps.docker.info();
     const runId = randomUUID();

@@ -13,7 +13,7 @@ import {
   parsePriceForm,
   pricedDevices,
   priceFormFrom,
-  suggestionText,
+  suggestedFloor,
 } from './price-form';
 import { useUnsavedEdit } from './unsaved-edits';
 import { useControlsSave } from './use-controls-save';
@@ -73,7 +73,8 @@ export function PriceSection() {
   const shown = candidate ?? saved;
   const gpus = pricedDevices(detection, benchmark.history);
   const suggestion = latestSuggestion(benchmark.history);
-  const suggested = suggestion ? suggestionText(suggestion.usdPerHour) : null;
+  const floorSuggestion = suggestion ? suggestedFloor(suggestion, shown, gpus) : null;
+  const suggested = floorSuggestion ? formatMicros(floorSuggestion.micros) : null;
 
   const edit = (next: Partial<PriceForm>) => setForm({ ...current, ...next });
 
@@ -151,7 +152,11 @@ export function PriceSection() {
           >
             Use suggested ${suggested}/h
           </button>{' '}
-          <span className="muted small">from your latest benchmark</span>
+          <span className="muted small" data-testid="suggested-price-basis">
+            {floorSuggestion?.raisedFrom !== null && floorSuggestion?.raisedFrom !== undefined
+              ? `your electricity break-even + ${shown.marginPercent} %: your latest benchmark's market figure ($${formatMicros(floorSuggestion.raisedFrom)}/h) is below what running the PC costs`
+              : 'from your latest benchmark'}
+          </span>
         </p>
       ) : null}
       <div className="break-even-row">

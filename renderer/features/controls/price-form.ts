@@ -137,3 +137,26 @@ export function belowBreakEven(price: PriceSettings, devices: readonly GpuPower[
   }
   return null;
 }
+
+export interface SuggestedFloor {
+  micros: bigint;
+  /** The benchmark's own figure was below the electricity break-even + margin and was raised. */
+  raisedFrom: bigint | null;
+}
+
+/**
+ * The price to suggest: the benchmark's market figure, but never below what the electricity
+ * costs plus the owner's margin on any device (a CPU's market worth, 0.00011 USD/h, is far
+ * below the 0.018 USD/h it costs to run the PC).
+ */
+export function suggestedFloor(suggestion: SuggestedPrice, price: PriceSettings, devices: readonly GpuPower[]): SuggestedFloor | null {
+  const text = suggestionText(suggestion.usdPerHour);
+  const parsed = text === null ? null : parseUsdToMicros(text);
+  if (!parsed?.ok) return null;
+  const guard = { ...price, neverBelowBreakEven: true, floorMicrosPerHour: '0' };
+  const minimum = devices.reduce((max, d) => {
+    const floor = effectiveFloor(guard, d.powerW).floorMicrosPerHour;
+    return floor > max ? floor : max;
+  }, 0n);
+  return parsed.micros >= minimum ? { micros: parsed.micros, raisedFrom: null } : { micros: minimum, raisedFrom: parsed.micros };
+}
