@@ -201,6 +201,10 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
     await expect
       .poll(() => lagging.getAttribute('[data-testid="wallet-balance-token"]', 'data-amount'), { timeout: 10_000 })
       .toBe(wallet.balances?.token?.amount ?? '');
+    // The stake the claim needed is a row with its amount (it said "—").
+    const stakeRow = lagging.locator('[data-testid="wallet-txs"] tr', { hasText: 'Stake' }).first();
+    await stakeRow.waitFor({ timeout: 10_000 });
+    expect(await stakeRow.locator('td.num').textContent()).toMatch(/^\d+(\.\d+)? tUSD$/);
   }, 30_000);
 
   it('reported no console errors or page errors', () => {

@@ -3,6 +3,7 @@
  * status (bidding on/off and why, stake, credit, indexer, counts). Pure functions of the
  * feature's state.
  */
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import type { GpuAvailability } from '../../../shared/domain/availability';
 import type { ChainStatus } from '../../../shared/domain/chain';
 import type { ChainConnection } from '../chain/chain-hub';
@@ -121,7 +122,7 @@ export function biddingBlocks(input: BlocksInput): MarketStatus['blocks'] {
   if (connection && input.syncing) add('syncing', 'Catching up with the market.');
   if (connection && !isLocalChain(connection.network) && account && constants) {
     if (account.freeStake < constants.minStake && account.token < constants.minStake - account.freeStake) {
-      add('no-stake', `A claim needs ${constants.minStake} micros of free stake; the wallet holds too little to deposit it.`);
+      add('no-stake', `A claim needs ${formatUsdMicros(constants.minStake)} of free stake; the wallet holds too little to deposit it.`);
     }
     if (account.eth < MIN_GAS_WEI) add('no-gas', 'The wallet has too little to pay for transactions.');
   }
