@@ -3,6 +3,8 @@
  * fix: "The wallet holds only 10000000 tUSD base units" (reads as ten million), a stale
  * error stayed after the input changed, "-1" got "at most 6 decimals", and the zero address
  * went to the chain and came back as "execution reverted: ERC20InvalidReceiver(0x000…)".
+ * Problem 7: locking said nothing of what stops, and the banner kept saying the PC was
+ * available while nothing could be claimed or submitted.
  */
 import { join } from 'node:path';
 import { ZeroAddress } from 'ethers';
@@ -110,6 +112,21 @@ describe.skipIf(!ready)('wallet errors in words a person uses (Chromium, rigshif
     expect(await error.textContent()).toMatch(/zero address/);
     expect(await error.textContent()).not.toMatch(/revert|ERC20/);
     expect(await page.locator('[data-testid="wallet-preview"]').count()).toBe(0);
+  }, 30_000);
+
+  it('locking explains what stops; then the banner and the dashboard say they wait for the unlock', async () => {
+    await api('updateSettings', { patch: { market: { bidding: true } } });
+    await page.click('[data-testid="wallet-lock"]');
+    const explain = page.locator('[data-testid="wallet-lock-explain"]');
+    await explain.waitFor();
+    expect(await explain.textContent()).toMatch(/no new job is claimed, a finished job's result is not submitted/);
+    await page.click('[data-testid="wallet-lock-confirm"]');
+    await page.locator('[data-testid="wallet-unlock"]').waitFor({ timeout: 10_000 });
+    const banner = page.locator('[data-testid="banner-wallet-locked"]');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(/Waiting for the wallet to be unlocked/);
+    await page.click('[data-testid="nav-overview"]');
+    await expect.poll(() => page.textContent('[data-testid="renting-state"]'), { timeout: 10_000 }).toMatch(/waiting for the wallet to be unlocked/i);
   }, 30_000);
 
   it('reported no console errors or page errors', () => {

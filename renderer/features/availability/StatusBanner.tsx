@@ -3,6 +3,7 @@ import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../lib/use-now';
+import { useMarketStatus } from '../onboarding/use-market-status';
 import { AvailabilityLight } from './AvailabilityLight';
 import { CPU_DEVICE_ID, deviceLabel } from './availability-view';
 import { type PauseDuration, usePause } from './use-pause';
@@ -21,6 +22,8 @@ export function StatusBanner() {
   const { pause: manual, schedule } = settings.controls;
   const paused = isPauseActive(manual, new Date(now));
   const devices = availability.gpus;
+  const market = useMarketStatus();
+  const walletLocked = Boolean(market?.biddingWanted && market.blocks.some((b) => b.code === 'wallet-locked'));
 
   return (
     <section className="status-banner" aria-label="Renting status" data-testid="status-banner" data-paused={paused}>
@@ -50,6 +53,12 @@ export function StatusBanner() {
             ))
           )}
         </ul>
+        {walletLocked ? (
+          <p className="banner-wallet-locked" role="status" data-testid="banner-wallet-locked">
+            Waiting for the wallet to be unlocked: nothing is claimed, submitted or withdrawn until then.{' '}
+            <a href="#/wallet">Unlock it</a>
+          </p>
+        ) : null}
         <div className="pause-controls">
           {paused ? (
             <span className="pause-text" data-testid="pause-text">

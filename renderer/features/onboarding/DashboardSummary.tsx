@@ -34,9 +34,10 @@ export function DashboardSummary() {
   const renting = settings.market.bidding && !paused;
   const busy = availability.gpus.find((d) => d.state === 'renting' || d.state === 'yielding');
   const state = busy ? 'renting' : !renting ? 'off' : availability.gpus.some((d) => d.state === 'available') ? 'available' : 'paused';
+  const walletLocked = market?.blocks.some((b) => b.code === 'wallet-locked') ?? false;
   const headline = {
-    renting: 'Renting now',
-    available: 'Ready: waiting for a job that fits',
+    renting: walletLocked ? 'Renting now — waiting for the wallet to be unlocked' : 'Renting now',
+    available: walletLocked ? 'Waiting for the wallet to be unlocked' : 'Ready: waiting for a job that fits',
     paused: availability.gpus[0]?.headline ?? 'Paused',
     off: paused ? 'Renting is paused by you' : 'Renting is off',
   }[state];
