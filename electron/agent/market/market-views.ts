@@ -115,7 +115,7 @@ export function biddingBlocks(input: BlocksInput): MarketStatus['blocks'] {
   const add = (code: BiddingBlockCode, message: string) => out.push({ code, message });
   const { connection, hub, account, constants, busy } = input;
   if (!input.longRunning) add('one-shot', 'One-shot commands never bid.');
-  if (!input.bidding) add('bidding-off', 'You switched bidding off.');
+  if (!input.bidding) add('bidding-off', 'Renting is off: nothing is claimed until you press Start renting (or switch bidding on in Market).');
   if (!connection) add('chain-offline', `The chain is ${hub.state}: ${'message' in hub ? hub.message : ''}`.trim());
   if (!input.wallet.address) add('no-wallet', 'There is no wallet yet. Create or import one on the Wallet page.');
   else if (!input.wallet.unlocked) add('wallet-locked', 'The wallet is locked. Unlock it to claim jobs.');

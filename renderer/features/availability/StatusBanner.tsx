@@ -5,7 +5,9 @@ import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../lib/use-now';
 import { useMarketStatus } from '../onboarding/use-market-status';
 import { AvailabilityLight } from './AvailabilityLight';
-import { CPU_DEVICE_ID, deviceLabel } from './availability-view';
+import { CPU_DEVICE_ID, deviceLabel, STATE_LABELS } from './availability-view';
+
+const sameWords = (a: string, b: string) => a.trim().replace(/\.$/, '').toLowerCase() === b.trim().toLowerCase();
 import { type PauseDuration, usePause } from './use-pause';
 
 const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
@@ -46,7 +48,9 @@ export function StatusBanner() {
                 <span className="availability-device">{deviceLabel(entry, detection)}</span>
                 <AvailabilityLight state={entry.state} />
                 <span className="availability-headline">
-                  {entry.state === 'yielding' ? <Spinner /> : null} {entry.headline}
+                  {entry.state === 'yielding' ? <Spinner /> : null}{' '}
+                  {/* The light already says "Available": never the same word twice. */}
+                  {sameWords(entry.headline, STATE_LABELS[entry.state]) ? null : entry.headline}
                   <OtherReasons headline={entry.headline} reasons={entry.reasons} />
                 </span>
               </li>
