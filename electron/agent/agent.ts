@@ -32,6 +32,7 @@ import { createMoneyGate } from './api/money-gate';
 import { isProcessAlive } from './containers/owner-label';
 import { removeOrphanContainers } from './containers/orphan-sweep';
 import { createEventBus } from './event-bus';
+import { refuseBenchmarkBesideJobs } from './benchmark/busy-machine';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
 import { settingsRecoveryHandlers } from './settings/settings-recovery-handlers';
@@ -171,6 +172,7 @@ export function createAgent(deps: AgentDeps): Agent {
         onProgress: (progress) => bus.emit('jobProgress', progress),
         onLog: (lines) => bus.emit('jobLog', lines),
         onFinished: (record) => bus.emit('jobFinished', record),
+        onStarted: (record) => bus.emit('jobStarted', record),
       })
     : null;
   const availability: AvailabilityController = createAvailabilityController({
@@ -263,6 +265,7 @@ export function createAgent(deps: AgentDeps): Agent {
         'Wait for it to finish or cancel it first.',
       );
     }
+    refuseBenchmarkBesideJobs(jobs?.active().length ?? 0);
     const target = await resolveTarget(request.target);
     const engine = await deps.docker.info();
     const runId = randomUUID();

@@ -1,3 +1,4 @@
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import type { ApiClient } from '../lib/api-client';
 import type { AppStore } from '../lib/app-store';
@@ -7,14 +8,18 @@ import { AppRoot } from './AppRoot';
 interface Props {
   api: ApiClient;
   store: AppStore;
+  /** The query cache the pushed events keep current (lib/query). */
+  queryClient: QueryClient;
 }
 
-export function App({ api, store }: Props) {
+export function App({ api, store, queryClient }: Props) {
   return (
     <StrictMode>
-      <AppContext.Provider value={{ api, store }}>
-        <AppRoot />
-      </AppContext.Provider>
+      <QueryClientProvider client={queryClient}>
+        <AppContext.Provider value={{ api, store }}>
+          <AppRoot />
+        </AppContext.Provider>
+      </QueryClientProvider>
     </StrictMode>
   );
 }

@@ -37,6 +37,10 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
       // A live stream (up to once a second per GPU) the snapshot does not carry: the same
       // snapshot comes back, so the store notifies nobody and nothing re-renders.
       return snapshot;
+    case 'jobStarted': {
+      const jobs = startJob(snapshot.jobs, event.payload);
+      return jobs === snapshot.jobs ? snapshot : { ...snapshot, jobs };
+    }
     case 'jobProgress': {
       const jobs = progressJob(snapshot.jobs, event.payload);
       return jobs === snapshot.jobs ? snapshot : { ...snapshot, jobs };
@@ -81,6 +85,24 @@ function progressJob(jobs: Snapshot['jobs'], progress: JobProgress): Snapshot['j
   active[index] = { ...current, state: progress.state };
   return { ...jobs, active };
 }
+
+/**
+ * A new job goes into `active`, or replaces the listed record (the container started: the
+ * runtime is known now). A job already in history has ended: a late start changes nothing.
+ */
+function startJob(jobs: Snapshot['jobs'], record: JobRecord): Snapshot['jobs'] {
+  if (jobs.history.some((job) => job.id === record.id)) return jobs;
+  const index = jobs.active.findIndex((job) => job.id === record.id);
+  if (index < 0) return { ...jobs, active: [...jobs.active, record] };
+  const current = jobs.active[index]!;
+  // Progress may already have moved the listed job on; never step it back.
+  if (current.runtime !== null && record.runtime === null) return jobs;
+  const active = jobs.active.slice();
+  active[index] = { ...record, state: ORDER.indexOf(current.state) > ORDER.indexOf(record.state) ? current.state : record.state };
+  return { ...jobs, active };
+}
+
+const ORDER: readonly JobRecord['state'][] = ['preparing', 'pulling', 'running', 'collecting', 'finished'];
 
 /** A finished job leaves `active` and goes first in history, once (replays are no-ops). */
 function finishJob(jobs: Snapshot['jobs'], record: JobRecord): Snapshot['jobs'] {

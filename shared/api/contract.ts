@@ -100,6 +100,12 @@ export const events = {
   availability: AvailabilityReportSchema,
   /** Live GPU telemetry, at most once a second per GPU (power, temperature, clocks...). */
   telemetry: GpuTelemetrySchema,
+  /**
+   * A job was accepted (preparing) or its container started (running, with the sandbox
+   * runtime): the whole record. Progress only updates jobs a page already lists; this is
+   * how a page learns of a new one without a reload.
+   */
+  jobStarted: JobRecordSchema,
   /** A job's state changed (pulling, running...). */
   jobProgress: JobProgressSchema,
   /** New log lines of a running job, batched (at most a few times a second). */

@@ -199,8 +199,10 @@ export function evaluateMarketJob(input: EvaluationInput): Evaluation {
     if (!price.ok || ask > job.maxPricePerHour) {
       why.push(`it pays at most ${formatMicros(job.maxPricePerHour)} USD/h, below your floor of ${formatMicros(ask)} USD/h`);
     }
-    if (device.busy) why.push(`${device.name} already runs a market job`);
+    // Paused (by the owner, a game, the schedule): that is the reason, first and alone; a
+    // job left on the device while it yields is not "already runs a market job".
     if (!device.admission.ok) why.push(`${device.name}: ${device.admission.reason}`);
+    else if (device.busy) why.push(`${device.name} already runs a market job`);
     if (why.length === 0) {
       if (!best || ask < best.ask) best = { device, ask };
     } else if (deviceReasons.length === 0) {

@@ -71,7 +71,11 @@ export const SettingsSchema = z.object({
     sweepThresholdMicros: z.string().regex(/^[0-9]{1,30}$/),
   }),
   market: z.object({
-    /** Look for jobs and claim those that fit. The owner's availability still decides when. */
+    /**
+     * Look for jobs and claim those that fit. The owner's availability still decides when.
+     * Off on a new install until the wizard's "Start renting" (schema 6): nothing is funded,
+     * staked or claimed while the owner is still setting up.
+     */
     bidding: z.boolean(),
     /** Requesters whose jobs are never claimed. */
     blockedRequesters: z.array(EvmAddressSchema).max(1000),
@@ -148,6 +152,8 @@ export const DEFAULT_SETTINGS: Settings = {
   controls: defaultControls('UTC'),
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
   ...DEFAULT_V4_GROUPS,
+  // A new install rents nothing until the wizard's "Start renting" (migration 0006).
+  market: { ...DEFAULT_V4_GROUPS.market, bidding: false },
 };
 
 /** A partial update: each group may be given in part. */

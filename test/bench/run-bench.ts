@@ -19,6 +19,7 @@ import { measureLedgerFigures } from './ledger-figures';
 import { measureDevnet } from './devnet-figures';
 import { measureMarketFigures } from './market-figures';
 import { measureChainFigures } from './chain-figures';
+import { measureAxeViolations } from './a11y-figures';
 import type { BenchFigure } from './figure';
 import { repoRoot } from '../helpers/cli';
 
@@ -46,6 +47,7 @@ for (const figure of measureLedgerFigures()) report(figure);
 for (const figure of await measureGas()) report(figure);
 for (const figure of await measureMarketFigures()) report(figure);
 for (const figure of await measureChainFigures({ idleSeconds, floodJobs: Number(process.env.BENCH_CHAIN_FLOOD_JOBS ?? 10_000) })) report(figure);
+for (const figure of await measureAxeViolations()) report(figure);
 for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(process.env.BENCH_DEVNET_IDLE_SECONDS ?? 20) })) report(figure);
 
 if (await detectNvidiaGpu()) {

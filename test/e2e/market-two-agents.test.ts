@@ -175,6 +175,8 @@ describe.skipIf(!ready)('two headless agents compete on the devnet with real con
               schedule: { timeZone: 'UTC', cells: '1'.repeat(SCHEDULE_CELLS) },
               pause: { kind: 'none' },
             },
+            // A new install waits for "Start renting"; these agents skip the wizard.
+            market: { bidding: true },
           },
         });
         await api(agent, 'importWallet', { source: { kind: 'privateKey', privateKey: a.key }, password: `e2e two agents ${a.name}` });

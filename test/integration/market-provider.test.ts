@@ -69,6 +69,7 @@ describe.skipIf(!ready)('market provider: one agent on the devnet with real cont
     settings.network = { kind: 'custom', rpcUrl: chain.rpcUrl, chainId: 31337, marketAddress: chain.market };
     settings.controls.price = { ...settings.controls.price, floorMicrosPerHour: FLOOR.toString(), neverBelowBreakEven: false };
     settings.controls.presence = { ...settings.controls.presence, idle: { enabled: false, minutes: 10 } };
+    settings.market.bidding = true; // a new install waits for "Start renting"
     let stored: unknown = settings;
     agent = composeAgent({
       mode: 'headless',

@@ -7,7 +7,7 @@ const LIGHT: Record<EnvironmentCheck['state'], string> = { ok: 'OK  ', warn: 'WA
 export function formatDetection(detection: GpuDetection): string {
   const lines: string[] = [];
   if (detection.gpus.length === 0) {
-    lines.push('No NVIDIA GPU found. RigShift can still run the CPU benchmark; renting needs an NVIDIA card.');
+    lines.push('No NVIDIA GPU found. RigShift rents this PC\'s CPU instead: CPU jobs and the CPU benchmark run; GPU jobs need an NVIDIA card.');
   }
   for (const gpu of detection.gpus) {
     const vram = gpu.vramMiB === null ? '?' : `${(gpu.vramMiB / 1024).toFixed(1)} GiB`;

@@ -86,6 +86,8 @@ export interface JobRunRequest {
   signal: AbortSignal;
   onProgress: (progress: JobProgress) => void;
   onLog: (lines: JobLogLines) => void;
+  /** The container started, under this OCI runtime (before the first "running" progress). */
+  onContainerStarted?: (started: { runtime: string; startedAt: Date }) => void;
 }
 
 export interface JobRunner {
@@ -325,6 +327,11 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       }
       startedAt = clock.now();
       runtime = (await created.inspectRuntime().catch(() => '')) || req.engine.defaultRuntime;
+      try {
+        req.onContainerStarted?.({ runtime, startedAt });
+      } catch (error) {
+        logger.warn('job: start listener failed', { jobId, error: errorMessage(error) });
+      }
       progress('running', `Running 0:00 (${runtime})`);
 
       // Logs, deadline, cancel.

@@ -152,7 +152,13 @@ export function buildEarningsReport(input: EarningsInput): EarningsReport {
   }
   const everPaid = input.jobs.some((j) => j.closedAt !== null);
   const weekNet = netOf(week, price);
-  const monthly = everPaid ? projectMonthlyNet(weekNet) : null;
+  // A month projected from ten minutes of renting is noise: only after a day of data.
+  let dataSince = Infinity;
+  for (const j of input.jobs) dataSince = Math.min(dataSince, Date.parse(j.claimedAt) || Infinity);
+  for (const h of input.hours) dataSince = Math.min(dataSince, h.t);
+  const dataMs = Number.isFinite(dataSince) ? Math.max(0, nowMs - dataSince) : 0;
+  const enoughData = dataMs >= PROJECTION_MIN_DATA_MS;
+  const monthly = everPaid && enoughData ? projectMonthlyNet(weekNet) : null;
   const gasNote = price === null ? ' Gas is not included: set a price for the gas coin to include it.' : '';
   return {
     range: input.range,
@@ -168,14 +174,30 @@ export function buildEarningsReport(input: EarningsInput): EarningsReport {
       monthlyNetMicros: monthly?.toString() ?? null,
       basis:
         monthly === null
-          ? 'No job has been paid yet, so there is no rate to project.'
+          ? everPaid
+            ? `A monthly projection needs ${PROJECTION_MIN_DATA_MS / 3_600_000} h of data; there is ${dataAgeText(dataMs)} so far.`
+            : 'No job has been paid yet, so there is no rate to project.'
           : `Net of the last ${PROJECTION_WINDOW_DAYS} days (${formatMicros(weekNet)} USD) × 30 / ${PROJECTION_WINDOW_DAYS}.${gasNote}`,
     },
     chain: input.chain,
     walletAddress: input.walletAddress,
     gasCoin: { symbol: input.gasCoin.symbol, microsPerCoin: price?.toString() ?? null },
-    pendingJobs: input.jobs.filter((j) => j.closedAt === null).length,
+    // Waiting for payment: the result is submitted, the requester's accept or the challenge
+    // window is all that is left. A job still running (claimed) is not waiting for money yet.
+    pendingJobs: input.jobs.filter((j) => j.closedAt === null && j.state === 'submitted').length,
     notice: input.notice,
     reconciledAt: input.reconciledAt,
   };
+}
+
+/** How much data a monthly projection needs (issue 13: "≈ $/month" from 10 minutes of data). */
+export const PROJECTION_MIN_DATA_MS = 24 * 3_600_000;
+
+/** "3 h 20 min", "12 min", "40 s": how long the ledger has been collecting. */
+function dataAgeText(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${m} min`;
+  return m > 0 ? `${m} min` : `${s} s`;
 }

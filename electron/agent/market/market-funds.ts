@@ -7,6 +7,7 @@ import type { ChainConnection } from '../chain/chain-hub';
 import type { devnetFund } from '../chain/devnet-faucet';
 import type { WalletAccess } from '../wallet/wallet-access';
 import type { ProviderJob } from '../../../shared/domain/market';
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import { type AccountReads, encode, isLocalChain, type MarketConstants } from './chain-reads';
 import { isActive } from '../../../shared/domain/provider-job-machine';
 import { isDiskFull } from './disk-full';
@@ -38,7 +39,7 @@ export async function ensureStake(deps: FundsDeps, connection: ChainConnection, 
     const eth = account.eth < MIN_GAS_WEI ? DEVNET_GAS_WEI : undefined;
     const tokenMicros = shortOfStake ? constants.minStake * 4n : undefined;
     await deps.fund(connection, address, { eth, tokenMicros });
-    deps.notice(`Funded the wallet from the local devnet faucet (${[eth ? 'gas' : '', tokenMicros ? `${tokenMicros} tUSD micros` : ''].filter(Boolean).join(', ')}).`);
+    deps.notice(`Funded the wallet from the local devnet faucet (${[eth ? 'gas' : '', tokenMicros ? `${formatUsdMicros(tokenMicros)} in tUSD` : ''].filter(Boolean).join(', ')}).`);
     account = await deps.read();
     if (!account) return false;
   }
@@ -47,12 +48,18 @@ export async function ensureStake(deps: FundsDeps, connection: ChainConnection, 
   if (account.token < need) return false;
   const market = connection.network.marketAddress;
   if (account.allowance < need) {
-    const sent = await deps.wallet.send({ to: connection.network.tokenAddress, data: encode.approve(market, need), kind: 'approve', label: `Approve ${need} for the stake` });
+    const sent = await deps.wallet.send({ to: connection.network.tokenAddress, data: encode.approve(market, need), kind: 'approve', label: `Approve ${formatUsdMicros(need)} for the stake` });
     if ((await sent.wait()).status !== 'confirmed') return false;
   }
-  const sent = await deps.wallet.send({ to: market, data: encode.depositStake(need), kind: 'stake', label: `Deposit stake ${need}` });
+  const sent = await deps.wallet.send({
+    to: market,
+    data: encode.depositStake(need),
+    kind: 'stake',
+    label: `Deposit ${formatUsdMicros(need)} of stake`,
+    token: { amount: need, recipient: market },
+  });
   const ok = (await sent.wait()).status === 'confirmed';
-  if (ok) deps.notice(`Deposited ${need} micros of stake.`);
+  if (ok) deps.notice(`Deposited ${formatUsdMicros(need)} of stake.`);
   const after = await deps.read();
   return ok && after !== null && after.freeStake >= constants.minStake;
 }
@@ -99,7 +106,7 @@ export async function withdrawIfDue(
   await provider.recordWithdrawal(paid, { kind: 'withdraw', hash: sent.hash, status: 'pending', at: options.now().toISOString(), blockNumber: null, nonce: sent.nonce });
   const receipt = await sent.wait();
   for (const id of paid) await provider.settleWithdrawal(id, sent.hash, receipt.status, receipt.blockNumber, receipt.hash);
-  if (receipt.status === 'confirmed') deps.notice(`Withdrew ${credit} micros of earnings to the wallet.`);
+  if (receipt.status === 'confirmed') deps.notice(`Withdrew ${formatUsdMicros(credit)} of earnings to the wallet.`);
   await deps.read();
   return { txHash: receipt.hash, amount: receipt.status === 'confirmed' ? credit : 0n };
 }

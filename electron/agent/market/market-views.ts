@@ -3,6 +3,7 @@
  * status (bidding on/off and why, stake, credit, indexer, counts). Pure functions of the
  * feature's state.
  */
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import type { GpuAvailability } from '../../../shared/domain/availability';
 import type { ChainStatus } from '../../../shared/domain/chain';
 import type { ChainConnection } from '../chain/chain-hub';
@@ -114,14 +115,14 @@ export function biddingBlocks(input: BlocksInput): MarketStatus['blocks'] {
   const add = (code: BiddingBlockCode, message: string) => out.push({ code, message });
   const { connection, hub, account, constants, busy } = input;
   if (!input.longRunning) add('one-shot', 'One-shot commands never bid.');
-  if (!input.bidding) add('bidding-off', 'You switched bidding off.');
+  if (!input.bidding) add('bidding-off', 'Renting is off: nothing is claimed until you press Start renting (or switch bidding on in Market).');
   if (!connection) add('chain-offline', `The chain is ${hub.state}: ${'message' in hub ? hub.message : ''}`.trim());
   if (!input.wallet.address) add('no-wallet', 'There is no wallet yet. Create or import one on the Wallet page.');
   else if (!input.wallet.unlocked) add('wallet-locked', 'The wallet is locked. Unlock it to claim jobs.');
   if (connection && input.syncing) add('syncing', 'Catching up with the market.');
   if (connection && !isLocalChain(connection.network) && account && constants) {
     if (account.freeStake < constants.minStake && account.token < constants.minStake - account.freeStake) {
-      add('no-stake', `A claim needs ${constants.minStake} micros of free stake; the wallet holds too little to deposit it.`);
+      add('no-stake', `A claim needs ${formatUsdMicros(constants.minStake)} of free stake; the wallet holds too little to deposit it.`);
     }
     if (account.eth < MIN_GAS_WEI) add('no-gas', 'The wallet has too little to pay for transactions.');
   }

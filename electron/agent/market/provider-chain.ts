@@ -6,7 +6,8 @@
  * goes through the chain connection and the wallet.
  */
 import type { ChainConnection } from '../chain/chain-hub';
-import type { SentTx, WalletAccess } from '../wallet/wallet-access';
+import type { SentTx, TxIntent, WalletAccess } from '../wallet/wallet-access';
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import { type ChainJob, encode, isLocalChain, latestBlockTime, readJob } from './chain-reads';
 
 export type { ChainJob } from './chain-reads';
@@ -35,7 +36,8 @@ export function createProviderChain(deps: { connection: ChainConnection; wallet:
   const { connection, wallet } = deps;
   const market = connection.network.marketAddress;
   const isLocal = isLocalChain(connection.network);
-  const send = (kind: ProviderTxKind, data: string, label: string, jobId?: string) => wallet.send({ to: market, data, kind, label, jobId });
+  const send = (kind: ProviderTxKind, data: string, label: string, jobId?: string, token?: TxIntent['token']) =>
+    wallet.send({ to: market, data, kind, label, jobId, token });
   return {
     isLocal,
     readJob: (id) => readJob(connection, id),
@@ -49,10 +51,11 @@ export function createProviderChain(deps: { connection: ChainConnection; wallet:
       if (!address) return 0;
       return connection.port.nonce(address, 'latest');
     },
-    claim: (id, ask) => send('claim', encode.claim(id, ask), `Claim job ${id} at ${ask} micros/h`, id),
+    claim: (id, ask) => send('claim', encode.claim(id, ask), `Claim job ${id} at ${formatUsdMicros(ask)}/h`, id),
     submit: (id, digest, billed, uri) => send('submit', encode.submit(id, digest, billed, uri), `Submit job ${id}`, id),
     release: (id, served) => send('release', encode.release(id, served), `Release job ${id}`, id),
     finalize: (id) => send('finalize', encode.finalize(id), `Finalize job ${id}`, id),
-    withdraw: (credit) => send('withdraw', encode.withdraw(), `Withdraw earnings ${credit}`),
+    withdraw: (credit) =>
+      send('withdraw', encode.withdraw(), `Withdraw ${formatUsdMicros(credit)} of earnings`, undefined, { amount: credit, recipient: wallet.address() ?? market }),
   };
 }

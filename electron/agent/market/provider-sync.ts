@@ -4,6 +4,7 @@
  * record may still say `uploading` after a crash right after it was sent), settlement with
  * its amounts, a release, a refund after runBy.
  */
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import type { BookJob } from './market-book';
 import type { MarketProvider } from './market-provider';
 
@@ -39,7 +40,7 @@ export async function syncFromBook(provider: MarketProvider, book: BookJob, me: 
     if (e.kind === 'refunded' && byUs) {
       await provider.applyChainEvent(book.id, 'refunded', {
         closedAt: closedAt(),
-        message: `Refunded to the requester after the run deadline${e.slashed > 0n ? `; ${e.slashed} micros of stake slashed` : ''}`,
+        message: `Refunded to the requester after the run deadline${e.slashed > 0n ? `; ${formatUsdMicros(e.slashed)} of stake slashed` : ''}`,
       });
     }
   }

@@ -33,6 +33,12 @@ export interface JobServiceDeps {
   onProgress: (progress: JobProgress) => void;
   onLog: (lines: JobLogLines) => void;
   onFinished: (record: JobRecord) => void;
+  /**
+   * A job was accepted (state "preparing") or its container started (state "running",
+   * with the runtime and start time): the whole record, so every page can list a job it
+   * has never seen without a reload. Optional for callers that do not push events.
+   */
+  onStarted?: (record: JobRecord) => void;
 }
 
 export interface JobService {
@@ -100,6 +106,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
       const abort = new AbortController();
       const entry: Running = { record: placeholder(jobId, spec, deviceId), abort, done: Promise.resolve(null as never), tail: [] };
       running.set(jobId, entry);
+      deps.onStarted?.(entry.record);
       entry.done = deps.runner
         .run({
           jobId,
@@ -113,6 +120,16 @@ export function createJobService(deps: JobServiceDeps): JobService {
             const startedAt = progress.state === 'running' && !entry.record.timings.startedAt ? deps.clock.now().toISOString() : entry.record.timings.startedAt;
             entry.record = { ...entry.record, state: progress.state, message: progress.label, timings: { ...entry.record.timings, startedAt } };
             deps.onProgress(progress);
+          },
+          onContainerStarted: ({ runtime, startedAt }) => {
+            entry.record = {
+              ...entry.record,
+              state: 'running',
+              runtime,
+              message: `Running 0:00 (${runtime})`,
+              timings: { ...entry.record.timings, startedAt: startedAt.toISOString() },
+            };
+            deps.onStarted?.(entry.record);
           },
           onLog: (batch) => {
             entry.tail.push(...batch.lines);

@@ -5,9 +5,9 @@
  * Previews live two minutes.
  */
 import { randomBytes } from 'node:crypto';
-import { getAddress } from 'ethers';
+import { getAddress, ZeroAddress } from 'ethers';
 import { AgentError } from '../../../shared/api/result';
-import type { TransferPreview, WalletTx } from '../../../shared/domain/wallet';
+import { formatAmount, type TransferPreview, type WalletTx } from '../../../shared/domain/wallet';
 import type { ChainHub } from '../chain/chain-hub';
 import type { Clock } from '../ports';
 import { readBalances } from './balances';
@@ -57,6 +57,10 @@ export function createTransfers(deps: { chain: ChainHub; queue: TxQueue; address
     if (!from) throw new AgentError('no_wallet', 'There is no wallet yet.', 'Create or import a wallet first.');
     const to = checkRecipient(request.to);
     if (to === from) throw new AgentError('send_to_self', 'That is this wallet’s own address.', 'Enter the address you want to send to.');
+    // Refused before anything is signed: the token contract would revert, and coins sent there are lost.
+    if (to === ZeroAddress) {
+      throw new AgentError('zero_address', 'That is the zero address: nobody owns it, and anything sent there is lost.', 'Enter the address you want to send to.');
+    }
     const amount = BigInt(request.amount);
     if (amount <= 0n) throw new AgentError('invalid_amount', 'Enter an amount above zero.');
     const c = connection();
@@ -67,7 +71,8 @@ export function createTransfers(deps: { chain: ChainHub; queue: TxQueue; address
     if (request.asset === 'token') {
       if (!balances.token) throw new AgentError('no_token', 'This network has no stablecoin configured.');
       if (BigInt(balances.token.amount) < amount) {
-        throw new AgentError('insufficient_funds', `The wallet holds only ${balances.token.amount} ${network.token.symbol} base units.`, 'Lower the amount.');
+        const held = `${formatAmount(balances.token.amount, network.token.decimals)} ${network.token.symbol}`;
+        throw new AgentError('insufficient_funds', `The wallet holds only ${held}.`, `Send at most ${held}.`);
       }
       try {
         gasLimit = ((await port.estimateGas({ from, to: network.tokenAddress, data: transferData(to, amount) })) * 120n) / 100n;

@@ -22,6 +22,8 @@ export interface TxIntent {
   label: string;
   kind: TxKind;
   jobId?: string;
+  /** The stablecoin amount this transaction moves (stake, withdraw), shown on its row. */
+  token?: { amount: bigint; recipient: string };
 }
 
 export interface WalletAccess {

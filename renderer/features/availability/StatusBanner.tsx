@@ -3,8 +3,11 @@ import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../lib/use-now';
+import { useMarketStatus } from '../onboarding/use-market-status';
 import { AvailabilityLight } from './AvailabilityLight';
-import { CPU_DEVICE_ID, deviceLabel } from './availability-view';
+import { CPU_DEVICE_ID, deviceLabel, STATE_LABELS } from './availability-view';
+
+const sameWords = (a: string, b: string) => a.trim().replace(/\.$/, '').toLowerCase() === b.trim().toLowerCase();
 import { type PauseDuration, usePause } from './use-pause';
 
 const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
@@ -21,6 +24,8 @@ export function StatusBanner() {
   const { pause: manual, schedule } = settings.controls;
   const paused = isPauseActive(manual, new Date(now));
   const devices = availability.gpus;
+  const market = useMarketStatus();
+  const walletLocked = Boolean(market?.biddingWanted && market.blocks.some((b) => b.code === 'wallet-locked'));
 
   return (
     <section className="status-banner" aria-label="Renting status" data-testid="status-banner" data-paused={paused}>
@@ -43,13 +48,21 @@ export function StatusBanner() {
                 <span className="availability-device">{deviceLabel(entry, detection)}</span>
                 <AvailabilityLight state={entry.state} />
                 <span className="availability-headline">
-                  {entry.state === 'yielding' ? <Spinner /> : null} {entry.headline}
+                  {entry.state === 'yielding' ? <Spinner /> : null}{' '}
+                  {/* The light already says "Available": never the same word twice. */}
+                  {sameWords(entry.headline, STATE_LABELS[entry.state]) ? null : entry.headline}
                   <OtherReasons headline={entry.headline} reasons={entry.reasons} />
                 </span>
               </li>
             ))
           )}
         </ul>
+        {walletLocked ? (
+          <p className="banner-wallet-locked" role="status" data-testid="banner-wallet-locked">
+            Waiting for the wallet to be unlocked: nothing is claimed, submitted or withdrawn until then.{' '}
+            <a href="#/wallet">Unlock it</a>
+          </p>
+        ) : null}
         <div className="pause-controls">
           {paused ? (
             <span className="pause-text" data-testid="pause-text">

@@ -5,6 +5,7 @@ import type { GpuInfo } from '../../../shared/domain/gpu';
 import { useSnapshot } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { SaveBar } from './SaveBar';
+import { useUnsavedEdit } from './unsaved-edits';
 import { Toggle } from './Toggle';
 import {
   type GpuLimitForm,
@@ -142,17 +143,26 @@ export function LimitsSection() {
   const limit = Number(current.temperature);
   const validLimit = Number.isInteger(limit) && limit >= TEMPERATURE_MIN_C && limit <= TEMPERATURE_MAX_C;
 
-  const onSave = async () => {
+  const onSave = async (): Promise<boolean> => {
     if (!parsed.ok) {
       setShowErrors(true);
-      return;
+      return false;
     }
     const result = await saver.save({ temperatureLimitC: parsed.temperatureLimitC, gpus: parsed.gpus });
     if (result.ok) {
       setForm(null);
       setShowErrors(false);
     }
+    return result.ok;
   };
+  useUnsavedEdit('limits', dirty, {
+    label: 'Power and temperature',
+    save: onSave,
+    discard: () => {
+      setForm(null);
+      setShowErrors(false);
+    },
+  });
 
   return (
     <Section

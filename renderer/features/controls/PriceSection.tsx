@@ -9,17 +9,19 @@ import {
   type GpuPower,
   type PriceField,
   type PriceForm,
-  gpuPowers,
   latestSuggestion,
   parsePriceForm,
+  pricedDevices,
   priceFormFrom,
-  suggestionText,
+  suggestedFloor,
 } from './price-form';
+import { useUnsavedEdit } from './unsaved-edits';
 import { useControlsSave } from './use-controls-save';
 
 const usdPerHour = (micros: bigint) => `${formatMicros(micros)} USD/h`;
 
 function powerText(gpu: GpuPower): string {
+  if (gpu.cpu) return 'CPU jobs: no graphics card draws power, so only';
   if (gpu.powerW === null) return 'power draw unknown';
   return gpu.estimated
     ? `estimated from the ${Math.round(gpu.powerW)} W default power limit`
@@ -27,13 +29,6 @@ function powerText(gpu: GpuPower): string {
 }
 
 function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) {
-  if (gpus.length === 0) {
-    return (
-      <p className="muted small" data-testid="break-even" data-estimated="false">
-        Break-even: no NVIDIA GPU found, so there is no GPU power draw to price. The floor you set applies as is.
-      </p>
-    );
-  }
   return (
     <ul className="break-even" data-testid="break-even" data-estimated={gpus.some((g) => g.estimated)}>
       {gpus.map((gpu) => {
@@ -50,7 +45,11 @@ function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) 
             {gpus.length > 1 ? <strong>{gpu.name}: </strong> : null}
             Break-even <strong>{micros === null ? 'unknown' : usdPerHour(micros)}</strong>
             {gpu.estimated ? <span className="badge badge-estimated">estimated</span> : null}{' '}
-            <span className="muted small">({powerText(gpu)}, plus {price.systemOverheadW} W for the rest of the PC)</span>
+            <span className="muted small">
+              {gpu.cpu
+                ? `(${powerText(gpu)} the rest of the PC counts: ${price.systemOverheadW} W)`
+                : `(${powerText(gpu)}, plus ${price.systemOverheadW} W for the rest of the PC)`}
+            </span>
           </li>
         );
       })}
@@ -72,23 +71,30 @@ export function PriceSection() {
   const dirty = form !== null && (candidate === null || JSON.stringify(candidate) !== JSON.stringify(saved));
   const errors = showErrors && !parsed.ok ? parsed.errors : {};
   const shown = candidate ?? saved;
-  const gpus = gpuPowers(detection, benchmark.history);
+  const gpus = pricedDevices(detection, benchmark.history);
   const suggestion = latestSuggestion(benchmark.history);
-  const suggested = suggestion ? suggestionText(suggestion.usdPerHour) : null;
+  const floorSuggestion = suggestion ? suggestedFloor(suggestion, shown, gpus) : null;
+  const suggested = floorSuggestion ? formatMicros(floorSuggestion.micros) : null;
 
   const edit = (next: Partial<PriceForm>) => setForm({ ...current, ...next });
 
-  const onSave = async () => {
+  const onSave = async (): Promise<boolean> => {
     if (!candidate) {
       setShowErrors(true);
-      return;
+      return false;
     }
     const result = await saver.save({ price: candidate });
     if (result.ok) {
       setForm(null);
       setShowErrors(false);
     }
+    return result.ok;
   };
+  const onDiscard = () => {
+    setForm(null);
+    setShowErrors(false);
+  };
+  useUnsavedEdit('price', dirty, { label: 'Price floor', save: onSave, discard: onDiscard });
 
   const field = (key: PriceField, label: string, unit: string, testId: string, help?: string) => {
     const error = errors[key];
@@ -122,7 +128,7 @@ export function PriceSection() {
     );
   };
 
-  const floors = gpus.length === 0 ? [effectiveFloor(shown, null)] : gpus.map((g) => effectiveFloor(shown, g.powerW));
+  const floors = gpus.map((g) => effectiveFloor(shown, g.powerW));
 
   return (
     <Section
@@ -146,7 +152,11 @@ export function PriceSection() {
           >
             Use suggested ${suggested}/h
           </button>{' '}
-          <span className="muted small">from your latest benchmark</span>
+          <span className="muted small" data-testid="suggested-price-basis">
+            {floorSuggestion?.raisedFrom !== null && floorSuggestion?.raisedFrom !== undefined
+              ? `your electricity break-even + ${shown.marginPercent} %: your latest benchmark's market figure ($${formatMicros(floorSuggestion.raisedFrom)}/h) is below what running the PC costs`
+              : 'from your latest benchmark'}
+          </span>
         </p>
       ) : null}
       <div className="break-even-row">
@@ -173,10 +183,7 @@ export function PriceSection() {
         dirty={dirty}
         problem={showErrors && !parsed.ok ? 'Fix the highlighted values; nothing was saved.' : null}
         onSave={() => void onSave()}
-        onDiscard={() => {
-          setForm(null);
-          setShowErrors(false);
-        }}
+        onDiscard={onDiscard}
       />
     </Section>
   );

@@ -12,6 +12,7 @@ import { Section } from '../../components/Section';
 import { useNow } from '../../lib/use-now';
 import { SaveBar } from './SaveBar';
 import { ScheduleGrid } from './ScheduleGrid';
+import { useUnsavedEdit } from './unsaved-edits';
 import { timeZoneOptions, zoneLabel } from './time-zones';
 import { useControlsSave } from './use-controls-save';
 
@@ -44,15 +45,21 @@ export function ScheduleSection() {
   );
   const onCells = useCallback((cells: string) => edit({ cells }), [edit]);
 
-  const onSave = async () => {
+  const onSave = async (): Promise<boolean> => {
     const verdict = validateSchedule(schedule);
     if (!verdict.ok) {
       setProblem(verdict.message);
-      return;
+      return false;
     }
     const result = await saver.save({ schedule });
     if (result.ok) setDraft(null);
+    return result.ok;
   };
+  const onDiscard = () => {
+    setDraft(null);
+    setProblem(null);
+  };
+  useUnsavedEdit('schedule', dirty, { label: 'Schedule', save: onSave, discard: onDiscard });
 
   const local = localTimeZone();
   return (
@@ -119,10 +126,7 @@ export function ScheduleSection() {
         dirty={dirty}
         problem={problem}
         onSave={() => void onSave()}
-        onDiscard={() => {
-          setDraft(null);
-          setProblem(null);
-        }}
+        onDiscard={onDiscard}
       />
     </Section>
   );

@@ -1,7 +1,7 @@
 import type { BenchmarkResult, SuggestedPrice } from '../../../shared/domain/benchmark';
 import type { PriceSettings } from '../../../shared/domain/controls';
 import type { GpuDetection } from '../../../shared/domain/gpu';
-import { formatMicros, parseUsdToMicros } from '../../../shared/domain/price-floor';
+import { breakEvenMicrosPerHour, effectiveFloor, formatMicros, parseUsdToMicros } from '../../../shared/domain/price-floor';
 
 /** What the owner types; parsed only on save (money never goes through a float). */
 export interface PriceForm {
@@ -64,6 +64,8 @@ export interface GpuPower {
   powerW: number | null;
   /** true: the card's default power limit stands in for a measurement. */
   estimated: boolean;
+  /** The CPU of a machine without an NVIDIA GPU (see pricedDevices). */
+  cpu?: true;
 }
 
 /**
@@ -99,4 +101,62 @@ export function suggestionText(usdPerHour: number): string | null {
   if (!Number.isFinite(usdPerHour) || usdPerHour < 0) return null;
   const parsed = parseUsdToMicros(usdPerHour.toFixed(6));
   return parsed.ok ? formatMicros(parsed.micros) : null;
+}
+
+/**
+ * The devices the price applies to, as the agent prices them: every detected GPU, or on a
+ * machine without one the CPU, whose jobs draw no GPU power, so its break-even is the rest
+ * of the PC's draw (electron/agent/market/market-devices.ts gives the CPU 0 W too). Without
+ * this the panel said "break-even unknown" while the agent claimed at break-even + margin.
+ */
+export function pricedDevices(detection: GpuDetection | null, history: readonly BenchmarkResult[]): GpuPower[] {
+  const gpus = gpuPowers(detection, history);
+  return gpus.length > 0 ? gpus : [{ uuid: 'cpu', name: 'CPU', powerW: 0, estimated: false, cpu: true }];
+}
+
+export interface BelowBreakEven {
+  device: GpuPower;
+  floorMicrosPerHour: bigint;
+  breakEvenMicrosPerHour: bigint;
+}
+
+/**
+ * The first device on which this price would rent below the electricity cost (the owner
+ * turned "never below break-even" off and set a lower floor), or null.
+ */
+export function belowBreakEven(price: PriceSettings, devices: readonly GpuPower[]): BelowBreakEven | null {
+  for (const device of devices) {
+    if (device.powerW === null) continue;
+    const breakEven = breakEvenMicrosPerHour({
+      gpuPowerW: device.powerW,
+      systemOverheadW: price.systemOverheadW,
+      electricityMicrosPerKwh: BigInt(price.electricityMicrosPerKwh),
+    });
+    const floor = effectiveFloor(price, device.powerW).floorMicrosPerHour;
+    if (floor < breakEven) return { device, floorMicrosPerHour: floor, breakEvenMicrosPerHour: breakEven };
+  }
+  return null;
+}
+
+export interface SuggestedFloor {
+  micros: bigint;
+  /** The benchmark's own figure was below the electricity break-even + margin and was raised. */
+  raisedFrom: bigint | null;
+}
+
+/**
+ * The price to suggest: the benchmark's market figure, but never below what the electricity
+ * costs plus the owner's margin on any device (a CPU's market worth, 0.00011 USD/h, is far
+ * below the 0.018 USD/h it costs to run the PC).
+ */
+export function suggestedFloor(suggestion: SuggestedPrice, price: PriceSettings, devices: readonly GpuPower[]): SuggestedFloor | null {
+  const text = suggestionText(suggestion.usdPerHour);
+  const parsed = text === null ? null : parseUsdToMicros(text);
+  if (!parsed?.ok) return null;
+  const guard = { ...price, neverBelowBreakEven: true, floorMicrosPerHour: '0' };
+  const minimum = devices.reduce((max, d) => {
+    const floor = effectiveFloor(guard, d.powerW).floorMicrosPerHour;
+    return floor > max ? floor : max;
+  }, 0n);
+  return parsed.micros >= minimum ? { micros: parsed.micros, raisedFrom: null } : { micros: minimum, raisedFrom: parsed.micros };
 }

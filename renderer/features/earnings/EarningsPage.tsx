@@ -21,7 +21,7 @@ import { useLedgerQuery } from './use-earnings';
 export function EarningsPage() {
   const api = useApi();
   const [range, setRange] = useState<EarningsRange>('week');
-  const report = useLedgerQuery(() => api.getEarnings({ range }), range);
+  const report = useLedgerQuery(() => api.getEarnings({ range }), `earnings:${range}`);
   const r = report.value;
 
   return (

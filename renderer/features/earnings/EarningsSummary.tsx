@@ -34,7 +34,7 @@ export function EarningsSummary({ report }: { report: EarningsReport }) {
         )}
       </p>
       {report.pendingJobs > 0 ? (
-        <p className="muted small">
+        <p className="muted small" data-testid="earnings-pending">
           {report.pendingJobs} job{report.pendingJobs === 1 ? '' : 's'} waiting for payment (the requester accepts, or the challenge window passes).
         </p>
       ) : null}

@@ -22,8 +22,8 @@ const STATE_TEXT: Record<LedgerJob['state'], string> = {
 export function LedgerTable() {
   const api = useApi();
   const [shown, setShown] = useState(PAGE);
-  const jobs = useLedgerQuery(() => api.listLedgerJobs({ limit: shown }), String(shown));
-  const earnings = useLedgerQuery(() => api.getEarnings({ range: 'day' }), 'chain');
+  const jobs = useLedgerQuery(() => api.listLedgerJobs({ limit: shown }), `jobs:${shown}`);
+  const earnings = useLedgerQuery(() => api.getEarnings({ range: 'day' }), 'earnings:day');
   const chain = earnings.value?.chain ?? null;
   const symbol = earnings.value?.gasCoin.symbol ?? 'ETH';
   const list = jobs.value;

@@ -12,7 +12,7 @@ const RESOLUTION_TEXT = { raw: 'every reading', minute: 'per-minute means', '10-
 export function TelemetryChart({ range }: { range: EarningsRange }) {
   const api = useApi();
   const [device, setDevice] = useState<string | undefined>(undefined);
-  const series = useLedgerQuery(() => api.getTelemetrySeries(device ? { range, deviceId: device } : { range }), `${range}:${device ?? ''}`);
+  const series = useLedgerQuery(() => api.getTelemetrySeries(device ? { range, deviceId: device } : { range }), `telemetry:${range}:${device ?? ''}`);
   const s = series.value;
   const timeFormat: Intl.DateTimeFormatOptions = range === 'day' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' };
 

@@ -1,18 +1,11 @@
 import type { EarningsBucket, EarningsBucketSize, EarningsRange, EarningsReport } from '../../../shared/domain/earnings';
 import { formatWei } from '../../../shared/domain/earnings';
-import { formatMicros } from '../../../shared/domain/price-floor';
 
 /** Micros (decimal string) → a number of USD, for chart geometry only; labels use formatUsdMicros. */
 export const microsToUsd = (micros: string | null): number => (micros === null ? 0 : Number(BigInt(micros)) / 1_000_000);
 
-/** "$1.23", "-$0.04", "$0.000270" (small amounts keep their digits). */
-export function formatUsdMicros(micros: string | null): string {
-  if (micros === null) return '—';
-  const value = BigInt(micros);
-  const abs = value < 0n ? -value : value;
-  const text = formatMicros(abs, abs !== 0n && abs < 10_000n ? { minDecimals: 2, maxDecimals: 6 } : { minDecimals: 2, maxDecimals: 2 });
-  return `${value < 0n ? '-' : ''}$${text}`;
-}
+/** "$1.23", "-$0.04", "$0.0034": the one money formatter (shared/domain/money-format.ts). */
+export { formatUsdMicros } from '../../../shared/domain/money-format';
 
 export const formatGas = (wei: string, symbol: string) => `${formatWei(BigInt(wei), 6)} ${symbol}`;
 

@@ -1,43 +1,19 @@
-import { useEffect, useRef, useState } from 'react';
-import type { ApiError, Result } from '../../../shared/api/result';
-import { useApi } from '../../app/app-context';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { Result } from '../../../shared/api/result';
+import { queryKeys } from '../../lib/query/keys';
+import { type AgentCallError, unwrap } from '../../lib/query/query-client';
 
 /**
- * Loads something from the agent, and again whenever the ledger changes (`ledgerUpdated`) or
- * `key` changes (say, the range). Keeps the last good value while reloading; an answer that
- * arrives after a newer request started is dropped.
+ * Something read from the earnings ledger, under `key` (which names the call and its
+ * arguments, say "earnings:week"): loaded once, again whenever the ledger changes (a
+ * `ledgerUpdated` event invalidates every ledger query) or the stream reconnects. Keeps
+ * the last good value while a new key loads.
  */
 export function useLedgerQuery<T>(load: () => Promise<Result<T>>, key: string) {
-  const api = useApi();
-  const [value, setValue] = useState<T | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [version, setVersion] = useState(0);
-  const latestLoad = useRef(load);
-  useEffect(() => {
-    latestLoad.current = load;
+  const query = useQuery<T, AgentCallError>({
+    queryKey: [...queryKeys.ledger, key],
+    queryFn: () => unwrap(load()),
+    placeholderData: keepPreviousData,
   });
-
-  useEffect(
-    () =>
-      api.onEvent((event) => {
-        if (event.name === 'ledgerUpdated') setVersion((v) => v + 1);
-      }),
-    [api],
-  );
-
-  useEffect(() => {
-    let live = true;
-    void latestLoad.current().then((result) => {
-      if (!live) return;
-      if (result.ok) {
-        setValue(result.value);
-        setError(null);
-      } else setError(result.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [key, version]);
-
-  return { value, error };
+  return { value: query.data ?? null, error: query.error?.error ?? null };
 }

@@ -5,7 +5,7 @@ export function NoGpuMessage({ nvidiaSmi }: { nvidiaSmi: GpuDetection['nvidiaSmi
   return (
     <div className="notice notice-neutral" data-testid="no-gpu">
       <p className="notice-message">
-        No NVIDIA GPU found. RigShift can still run the CPU benchmark; renting needs an NVIDIA card.
+        No NVIDIA GPU found. RigShift rents this PC's CPU instead: CPU jobs and the CPU benchmark run; GPU jobs need an NVIDIA card.
       </p>
       {nvidiaSmi.state === 'failed' ? (
         <p className="notice-hint">nvidia-smi did not work: {nvidiaSmi.message}</p>

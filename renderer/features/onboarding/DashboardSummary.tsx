@@ -2,36 +2,27 @@
  * The top of the dashboard: is renting on, what the machine does now, today's earnings,
  * the current job, and what needs the owner's attention.
  */
-import { useEffect, useState } from 'react';
 import { attentionItems } from '../../../shared/domain/attention';
 import type { EarningsFigures } from '../../../shared/domain/earnings';
-import { formatMicros } from '../../../shared/domain/price-floor';
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import { isPauseActive } from '../../../shared/domain/schedule';
 import { useApi, useSnapshot } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { useNow } from '../../lib/use-now';
 import { jobDeviceLabel, shortImage, STATE_LABELS } from '../jobs/job-view';
 import { AttentionList } from './AttentionList';
+import { useLedgerQuery } from '../earnings/use-earnings';
 import { useMarketStatus } from './use-market-status';
 import { UntrustedText } from '../../components/UntrustedText';
 
-const usd = (micros: string) => `${formatMicros(BigInt(micros), { minDecimals: 2, maxDecimals: 2 })} USD`;
+const usd = formatUsdMicros;
 
+/** Today's figures (the owner's calendar day, the ledger's time zone), from the shared ledger query. */
 function useTodayEarnings(): EarningsFigures | null | 'unavailable' {
   const api = useApi();
-  const [figures, setFigures] = useState<EarningsFigures | null | 'unavailable'>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => api.onEvent((event) => event.name === 'ledgerUpdated' && setVersion((v) => v + 1)), [api]);
-  useEffect(() => {
-    let live = true;
-    void api.getEarnings({ range: 'day' }).then((result) => {
-      if (live) setFigures(result.ok ? result.value.totals : 'unavailable');
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, version]);
-  return figures;
+  const { value, error } = useLedgerQuery(() => api.getEarnings({ range: 'day' }), 'earnings:day');
+  if (error) return 'unavailable';
+  return value?.totals ?? null;
 }
 
 export function DashboardSummary() {
@@ -44,9 +35,10 @@ export function DashboardSummary() {
   const renting = settings.market.bidding && !paused;
   const busy = availability.gpus.find((d) => d.state === 'renting' || d.state === 'yielding');
   const state = busy ? 'renting' : !renting ? 'off' : availability.gpus.some((d) => d.state === 'available') ? 'available' : 'paused';
+  const walletLocked = market?.blocks.some((b) => b.code === 'wallet-locked') ?? false;
   const headline = {
-    renting: 'Renting now',
-    available: 'Ready: waiting for a job that fits',
+    renting: walletLocked ? 'Renting now — waiting for the wallet to be unlocked' : 'Renting now',
+    available: walletLocked ? 'Waiting for the wallet to be unlocked' : 'Ready: waiting for a job that fits',
     paused: availability.gpus[0]?.headline ?? 'Paused',
     off: paused ? 'Renting is paused by you' : 'Renting is off',
   }[state];

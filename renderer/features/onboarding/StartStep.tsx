@@ -16,8 +16,9 @@ export function StartStep({ onFinished }: { onFinished(): void }) {
   return (
     <>
       <p className="wizard-intro">
-        RigShift now looks for jobs on the market and runs them when your hours, the price floor and your use of the PC
-        allow. You can pause from the banner at the top, or from the tray icon, at any time.
+        Nothing has been rented yet: RigShift claims no job, and stakes nothing, until you press Start renting. From
+        then on it looks for jobs on the market and runs them when your hours, the price floor and your use of the PC
+        allow. You can pause from the banner at the top at any time.
       </p>
       {skipped.length > 0 ? (
         <div className="notice notice-info" data-testid="wizard-skipped-summary">

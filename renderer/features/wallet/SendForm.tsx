@@ -18,8 +18,15 @@ export function SendForm({ wallet }: { wallet: WalletState }) {
   const [password, setPassword] = useState('');
   const decimals = asset === 'token' ? (token?.decimals ?? 6) : 18;
   const amount = parseDecimalAmount(amountText, decimals);
+  const amountProblem = amountText === '' ? null : amountMessage(amountText, amount, decimals, asset === 'token' ? (token?.symbol ?? 'tokens') : 'ETH');
   const review = useCall(() => api.previewTransfer({ asset, to, amount: (amount ?? 0n).toString() }));
   const send = useCall(() => api.sendTransfer({ previewId: preview!.previewId, password }));
+  /** An answer about the old input must not stand next to the new one. */
+  const changed = <T,>(set: (value: T) => void) => (value: T) => {
+    set(value);
+    review.clearError();
+    setSentHash(null);
+  };
 
   if (preview) {
     const shown = preview.asset === 'token' ? formatToken(preview.amount, preview.decimals, preview.symbol) : formatEth(preview.amount);
@@ -78,30 +85,45 @@ export function SendForm({ wallet }: { wallet: WalletState }) {
       >
         <label className="field">
           <span className="field-label">What</span>
-          <select value={asset} onChange={(e) => setAsset(e.target.value as 'gas' | 'token')} data-testid="wallet-send-asset">
+          <select value={asset} onChange={(e) => changed(setAsset)(e.target.value as 'gas' | 'token')} data-testid="wallet-send-asset">
             {token ? <option value="token">{token.symbol}</option> : null}
             <option value="gas">Gas coin (ETH)</option>
           </select>
         </label>
         <label className="field">
           <span className="field-label">To address</span>
-          <input type="text" spellCheck={false} autoComplete="off" placeholder="0x…" value={to} onChange={(e) => setTo(e.target.value)} data-testid="wallet-send-to" />
+          <input type="text" spellCheck={false} autoComplete="off" placeholder="0x…" value={to} onChange={(e) => changed(setTo)(e.target.value)} data-testid="wallet-send-to" />
         </label>
         <label className="field">
           <span className="field-label">Amount</span>
-          <input type="text" inputMode="decimal" value={amountText} onChange={(e) => setAmountText(e.target.value)} aria-invalid={amountText !== '' && amount === null} data-testid="wallet-send-amount" />
+          <input type="text" inputMode="decimal" value={amountText} onChange={(e) => changed(setAmountText)(e.target.value)} aria-invalid={amountProblem !== null} data-testid="wallet-send-amount" />
         </label>
-        {amountText !== '' && amount === null ? <p className="field-error">Enter a number with at most {decimals} decimals.</p> : null}
+        {amountProblem ? (
+          <p className="field-error" role="alert" data-testid="wallet-send-amount-error">
+            {amountProblem}
+          </p>
+        ) : null}
         {review.error ? <ErrorNotice error={review.error} testId="wallet-send-error" /> : null}
         {sentHash ? (
           <p className="notice notice-neutral" data-testid="wallet-send-sent">
             Sent: {sentHash}. Its status is in the list below.
           </p>
         ) : null}
-        <button type="submit" className="button-primary" disabled={!to.trim() || !amount || review.pending} data-testid="wallet-send-review">
+        <button type="submit" className="button-primary" disabled={!to.trim() || !amount || amountProblem !== null || review.pending} data-testid="wallet-send-review">
           Review
         </button>
       </form>
     </Section>
   );
+}
+
+/** What is wrong with a typed amount, in a person's words; null when it is fine. */
+export function amountMessage(text: string, amount: bigint | null, decimals: number, symbol: string): string | null {
+  const t = text.trim();
+  if (t.startsWith('-')) return 'The amount must be positive.';
+  if (amount === 0n) return 'The amount must be more than zero.';
+  if (amount !== null) return null;
+  const fraction = /^\d*\.(\d+)$/.exec(t)?.[1];
+  if (fraction && fraction.length > decimals) return `Use at most ${decimals} decimals: the smallest amount is ${decimals === 18 ? '0.000000000000000001' : `0.${'0'.repeat(decimals - 1)}1`} ${symbol}.`;
+  return `"${t}" is not an amount: enter a number like 2.5.`;
 }

@@ -39,7 +39,7 @@ export function UnlockWallet({ wallet, fraction, onDone }: { wallet: WalletState
         </label>
       ) : null}
       {busy ? (
-        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((fraction ?? 0) * 100)} data-testid="wallet-unlock-progress">
+        <div className="progress progress-exact" role="progressbar" aria-label="Unlocking" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((fraction ?? 0) * 100)} data-testid="wallet-unlock-progress">
           <div className="progress-fill" style={{ width: formatPercent(fraction ?? 0) }} />
         </div>
       ) : null}

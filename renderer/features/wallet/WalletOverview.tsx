@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import type { WalletState } from '../../../shared/domain/wallet';
-import { useApi } from '../../app/app-context';
+import { useApi, useSnapshot } from '../../app/app-context';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
@@ -13,6 +14,8 @@ const HARDHAT_CHAIN_ID = 31337;
 export function WalletOverview({ wallet, onChange }: { wallet: WalletState; onChange(state: WalletState): void }) {
   const api = useApi();
   const lock = useCall(() => api.lockWallet({}));
+  const [asking, setAsking] = useState(false);
+  const running = useSnapshot().jobs.active.length;
   const { balances, gas, network } = wallet;
   return (
     <Section
@@ -20,11 +23,38 @@ export function WalletOverview({ wallet, onChange }: { wallet: WalletState; onCh
       title="Wallet"
       intro="Job earnings arrive here. Only this computer holds the key, encrypted with your password."
       actions={
-        <button type="button" onClick={() => void lock.run().then((r) => r.ok && onChange(r.value))} disabled={lock.pending} data-testid="wallet-lock">
+        <button type="button" onClick={() => setAsking(true)} disabled={lock.pending || asking} data-testid="wallet-lock">
           Lock
         </button>
       }
     >
+      {asking ? (
+        <div className="wizard-prompt notice notice-warn" role="alertdialog" aria-labelledby="wallet-lock-title" data-testid="wallet-lock-explain">
+          <p id="wallet-lock-title">
+            <strong>Locking stops everything that needs a signature</strong>
+            {running > 0 ? ` — and ${running === 1 ? 'a job is' : `${running} jobs are`} running now` : ''}: no new job is claimed, a
+            finished job's result is not submitted (so it is not paid) and earnings are not withdrawn until you unlock again.
+          </p>
+          <div className="wizard-prompt-actions">
+            <button
+              type="button"
+              className="button-primary"
+              onClick={() =>
+                void lock.run().then((r) => {
+                  setAsking(false);
+                  if (r.ok) onChange(r.value);
+                })
+              }
+              data-testid="wallet-lock-confirm"
+            >
+              Lock anyway
+            </button>
+            <button type="button" onClick={() => setAsking(false)} data-testid="wallet-lock-cancel">
+              Keep it unlocked
+            </button>
+          </div>
+        </div>
+      ) : null}
       <p className="wallet-address-line">
         <code className="wallet-address" data-testid="wallet-address">
           {wallet.address}

@@ -1,12 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from '../../../shared/api/result';
 import type { WalletState, WalletTx } from '../../../shared/domain/wallet';
 import { useApi } from '../../app/app-context';
+import { queryKeys } from '../../lib/query/keys';
+import { useAgentQuery } from '../../lib/query/query-client';
 
 export interface WalletView {
   wallet: WalletState | null;
   loadError: ApiError | null;
-  /** Newest first; refreshed on every walletTx event. */
+  /** Newest first; kept current by walletTx events. */
   txs: WalletTx[];
   unlockFraction: number | null;
   /** Apply a call's answer at once (the walletState push may follow). */
@@ -14,44 +16,22 @@ export interface WalletView {
 }
 
 /**
- * The wallet is not part of the app snapshot: this hook loads it with getWallet and then
- * follows walletState, walletTx and walletUnlockProgress events (no polling).
+ * The wallet from the shared query cache: getWallet and listWalletTxs, kept current by
+ * walletState, walletTx and walletUnlockProgress events (lib/query/live-events.ts), and
+ * fetched again after a reconnect. A pushed state is never overwritten by a late answer.
  */
 export function useWallet(): WalletView {
   const api = useApi();
-  const [wallet, setWallet] = useState<WalletState | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [txs, setTxs] = useState<WalletTx[]>([]);
-  const [unlockFraction, setUnlockFraction] = useState<number | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    const loadTxs = () =>
-      void api.listWalletTxs({ limit: 50 }).then((result) => {
-        if (live && result.ok) setTxs(result.value);
-      });
-    void api.getWallet({}).then((result) => {
-      if (!live) return;
-      if (result.ok) setWallet(result.value);
-      else setLoadError(result.error);
-    });
-    loadTxs();
-    const off = api.onEvent((event) => {
-      if (event.name === 'walletState') {
-        setWallet(event.payload);
-        if (event.payload.state !== 'unlocking') setUnlockFraction(null);
-      } else if (event.name === 'walletUnlockProgress') {
-        setUnlockFraction(event.payload.fraction);
-      } else if (event.name === 'walletTx') {
-        const tx = event.payload;
-        setTxs((current) => [tx, ...current.filter((t) => t.id !== tx.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
-      }
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api]);
-
-  return { wallet, loadError, txs, unlockFraction, set: setWallet };
+  const client = useQueryClient();
+  const wallet = useAgentQuery(queryKeys.wallet, () => api.getWallet({}));
+  const txs = useAgentQuery(queryKeys.walletTxs, () => api.listWalletTxs({ limit: 50 }));
+  // Only events write the unlock progress; there is nothing to fetch.
+  const unlock = useQuery<number | null>({ queryKey: queryKeys.walletUnlock, queryFn: () => null, initialData: null });
+  return {
+    wallet: wallet.data ?? null,
+    loadError: wallet.error,
+    txs: txs.data ?? [],
+    unlockFraction: unlock.data,
+    set: (state) => client.setQueryData(queryKeys.wallet, state),
+  };
 }

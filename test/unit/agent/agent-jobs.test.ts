@@ -67,7 +67,7 @@ describe('agent jobs', () => {
     scripted.end('completed');
     await done;
     expect(agent.snapshot().jobs.active).toEqual([]);
-    expect(events.map((e) => e.name).filter((n) => n.startsWith('job'))).toEqual(['jobProgress', 'jobLog', 'jobFinished']);
+    expect(events.map((e) => e.name).filter((n) => n.startsWith('job'))).toEqual(['jobStarted', 'jobProgress', 'jobLog', 'jobFinished']);
   });
 
   it('lets the owner cancel a running job', async () => {

@@ -47,7 +47,13 @@ describe('migrateSettings', () => {
 
   it('migration 4 adds the network (local devnet), wallet, market and desktop groups and keeps the rest', () => {
     const current = migrateSettings(undefined).settings as Record<string, unknown>;
-    const asV3: Record<string, unknown> = { ...current, schemaVersion: 3, jobs: { imageBudgetGiB: 12, allowEgress: true } };
+    // A finished wizard: migration 6 keeps the bidding choice migration 4 made.
+    const asV3: Record<string, unknown> = {
+      ...current,
+      schemaVersion: 3,
+      onboarding: { firstRunDone: true },
+      jobs: { imageBudgetGiB: 12, allowEgress: true },
+    };
     for (const key of ['network', 'wallet', 'market', 'desktop']) delete asV3[key];
     const { settings, migrated } = migrateSettings(asV3);
     expect(migrated).toBe(true);
@@ -57,6 +63,27 @@ describe('migrateSettings', () => {
     expect(settings.wallet.payoutAddress).toBeNull();
     expect(settings.market.bidding).toBe(true);
     expect(settings.desktop).toEqual({ startOnLogin: false, closeToTray: true, mutedNotifications: [] });
+  });
+
+  it('a new install does not bid until the wizard ends with "Start renting" (migration 6)', () => {
+    expect(migrateSettings(undefined).settings.market.bidding).toBe(false);
+    expect(migrateSettings({}).settings.market.bidding).toBe(false);
+  });
+
+  it('migration 6 turns bidding off where the wizard is not finished, and keeps a finished install\'s choice', () => {
+    const current = migrateSettings(undefined).settings;
+    const v5 = (firstRunDone: boolean, bidding: boolean) => ({
+      ...current,
+      schemaVersion: 5,
+      onboarding: { firstRunDone, skipped: [] },
+      market: { ...current.market, bidding },
+    });
+    expect(migrateSettings(v5(false, true)).settings.market.bidding).toBe(false);
+    expect(migrateSettings(v5(true, true)).settings.market.bidding).toBe(true);
+    expect(migrateSettings(v5(true, false)).settings.market.bidding).toBe(false);
+    const kept = migrateSettings(v5(true, true)).settings;
+    expect(kept.schemaVersion).toBe(6);
+    expect(kept.market.blockedRequesters).toEqual([]);
   });
 
   it('refuses a document written by a newer version instead of downgrading it', () => {

@@ -68,6 +68,21 @@ describe('earnings math', () => {
     expect(unpriced.projection.monthlyNetMicros).not.toBeNull();
   });
 
+  it('projects nothing from less than 24 h of data, and says how much there is', () => {
+    const fresh = { ...job('2026-03-15T12:20:00Z', '4166', '41', '0'), claimedAt: '2026-03-15T12:10:00Z' };
+    const report = buildEarningsReport({ ...base, range: 'day', bucket: 'hour', jobs: [fresh] });
+    expect(report.totals.netMicros).toBe('4125');
+    expect(report.projection.monthlyNetMicros).toBeNull();
+    expect(report.projection.basis).toBe('A monthly projection needs 24 h of data; there is 20 min so far.');
+  });
+
+  it('counts only submitted jobs as waiting for payment, not one still running', () => {
+    const running = { ...job(null, '0', '0', null), state: 'claimed' as const };
+    const submitted = job(null, '5', '0', '0');
+    const report = buildEarningsReport({ ...base, range: 'day', bucket: 'hour', jobs: [running, submitted] });
+    expect(report.pendingJobs).toBe(1);
+  });
+
   it('has no projection before anything was paid', () => {
     const report = buildEarningsReport({ ...base, range: 'month', bucket: 'day', jobs: [job(null, '5', '0', '0')] });
     expect(report.projection.monthlyNetMicros).toBeNull();

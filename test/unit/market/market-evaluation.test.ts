@@ -121,6 +121,13 @@ describe('evaluateMarketJob', () => {
     ['wrong document kind', (i) => ({ ...i, document: parseMarketDocument(doc({ kind: 'other' })) }), /job document/],
   ];
 
+  it('a paused device says it is paused, not that it already runs a market job (issue 13)', () => {
+    const verdict = evaluateMarketJob(input({ devices: [cpu({ busy: true, admission: { ok: false, reason: 'Paused by you until 15:00' } })] }));
+    expect(verdict.fits).toBe(false);
+    expect(verdict.reasons[0]).toMatch(/Paused by you/);
+    expect(verdict.reasons.join(' | ')).not.toMatch(/already runs a market job/);
+  });
+
   it.each(refusals)('refuses: %s', (_name, change, reason) => {
     const base = input();
     const next = typeof change === 'function' ? change(base) : { ...base, ...change };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { applyEvent } from '../../../renderer/lib/apply-event';
-import { availabilityReport, checksReport, detection, progress, result, snapshot } from './fixtures';
+import { availabilityReport, checksReport, detection, finishedJob, job, progress, result, snapshot } from './fixtures';
 
 describe('applyEvent', () => {
   it('replaces detection and the detecting flag', () => {
@@ -112,5 +112,33 @@ describe('applyEvent', () => {
     applyEvent(s, { name: 'detection', payload: detection });
     applyEvent(s, { name: 'availability', payload: availabilityReport({ gpus: [] }) });
     expect(s).toEqual(copy);
+  });
+
+  describe('jobStarted (a job the page has never seen)', () => {
+    const preparing = job('j1', { state: 'preparing', runtime: null, timings: { ...job('j1').timings, startedAt: null } });
+
+    it('lists a new job at once, then fills in its sandbox when the container starts', () => {
+      let s = applyEvent(snapshot(), { name: 'jobStarted', payload: preparing });
+      expect(s.jobs.active.map((j) => [j.id, j.state, j.runtime])).toEqual([['j1', 'preparing', null]]);
+      s = applyEvent(s, { name: 'jobStarted', payload: job('j1', { runtime: 'runsc' }) });
+      expect(s.jobs.active.map((j) => [j.id, j.state, j.runtime])).toEqual([['j1', 'running', 'runsc']]);
+    });
+
+    it('is idempotent and never steps a job back (a replay after a snapshot)', () => {
+      const running = applyEvent(snapshot(), { name: 'jobStarted', payload: job('j1', { runtime: 'runc' }) });
+      expect(applyEvent(running, { name: 'jobStarted', payload: preparing })).toBe(running);
+      const progressed = applyEvent(applyEvent(snapshot(), { name: 'jobStarted', payload: preparing }), {
+        name: 'jobProgress',
+        payload: { jobId: 'j1', state: 'running', label: 'Running 0:01 (runc)', fraction: null },
+      });
+      const late = applyEvent(progressed, { name: 'jobStarted', payload: { ...preparing, state: 'pulling' } });
+      expect(late.jobs.active[0]?.state).toBe('running');
+    });
+
+    it('does not bring back a job that already finished', () => {
+      const done = applyEvent(applyEvent(snapshot(), { name: 'jobStarted', payload: preparing }), { name: 'jobFinished', payload: finishedJob('j1') });
+      expect(applyEvent(done, { name: 'jobStarted', payload: job('j1') })).toBe(done);
+      expect(done.jobs.active).toEqual([]);
+    });
   });
 });

@@ -8,7 +8,7 @@ import { m0002OwnerControls } from './0002-owner-controls';
 import { m0003JobImageBudget } from './0003-job-image-budget';
 import { m0004ChainWalletDesktop } from './0004-chain-wallet-desktop';
 import { m0005OnboardingReminders } from './0005-onboarding-reminders';
-// 0006 (ux) lands in parallel; the runner applies every migration whose `to` is above the stored version.
+import { m0006BiddingWaitsForSetup } from './0006-bidding-waits-for-setup';
 import { m0007GpuUseThreshold } from './0007-gpu-use-threshold';
 
 export interface Migration {
@@ -18,4 +18,12 @@ export interface Migration {
   up(document: Record<string, unknown>): Record<string, unknown>;
 }
 
-export const migrations: readonly Migration[] = [m0001Initial, m0002OwnerControls, m0003JobImageBudget, m0004ChainWalletDesktop, m0005OnboardingReminders, m0007GpuUseThreshold];
+export const migrations: readonly Migration[] = [
+  m0001Initial,
+  m0002OwnerControls,
+  m0003JobImageBudget,
+  m0004ChainWalletDesktop,
+  m0005OnboardingReminders,
+  m0006BiddingWaitsForSetup,
+  m0007GpuUseThreshold,
+];

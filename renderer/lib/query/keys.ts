@@ -1,0 +1,14 @@
+/**
+ * Every query the renderer keeps, by key. One place, so the event mapping (live-events.ts)
+ * and the hooks that read a query cannot disagree on a key.
+ */
+export const queryKeys = {
+  wallet: ['wallet'] as const,
+  walletTxs: ['wallet', 'txs'] as const,
+  /** The key-derivation progress of an unlock in flight (0..1), null when none. */
+  walletUnlock: ['wallet', 'unlock'] as const,
+  marketStatus: ['market', 'status'] as const,
+  chainStatus: ['chain', 'status'] as const,
+  /** Everything read from the earnings ledger: invalidated as a whole on `ledgerUpdated`. */
+  ledger: ['ledger'] as const,
+};
