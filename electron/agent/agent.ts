@@ -313,6 +313,8 @@ export function createAgent(deps: AgentDeps): Agent {
   };
 
   const features = deps.features ?? [];
+  /** A typed handler as the dispatcher stores it (it parsed the request with the call's schema). */
+  type LooseHandler = (request: never) => Promise<unknown>;
   const guardMoney = createMoneyGate(features, logger);
   const coreHandlers: CallHandlers = {
     getSnapshot: async () => snapshot(),
@@ -322,35 +324,29 @@ export function createAgent(deps: AgentDeps): Agent {
       return result;
     },
     runChecks: async () => runChecks(),
-    startBenchmark: startBenchmark as (request: never) => Promise<unknown>,
+    startBenchmark: startBenchmark as LooseHandler,
     cancelBenchmark: (async ({ runId }: CallRequest<'cancelBenchmark'>) => {
       if (!benchmark || benchmark.progress.runId !== runId) return { cancelled: false };
       benchmark.abort.abort();
       await benchmark.done.catch(() => undefined);
       return { cancelled: true };
-    }) as (request: never) => Promise<unknown>,
+    }) as LooseHandler,
     listBenchmarks: (async ({ limit }: CallRequest<'listBenchmarks'>) =>
-      deps.history.list(limit)) as (request: never) => Promise<unknown>,
+      deps.history.list(limit)) as LooseHandler,
     updateSettings: (async ({ patch, password }: CallRequest<'updateSettings'>) => {
       await guardMoney(deps.settings.get(), patch, password);
       return applySettings(patch);
-    }) as (
-      request: never,
-    ) => Promise<unknown>,
+    }) as LooseHandler,
     pauseRenting: (async ({ duration }: CallRequest<'pauseRenting'>) => {
       const controls = deps.settings.get().controls;
       const pause = resolvePause(duration, clock.now(), controls.schedule.timeZone);
       return applySettings({ controls: { pause } }).controls.pause;
-    }) as (request: never) => Promise<unknown>,
+    }) as LooseHandler,
     resumeRenting: async () => applySettings({ controls: { pause: { kind: 'none' } } }).controls.pause,
     ...settingsRecoveryHandlers(deps.settings, (restored) => (bus.emit('settings', restored), availability.evaluate('settings'))),
-    listJobs: (async ({ limit }: CallRequest<'listJobs'>) => jobs?.history(limit) ?? []) as (request: never) => Promise<unknown>,
-    getJobLogs: (async ({ jobId, tail }: CallRequest<'getJobLogs'>) => jobs?.logs(jobId, tail) ?? { jobId, lines: [] }) as (
-      request: never,
-    ) => Promise<unknown>,
-    cancelJob: (async ({ jobId }: CallRequest<'cancelJob'>) => ({ cancelled: (await jobs?.cancel(jobId)) ?? false })) as (
-      request: never,
-    ) => Promise<unknown>,
+    listJobs: (async ({ limit }: CallRequest<'listJobs'>) => jobs?.history(limit) ?? []) as LooseHandler,
+    getJobLogs: (async ({ jobId, tail }: CallRequest<'getJobLogs'>) => jobs?.logs(jobId, tail) ?? { jobId, lines: [] }) as LooseHandler,
+    cancelJob: (async ({ jobId }: CallRequest<'cancelJob'>) => ({ cancelled: (await jobs?.cancel(jobId)) ?? false })) as LooseHandler,
   };
 
   const handlers: CallHandlers = Object.assign({}, coreHandlers, ...features.map((f) => f.handlers));

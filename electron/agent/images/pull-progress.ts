@@ -173,3 +173,14 @@ export function throttle<T>(
     },
   };
 }
+
+export function mib(bytes: number): string {
+  return (bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0);
+}
+
+/** "Pulling the image: 312 of 840 MB (3 of 5 layers)"; the fraction once every size is known. */
+export function pullFigures(p: JobImagePullProgress): { label: string; fraction: number | null } {
+  const layers = p.layersTotal ? ` (${p.layersDone} of ${p.layersTotal} layers)` : '';
+  if (p.bytesTotal === null) return { label: `Pulling the image: ${mib(p.bytesDone)} MB${layers}`, fraction: null };
+  return { label: `Pulling the image: ${mib(p.bytesDone)} of ${mib(p.bytesTotal)} MB${layers}`, fraction: p.bytesTotal ? p.bytesDone / p.bytesTotal : 1 };
+}

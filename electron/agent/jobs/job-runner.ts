@@ -20,7 +20,7 @@ import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import type { RentalSlots } from '../availability/rental-slots';
 import { chooseRuntime } from '../benchmark/container-options';
 import type { JsonlHistory } from '../history/jsonl-history';
-import type { JobImagePullProgress } from '../images/pull-progress';
+import { mib, pullFigures } from '../images/pull-progress';
 import type { Clock, ContainerCreateOptions, ContainerExit, ContainerHandle, ContainerRuntime, EngineInfo, Logger } from '../ports';
 import { type ContainerWatchdog, WATCHDOG_MARGIN_MS } from './container-watchdog';
 import { type FetchInputsOptions, InputCheckError, fetchInputs } from './input-fetcher';
@@ -496,15 +496,4 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   return { run };
-}
-
-function mib(bytes: number): string {
-  return (bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0);
-}
-
-/** "Pulling the image: 312 of 840 MB (3 of 5 layers)"; the fraction once every size is known. */
-function pullFigures(p: JobImagePullProgress): { label: string; fraction: number | null } {
-  const layers = p.layersTotal ? ` (${p.layersDone} of ${p.layersTotal} layers)` : '';
-  if (p.bytesTotal === null) return { label: `Pulling the image: ${mib(p.bytesDone)} MB${layers}`, fraction: null };
-  return { label: `Pulling the image: ${mib(p.bytesDone)} of ${mib(p.bytesTotal)} MB${layers}`, fraction: p.bytesTotal ? p.bytesDone / p.bytesTotal : 1 };
 }
