@@ -779,7 +779,6 @@ contract RigShiftMarketV2 is ReentrancyGuard {
             // The next provider resumes from the checkpoint: only the time left is for sale.
             job.released = false;
             job.maxDurationSeconds -= s.billedSeconds;
-            if (byRequester) emit JobSettled(id, job.requester, 0, true);
             return _reopenOrRefund(id, job);
         }
         _finish(id, job, true, byRequester);
