@@ -18,7 +18,9 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
  * for a job posted without a bid window, a fixed-price listing (first claimers, paid the max
  * price). Winners commit keccak256(abi.encode(outputsDigest, salt, provider)) before runBy and
  * reveal only once every slot of the round has committed or runBy has passed, so no replica can
- * copy another's digest. Everyone is paid by pull (withdraw).
+ * copy another's digest. A single replica never reveals unless disputed: its commitment waits out
+ * the challenge window, and in a dispute it reveals only after the verifier committed, so the
+ * verifier cannot copy it either. Everyone is paid by pull (withdraw).
  *
  * Escrow = runCost x (replicas + 1), runCost = ceil(maxPrice x duration / 3600): the extra run
  * pays a tiebreaker or a verifier without asking the requester again. A provider is paid only
@@ -87,6 +89,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         uint8 filled;
         uint8 committed;
         uint8 revealed;
+        uint8 bidCount;
         State state;
         Round round;
         bool deterministic;
@@ -138,8 +141,6 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     /// Bounded so award's loop has a bounded cost; a full book still takes a lower ask (it
     /// displaces the highest).
     uint256 public constant MAX_BIDS = 8;
-    /// _entry value of an account that holds (or held) a slot of the job: it never enters again.
-    uint8 private constant BARRED = type(uint8).max;
 
     IERC20 public immutable token;
     uint256 public immutable minStake;
@@ -154,9 +155,9 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     mapping(address => RequesterRecord) private _requesters;
     mapping(uint256 => Job) internal _jobs;
     mapping(uint256 => mapping(uint256 => Slot)) internal _slots;
-    mapping(uint256 => Bid[]) private _bids;
-    /// Per job and account: the round it last bid in, or BARRED once it held a slot.
-    mapping(uint256 => mapping(address => uint8)) private _entry;
+    /// The current round's bids, job.bidCount of them (a mapping, not an array: no length word to
+    /// pay for on each job's first bid).
+    mapping(uint256 => mapping(uint256 => Bid)) private _bids;
     uint256 internal _nextJobId = 1;
 
     event JobPosted(uint256 indexed id, address indexed requester, bytes32 specHash, uint256 escrow, uint64 bidEnds, Terms terms);
@@ -168,7 +169,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     event Committed(uint256 indexed id, uint256 slot, address indexed provider, bytes32 commitment, uint32 billedSeconds);
     event Revealed(uint256 indexed id, uint256 slot, address indexed provider, bytes32 outputsDigest);
     event Released(uint256 indexed id, uint256 slot, address indexed provider, uint32 servedSeconds, bytes32 checkpoint);
-    event ResultSubmitted(uint256 indexed id, uint256 slot, address indexed provider, bytes32 outputsDigest, uint32 billedSeconds);
+    event ResultSubmitted(uint256 indexed id, uint256 slot, address indexed provider, bytes32 commitment, uint32 billedSeconds);
     event Disputed(uint256 indexed id, address indexed requester, uint256 bond);
     event DisputeResolved(uint256 indexed id, address indexed provider, bool upheld, bool lapsed);
     event SlotPaid(uint256 indexed id, uint256 slot, address indexed provider, uint256 gross, uint256 fee);
@@ -269,8 +270,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         return _slots[id][slot];
     }
 
-    function getBids(uint256 id) external view returns (Bid[] memory) {
-        return _bids[id];
+    function getBids(uint256 id) external view returns (Bid[] memory bids) {
+        bids = _loadBids(id, _jobs[id].bidCount);
     }
 
     function providerRecord(address provider) external view returns (ProviderRecord memory) {
@@ -417,23 +418,27 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         if (block.timestamp > job.bidEnds) revert BiddingClosed(id, job.bidEnds);
         if (ask == 0 || ask > job.maxPricePerHour) revert AskOutOfRange(ask, job.maxPricePerHour);
         _checkEligible(id, job, msg.sender);
-        if (_entry[id][msg.sender] == job.roundNo) revert AlreadyBid(id, msg.sender);
-        _entry[id][msg.sender] = job.roundNo;
+        uint256 count = job.bidCount;
+        // The book is small (MAX_BIDS): a scan is cheaper than a per-account mark in storage.
+        for (uint256 i = 0; i < count; i++) {
+            if (_bids[id][i].provider == msg.sender) revert AlreadyBid(id, msg.sender);
+        }
         _lockStake(msg.sender);
-        Bid[] storage bids = _bids[id];
-        if (bids.length < MAX_BIDS) {
-            bids.push(Bid(msg.sender, ask));
+        if (count < MAX_BIDS) {
+            _bids[id][count] = Bid(msg.sender, ask);
+            job.bidCount = uint8(count + 1);
         } else {
-            _displaceHighest(id, bids, ask);
+            _displaceHighest(id, count, ask);
         }
         emit BidPlaced(id, msg.sender, ask, job.roundNo);
     }
 
     /// A full book takes a lower ask in place of its highest (a latest-on-ties highest), so a
     /// spammer cannot keep a cheaper provider out.
-    function _displaceHighest(uint256 id, Bid[] storage bids, uint96 ask) private {
+    function _displaceHighest(uint256 id, uint256 count, uint96 ask) private {
+        mapping(uint256 => Bid) storage bids = _bids[id];
         uint256 worst;
-        for (uint256 i = 1; i < bids.length; i++) {
+        for (uint256 i = 1; i < count; i++) {
             if (bids[i].ask >= bids[worst].ask) worst = i;
         }
         Bid memory out = bids[worst];
@@ -441,6 +446,18 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         _unlockStake(out.provider);
         emit BidDisplaced(id, out.provider, out.ask);
         bids[worst] = Bid(msg.sender, ask);
+    }
+
+    /// Reads the book into memory and clears it (the cleared words refund part of award's gas).
+    function _takeBids(uint256 id, Job storage job) private returns (Bid[] memory bids) {
+        bids = _loadBids(id, job.bidCount);
+        for (uint256 i = 0; i < bids.length; i++) delete _bids[id][i];
+        job.bidCount = 0;
+    }
+
+    function _loadBids(uint256 id, uint256 count) private view returns (Bid[] memory bids) {
+        bids = new Bid[](count);
+        for (uint256 i = 0; i < count; i++) bids[i] = _bids[id][i];
     }
 
     /**
@@ -455,9 +472,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         if (block.timestamp <= job.bidEnds) revert BiddingOpen(id, job.bidEnds);
         if (block.timestamp > job.claimBy) revert ClaimWindowClosed(id, job.claimBy);
         uint256 needed = _needed(job);
-        Bid[] memory bids = _bids[id];
-        if (bids.length < needed) revert NotEnoughBids(id, bids.length, needed);
-        delete _bids[id];
+        if (job.bidCount < needed) revert NotEnoughBids(id, job.bidCount, needed);
+        Bid[] memory bids = _takeBids(id, job);
 
         bool[] memory won = _pickWinners(bids, needed);
         uint96 price = job.maxPricePerHour;
@@ -476,21 +492,21 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     /// Lowest ask first; on equal asks the better record, then the earlier bid (lower index).
     function _pickWinners(Bid[] memory bids, uint256 needed) private view returns (bool[] memory won) {
         won = new bool[](bids.length);
-        int256[] memory score = new int256[](bids.length);
-        for (uint256 i = 0; i < bids.length; i++) score[i] = reputationScore(bids[i].provider);
         for (uint256 n = 0; n < needed; n++) {
             uint256 best = type(uint256).max;
             for (uint256 i = 0; i < bids.length; i++) {
                 if (won[i]) continue;
-                if (best == type(uint256).max || _beats(bids[i].ask, score[i], bids[best].ask, score[best])) best = i;
+                if (best == type(uint256).max || _beats(bids[i], bids[best])) best = i;
             }
             won[best] = true;
         }
     }
 
-    /// Strictly better only: an equal ask and score keeps the earlier bid.
-    function _beats(uint96 ask, int256 score, uint96 otherAsk, int256 otherScore) private pure returns (bool) {
-        return ask < otherAsk || (ask == otherAsk && score > otherScore);
+    /// Strictly better only: an equal ask and score keeps the earlier bid. Records are read only
+    /// on equal asks (each is a cold storage read).
+    function _beats(Bid memory bid_, Bid memory other) private view returns (bool) {
+        if (bid_.ask != other.ask) return bid_.ask < other.ask;
+        return reputationScore(bid_.provider) > reputationScore(other.provider);
     }
 
     /// The auction's tie-break: runs paid, minus twice the slashes and lost disputes.
@@ -526,12 +542,18 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         s.status = SlotStatus.Committed;
         job.committed += 1;
         emit Committed(id, slot, msg.sender, commitment, billedSeconds);
+        // A single replica's commitment is its result: it waits out the challenge window unrevealed,
+        // and is revealed only if disputed, after the verifier committed (so no verifier can copy it).
+        if (job.round == Round.Main && job.replicas == 1) _submit(id, job, slot, s);
     }
 
-    /// Only once every slot of the round committed (or runBy passed), so nobody copies a digest.
+    /**
+     * Only once every slot of the round committed (or runBy passed), so nobody copies a digest. In a
+     * verify round the disputed provider reveals too (its slot is the one before the round's).
+     */
     function reveal(uint256 id, uint256 slot, bytes32 outputsDigest, bytes32 salt) external {
         Job storage job = _jobs[id];
-        Slot storage s = _holderSlot(id, job, slot, SlotStatus.Committed);
+        Slot storage s = _revealableSlot(id, job, slot);
         bool allCommitted = job.state == State.Running && job.committed == _needed(job);
         if (!allCommitted && block.timestamp <= job.runBy) revert RevealTooEarly(id);
         uint256 endsAt = uint256(job.runBy) + challengeWindow;
@@ -541,13 +563,26 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         s.status = SlotStatus.Revealed;
         job.revealed += 1;
         emit Revealed(id, slot, msg.sender, outputsDigest);
-        if (job.state == State.Running && job.revealed == _needed(job)) _concludeRound(id, job);
+        // A verify round waits for both digests: the verifier's and the disputed one.
+        uint256 reveals = job.round == Round.Verify ? 2 : _needed(job);
+        if (job.state == State.Running && job.revealed == reveals) _concludeRound(id, job);
+    }
+
+    function _revealableSlot(uint256 id, Job storage job, uint256 slot) private view returns (Slot storage s) {
+        if (job.round == Round.Verify && slot + 1 == job.roundStart) {
+            s = _slots[id][slot];
+            if (s.provider != msg.sender) revert NotSlotHolder(id, slot, msg.sender);
+            if (job.state != State.Open && job.state != State.Running) revert SlotNotRunning(id, slot);
+            if (s.status != SlotStatus.Committed) revert SlotNotCommitted(id, slot);
+            return s;
+        }
+        return _holderSlot(id, job, slot, SlotStatus.Committed);
     }
 
     /**
      * A preemptible job's provider hands it back (the owner took the GPU). With time served and a
-     * checkpoint commitment, that checkpoint goes through the same challenge window and dispute as
-     * a result before it is paid; with nothing to show, nothing is paid. Either way the provider
+     * checkpoint commitment (keccak256(abi.encode(checkpointDigest, salt, provider))), that
+     * checkpoint goes through the same challenge window and dispute as a result before it is paid; with nothing to show, nothing is paid. Either way the provider
      * never serves this job again, and the job reopens for the rest of its duration.
      */
     function release(uint256 id, uint256 slot, uint32 servedSeconds, bytes32 checkpoint) external {
@@ -567,7 +602,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         _checkSeconds(job, s, servedSeconds);
         s.hash = checkpoint;
         s.billedSeconds = servedSeconds;
-        s.status = SlotStatus.Revealed;
+        s.status = SlotStatus.Committed;
         job.released = true;
         emit Released(id, slot, msg.sender, servedSeconds, checkpoint);
         _submit(id, job, slot, s);
@@ -621,17 +656,22 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _checkEligible(uint256 id, Job storage job, address provider) private view {
         // The requester (or its verifier) must never be the one whose digest decides its own job.
         if (provider == job.requester) revert RequesterCannotServe(id);
-        if (_entry[id][provider] == BARRED) revert Barred(id, provider);
-        uint32 settled = _providers[provider].settled;
-        if (settled < job.minProviderSettled) revert RecordTooShort(settled, job.minProviderSettled);
+        // One slot per account per job: no replica twice, no verifying oneself, no re-claiming a release.
+        uint256 count = job.slotCount;
+        for (uint256 i = 0; i < count; i++) {
+            if (_slots[id][i].provider == provider) revert Barred(id, provider);
+        }
+        uint32 required = job.minProviderSettled;
+        if (required > 0) {
+            uint32 settled = _providers[provider].settled;
+            if (settled < required) revert RecordTooShort(settled, required);
+        }
     }
 
     function _fillSlot(uint256 id, Job storage job, address provider, uint96 price) private {
         uint256 index = job.slotCount;
         job.slotCount = uint8(index + 1);
         _slots[id][index] = Slot(provider, uint32(block.timestamp), 0, SlotStatus.Running, bytes32(0));
-        // One slot per account per job: no replica twice, no verifying oneself, no re-claiming a release.
-        _entry[id][provider] = BARRED;
         job.filled += 1;
         if (job.filled == _needed(job)) job.state = State.Running;
         emit SlotAssigned(id, index, provider, price, job.round);
@@ -695,11 +735,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _concludeRound(uint256 id, Job storage job) private {
         if (job.round == Round.Verify) return _resolveDispute(id, job);
         if (job.replicas == 1) {
-            uint256 slot = job.roundStart;
-            Slot storage s = _slots[id][slot];
-            // A single replica's revealed digest waits out the challenge window (disputable).
-            if (s.status == SlotStatus.Revealed) return _submit(id, job, slot, s);
-            _slash(id, job, slot);
+            // A single replica that committed went to Submitted at once: this one never committed.
+            _slash(id, job, job.roundStart);
             return _finish(id, job, false, false);
         }
         _tallyReplicas(id, job);
@@ -760,8 +797,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     /// claimBy passed with the round not filled: no slot had its chance to run, nobody is slashed.
     function _expireOpenRound(uint256 id, Job storage job) private {
-        Bid[] memory bids = _bids[id];
-        delete _bids[id];
+        Bid[] memory bids = _takeBids(id, job);
         for (uint256 i = 0; i < bids.length; i++) _unlockStake(bids[i].provider);
         for (uint256 i = job.roundStart; i < job.slotCount; i++) _free(id, i, _slots[id][i]);
         if (job.round == Round.Verify) return _disputeLapsed(id, job);
@@ -786,9 +822,10 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     /**
      * The verifier's digest decides. Match: the provider is paid from the escrow, the bond pays the
-     * verifier and the rest of the bond compensates the provider. Mismatch: the provider's stake
-     * goes to the requester, the verifier is paid from the escrow, the bond and the rest of the
-     * escrow go back. A verifier that never revealed is slashed and the dispute lapses.
+     * verifier and the rest of the bond compensates the provider. Mismatch (or a provider that did
+     * not reveal once the verifier had committed): the provider's stake goes to the requester, the
+     * verifier is paid from the escrow, the bond and the rest of the escrow go back. A verifier
+     * that never revealed is slashed and the dispute lapses.
      */
     function _resolveDispute(uint256 id, Job storage job) private {
         uint256 disputedIndex = job.roundStart - 1;
@@ -802,7 +839,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         address provider = disputed.provider;
         uint256 bond = job.bond;
         job.bond = 0;
-        if (verifier.hash == disputed.hash) {
+        if (disputed.status == SlotStatus.Revealed && verifier.hash == disputed.hash) {
             _providers[provider].disputesWon += 1;
             _requesters[job.requester].disputesLost += 1;
             _paySlot(id, job, disputedIndex, disputed);

@@ -238,16 +238,28 @@ class Run {
         const billed = Math.max(1, Math.min(elapsed, Number(view.maxDurationSeconds)));
         const releasing = (await this.isPreemptible(job)) && a.choice === 0;
         const honest = holder <= 3 || a.lie < 6; // providers 2-3 always honest, 4-5 lie now and then
-        if (releasing) {
-          const checkpoint = a.lie === 9 ? '0x' + '00'.repeat(32) : keccak256(toUtf8Bytes(`cp ${job.id} ${honest ? 'ok' : 'bad'}`));
-          await this.tx(holder, 'release', [job.id, running.index, billed, checkpoint], job);
-          return;
-        }
         const digest = honest ? truth(job.id) : lieDigest(job.id, a.lie);
         this.digests.set(`${job.id}:${running.index}`, digest);
         const address = this.env.addresses[holder]!;
-        await this.tx(holder, 'commit', [job.id, running.index, commitmentOf(digest, saltFor(digest, address), address), billed], job);
+        const commitment = commitmentOf(digest, saltFor(digest, address), address);
+        if (releasing) {
+          // Now and then nothing to show: a zero checkpoint.
+          await this.tx(holder, 'release', [job.id, running.index, billed, a.lie === 9 ? '0x' + '00'.repeat(32) : commitment], job);
+          return;
+        }
+        await this.tx(holder, 'commit', [job.id, running.index, commitment, billed], job);
         return;
+      }
+      // In a verify round the disputed provider reveals once the verifier has committed (or not).
+      const disputedIndex = Number(view.roundStart) - 1;
+      if (view.round === 2n && slots.some((s) => s.status >= 2n) && a.lie !== 8) {
+        const disputed = await this.f.slot(job.id, disputedIndex);
+        if (disputed.status === 2n) {
+          const holder = this.who(disputed.provider);
+          const digest = this.digests.get(`${job.id}:${disputedIndex}`)!;
+          await this.tx(holder, 'reveal', [job.id, disputedIndex, digest, saltFor(digest, this.env.addresses[holder]!)], job);
+          return;
+        }
       }
       const committed = slots.find((s) => s.status === 2n);
       if (committed && !silent) {
@@ -372,11 +384,15 @@ class Run {
         const d = digest.get(slot);
         const winner = (majority !== null && d === majority) || (slot === disputedSlot && upheld === true && !lapsed);
         const loser = (majority !== null && d !== undefined && d !== majority) || (slot === disputedSlot && upheld === false);
+        const gross = paid.get(slot);
+        const floor = ((ask.get(holder.get(slot)!) ?? 0n) * (billed.get(slot) ?? 0n)) / 3600n;
         if (winner && this.checks.has('honest')) {
           if (slashed.has(slot)) this.fail('honest', `job ${job.id} slot ${slot}: honest digest slashed`);
-          const gross = paid.get(slot);
-          const floor = ((ask.get(holder.get(slot)!) ?? 0n) * (billed.get(slot) ?? 0n)) / 3600n;
-          if (gross === undefined || gross < floor) this.fail('honest', `job ${job.id} slot ${slot}: honest digest paid ${gross} < ask floor ${floor} (price ${price.get(slot)})`);
+          if (gross === undefined) this.fail('honest', `job ${job.id} slot ${slot}: honest digest not paid`);
+        }
+        // Whoever is paid (an honest majority, an upheld or unchallenged result) gets at least its ask.
+        if (gross !== undefined && gross < floor && this.checks.has('honest')) {
+          this.fail('honest', `job ${job.id} slot ${slot}: paid ${gross} < ask floor ${floor} (price ${price.get(slot)})`);
         }
         if (loser && this.checks.has('loser-unpaid') && paid.has(slot)) this.fail('loser-unpaid', `job ${job.id} slot ${slot}: losing digest paid ${paid.get(slot)}`);
       }

@@ -8,6 +8,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectRevert } from './market-fixture';
 import {
   CHALLENGE_WINDOW,
+  commitmentOf,
+  saltFor,
   MIN_STAKE,
   Round,
   USD,
@@ -60,14 +62,17 @@ describe('release of a preemptible job', () => {
     const posted = await f.post(preemptible);
     const claim = await f.send(f.alice, 'claim', [posted.id]);
     // The attacker waits, runs nothing and releases 900 s "served" against a made-up checkpoint.
-    await f.send(f.alice, 'release', [posted.id, 0, 900, digestOf('garbage checkpoint')], claim.timestamp + 900);
+    const alice = await f.alice.getAddress();
+    const fake = digestOf('garbage checkpoint');
+    await f.send(f.alice, 'release', [posted.id, 0, 900, commitmentOf(fake, saltFor(fake, alice), alice)], claim.timestamp + 900);
     expect((await f.job(posted.id)).state).toBe(V2State.Submitted);
     await f.fund(f.requester, runCostOf(MAX, 3600));
     await f.send(f.requester, 'dispute', [posted.id]);
     await f.send(f.bob, 'claim', [posted.id]);
     const started = Number((await f.slot(posted.id, 1)).startedAt);
     await f.commit(f.bob, posted.id, 1, digestOf('real checkpoint at 900 s'), 900, started + 900);
-    const resolved = await f.reveal(f.bob, posted.id, 1, digestOf('real checkpoint at 900 s'));
+    await f.reveal(f.bob, posted.id, 1, digestOf('real checkpoint at 900 s'));
+    const resolved = await f.reveal(f.alice, posted.id, 0, fake);
     expect(resolved.events.find((e) => e.name === 'DisputeResolved')?.args.upheld).toBe(false);
     expect(await f.account('credit', f.alice)).toBe(0n);
     expect((await f.provider(f.alice)).slashes).toBe(1n);
@@ -91,8 +96,7 @@ describe('release of a preemptible job', () => {
     await expectRevert(f.send(f.alice, 'claim', [posted.id]), iface(), 'Barred');
     const resumed = await f.send(f.bob, 'claim', [posted.id]);
     await expectRevert(f.commit(f.bob, posted.id, 1, digestOf('done'), 2701, resumed.timestamp + 2701), iface(), 'SecondsExceedMaxDuration');
-    await f.commit(f.bob, posted.id, 1, digestOf('done'), 2700, resumed.timestamp + 2702);
-    const revealed = await f.reveal(f.bob, posted.id, 1, digestOf('done'));
+    const revealed = await f.commit(f.bob, posted.id, 1, digestOf('done'), 2700, resumed.timestamp + 2702);
     await expectRevert(f.send(f.carol, 'finalize', [posted.id], revealed.timestamp + CHALLENGE_WINDOW), iface(), 'ChallengeWindowOpen');
     await f.send(f.carol, 'finalize', [posted.id], revealed.timestamp + CHALLENGE_WINDOW + 1);
     // Served + resumed never exceeds one run at the max price.
@@ -127,7 +131,6 @@ describe('delivery and records', () => {
     const posted = await f.post({ maxPricePerHour: MAX });
     const claim = await f.send(f.alice, 'claim', [posted.id]);
     await f.commit(f.alice, posted.id, 0, digestOf('r'), 120, claim.timestamp + 120);
-    await f.reveal(f.alice, posted.id, 0, digestOf('r'));
     await f.send(f.requester, 'accept', [posted.id]);
     const unclaimed = await f.post({ maxPricePerHour: MAX });
     await f.send(f.bob, 'conclude', [unclaimed.id], unclaimed.claimBy + 1);

@@ -146,29 +146,40 @@ describe('replicated verification', () => {
 describe('disputes (single replica, deterministic)', () => {
   async function submitted(digest: string) {
     const { posted, awardedAt } = await auctioned({}, [[f.alice, USD(0.1)], [f.bob, USD(0.12)]]);
-    await f.commit(f.alice, posted.id, 0, digest, 3600, awardedAt + 3600);
-    const revealed = await f.reveal(f.alice, posted.id, 0, digest);
+    const committed = await f.commit(f.alice, posted.id, 0, digest, 3600, awardedAt + 3600);
+    // The commitment is the result: Submitted at once, the digest still hidden.
     expect((await f.job(posted.id)).state).toBe(V2State.Submitted);
-    return { posted, revealedAt: revealed.timestamp };
+    await expectRevert(f.reveal(f.alice, posted.id, 0, digest), iface(), 'SlotNotRunning');
+    return { posted, revealedAt: committed.timestamp };
   }
 
-  async function verify(posted: V2Posted, digest: string) {
+  /** Disputes; carol verifies with `digest`; Alice reveals her committed `disputed` digest (unless null). */
+  async function verify(posted: V2Posted, digest: string, disputed: string | null) {
     const bond = runCostOf(MAX, 3600);
     await f.fund(f.requester, bond);
-    const disputed = await f.send(f.requester, 'dispute', [posted.id]);
-    expect(disputed.events.find((e) => e.name === 'Disputed')?.args.bond).toBe(bond);
+    const opened = await f.send(f.requester, 'dispute', [posted.id]);
+    expect(opened.events.find((e) => e.name === 'Disputed')?.args.bond).toBe(bond);
     await expectRevert(f.send(f.alice, 'bid', [posted.id, USD(0.01)]), iface(), 'Barred');
     const bidEnds = Number((await f.job(posted.id)).bidEnds);
     await f.send(f.carol, 'bid', [posted.id, USD(0.1)]);
     const award = await f.send(f.dave, 'award', [posted.id], bidEnds + 1);
+    // The disputed digest stays hidden until the verifier has committed: nothing to copy.
+    if (disputed) await expectRevert(f.reveal(f.alice, posted.id, 0, disputed), iface(), 'RevealTooEarly');
     await f.commit(f.carol, posted.id, 1, digest, 1800, award.timestamp + 1800);
-    const resolved = await f.reveal(f.carol, posted.id, 1, digest);
+    const verifierRevealed = await f.reveal(f.carol, posted.id, 1, digest);
+    if (!disputed) {
+      const runBy = Number((await f.job(posted.id)).runBy);
+      const ended = await f.send(f.dave, 'conclude', [posted.id], runBy + CHALLENGE_WINDOW + 1);
+      return { bond, resolved: ended.events.find((e) => e.name === 'DisputeResolved') };
+    }
+    expect(verifierRevealed.events.map((e) => e.name)).not.toContain('DisputeResolved');
+    const resolved = await f.reveal(f.alice, posted.id, 0, disputed);
     return { bond, resolved: resolved.events.find((e) => e.name === 'DisputeResolved') };
   }
 
   it('an honest result disputed: the provider is paid and compensated from the bond, which also pays the verifier', async () => {
     const { posted } = await submitted(honest);
-    const { bond, resolved } = await verify(posted, honest);
+    const { bond, resolved } = await verify(posted, honest, honest);
     expect(resolved?.args.upheld).toBe(true);
     const providerGross = grossOf(USD(0.12), 3600);
     const verifierGross = grossOf(MAX, 1800); // the verify round had one bid: max price
@@ -183,7 +194,7 @@ describe('disputes (single replica, deterministic)', () => {
 
   it('"garbage is paid in full" fails: the disputed garbage digest is slashed and unpaid', async () => {
     const { posted } = await submitted(garbage);
-    const { bond, resolved } = await verify(posted, honest);
+    const { bond, resolved } = await verify(posted, honest, garbage);
     expect(resolved?.args.upheld).toBe(false);
     const verifierGross = grossOf(MAX, 1800);
     expect(await f.account('credit', f.alice)).toBe(0n);
@@ -195,6 +206,14 @@ describe('disputes (single replica, deterministic)', () => {
     expect((await f.provider(f.alice)).disputesLost).toBe(1n);
     expect((await f.provider(f.alice)).slashes).toBe(1n);
     expect((await f.requesterOf(f.requester)).disputesWon).toBe(1n);
+  });
+
+  it('a disputed provider that does not reveal once the verifier committed loses the dispute', async () => {
+    const { posted } = await submitted(garbage);
+    const { resolved } = await verify(posted, honest, null);
+    expect(resolved?.args.upheld).toBe(false);
+    expect(await f.account('credit', f.alice)).toBe(0n);
+    expect((await f.provider(f.alice)).slashes).toBe(1n);
   });
 
   it('a dispute nobody verifies lapses: the result stands and the bond comes back', async () => {
@@ -220,7 +239,6 @@ describe('disputes (single replica, deterministic)', () => {
     await f.send(f.bob, 'claim', [loose.id]);
     const claimedAt = Number((await f.slot(loose.id, 0)).startedAt);
     await f.commit(f.bob, loose.id, 0, honest, 60, claimedAt + 60);
-    await f.reveal(f.bob, loose.id, 0, honest);
     await expectRevert(f.send(f.requester, 'dispute', [loose.id]), iface(), 'NotDisputable');
   });
 });
