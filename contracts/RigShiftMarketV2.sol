@@ -98,8 +98,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         bytes32 specHash;
     }
 
-    /// One word. The slot's hash (its commitment until the reveal, then the revealed digest) is
-    /// _words[id][slot index]: see _words.
+    /// Exactly one storage word, kept in _words (see there); its hash (the commitment until the
+    /// reveal, then the revealed digest) is the word next to it.
     struct Slot {
         address provider;
         uint32 startedAt;
@@ -162,15 +162,15 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     mapping(address => ProviderRecord) private _providers;
     mapping(address => RequesterRecord) private _requesters;
     mapping(uint256 => Job) internal _jobs;
-    mapping(uint256 => mapping(uint256 => Slot)) internal _slots;
     /**
-     * Per job, one word per key, shared on purpose: the current round's bids are at keys
-     * roundStart + i (packed provider and ask, job.bidCount of them), and slot j's hash is at key j.
-     * A round's slots start at roundStart too, so a winner's commitment overwrites a word a bid
-     * already made non-zero (about 2.9k gas instead of 22k for a fresh word). Award reads the bids
-     * and leaves the words; no key below roundStart (an earlier slot's hash) is ever a bid.
+     * Per job, one word per key, shared on purpose to save gas. Slot j is two words: its hash at
+     * key 2j and its Slot at key 2j + 1. The current round's bids are at keys 2 x roundStart + i
+     * (provider and ask packed, job.bidCount of them), which are exactly the keys of the round's
+     * own slots: a winner's slot and commitment overwrite words its round's bids already made
+     * non-zero (about 2.9k gas each instead of 22k for a fresh word). Award reads the bids and
+     * leaves the words. Keys of earlier slots (below 2 x roundStart) are never bid words.
      */
-    mapping(uint256 => mapping(uint256 => bytes32)) private _words;
+    mapping(uint256 => mapping(uint256 => bytes32)) internal _words;
     uint256 internal _nextJobId = 1;
 
     event JobPosted(uint256 indexed id, address indexed requester, bytes32 specHash, uint256 escrow, uint64 bidEnds, Terms terms);
@@ -280,12 +280,12 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     }
 
     function getSlot(uint256 id, uint256 slot) external view returns (SlotView memory) {
-        Slot memory s = _slots[id][slot];
-        return SlotView(s.provider, s.startedAt, s.billedSeconds, s.status, _words[id][slot]);
+        Slot memory s = _slot(id, slot);
+        return SlotView(s.provider, s.startedAt, s.billedSeconds, s.status, _hashOf(id, slot));
     }
 
     function getBids(uint256 id) external view returns (Bid[] memory bids) {
-        bids = _loadBids(id, _jobs[id].roundStart, _jobs[id].bidCount);
+        bids = _loadBids(id, 2 * uint256(_jobs[id].roundStart), _jobs[id].bidCount);
     }
 
     function providerRecord(address provider) external view returns (ProviderRecord memory) {
@@ -433,7 +433,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         if (ask == 0 || ask > job.maxPricePerHour) revert AskOutOfRange(ask, job.maxPricePerHour);
         _checkEligible(id, job, msg.sender);
         uint256 count = job.bidCount;
-        uint256 start = job.roundStart;
+        uint256 start = 2 * uint256(job.roundStart);
         // The book is small (MAX_BIDS): a scan is cheaper than a per-account mark in storage.
         for (uint256 i = 0; i < count; i++) {
             if (_bidAt(id, start + i).provider == msg.sender) revert AlreadyBid(id, msg.sender);
@@ -465,7 +465,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     /// Reads the book into memory and empties it. The words stay non-zero on purpose (see _words).
     function _takeBids(uint256 id, Job storage job) private returns (Bid[] memory bids) {
-        bids = _loadBids(id, job.roundStart, job.bidCount);
+        bids = _loadBids(id, 2 * uint256(job.roundStart), job.bidCount);
         job.bidCount = 0;
     }
 
@@ -476,6 +476,26 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     function _packBid(address provider, uint96 ask) private pure returns (bytes32) {
         return bytes32((uint256(uint160(provider)) << 96) | ask);
+    }
+
+    /// Slot `index` of job `id`, as a storage reference to its word in _words (see there).
+    function _slot(uint256 id, uint256 index) private view returns (Slot storage s) {
+        mapping(uint256 => bytes32) storage words = _words[id];
+        uint256 key = 2 * index + 1;
+        // The storage location of words[key] (Solidity's mapping layout), read as a one-word Slot.
+        assembly ("memory-safe") {
+            mstore(0, key)
+            mstore(32, words.slot)
+            s.slot := keccak256(0, 64)
+        }
+    }
+
+    function _hashOf(uint256 id, uint256 index) private view returns (bytes32) {
+        return _words[id][2 * index];
+    }
+
+    function _setHash(uint256 id, uint256 index, bytes32 hash) private {
+        _words[id][2 * index] = hash;
     }
 
     function _bidAt(uint256 id, uint256 key) private view returns (Bid memory) {
@@ -560,7 +580,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         if (block.timestamp > job.runBy) revert RunDeadlinePassed(id, job.runBy);
         if (billedSeconds == 0) revert ZeroBilledSeconds();
         _checkSeconds(job, s, billedSeconds);
-        _words[id][slot] = commitment;
+        _setHash(id, slot, commitment);
         s.billedSeconds = billedSeconds;
         s.status = SlotStatus.Committed;
         job.committed += 1;
@@ -581,10 +601,10 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         if (!allCommitted && block.timestamp <= job.runBy) revert RevealTooEarly(id);
         uint256 endsAt = uint256(job.runBy) + challengeWindow;
         if (block.timestamp > endsAt) revert RevealWindowClosed(id, endsAt);
-        if (keccak256(abi.encode(outputsDigest, salt, msg.sender)) != _words[id][slot]) {
+        if (keccak256(abi.encode(outputsDigest, salt, msg.sender)) != _hashOf(id, slot)) {
             revert CommitmentMismatch(id, slot);
         }
-        _words[id][slot] = outputsDigest;
+        _setHash(id, slot, outputsDigest);
         s.status = SlotStatus.Revealed;
         job.revealed += 1;
         emit Revealed(id, slot, msg.sender, outputsDigest);
@@ -595,7 +615,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     function _revealableSlot(uint256 id, Job storage job, uint256 slot) private view returns (Slot storage s) {
         if (job.round == Round.Verify && slot + 1 == job.roundStart) {
-            s = _slots[id][slot];
+            s = _slot(id, slot);
             if (s.provider != msg.sender) revert NotSlotHolder(id, slot, msg.sender);
             if (job.state != State.Open && job.state != State.Running) revert SlotNotRunning(id, slot);
             if (s.status != SlotStatus.Committed) revert SlotNotCommitted(id, slot);
@@ -625,7 +645,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
             return;
         }
         _checkSeconds(job, s, servedSeconds);
-        _words[id][slot] = checkpoint;
+        _setHash(id, slot, checkpoint);
         s.billedSeconds = servedSeconds;
         s.status = SlotStatus.Committed;
         job.released = true;
@@ -684,7 +704,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         // One slot per account per job: no replica twice, no verifying oneself, no re-claiming a release.
         uint256 count = job.slotCount;
         for (uint256 i = 0; i < count; i++) {
-            if (_slots[id][i].provider == provider) revert Barred(id, provider);
+            if (_slot(id, i).provider == provider) revert Barred(id, provider);
         }
         uint32 required = job.minProviderSettled;
         if (required > 0) {
@@ -696,7 +716,10 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _fillSlot(uint256 id, Job storage job, address provider, uint96 price) private {
         uint256 index = job.slotCount;
         job.slotCount = uint8(index + 1);
-        _slots[id][index] = Slot(provider, uint32(block.timestamp), 0, SlotStatus.Running);
+        // One whole-word write (provider, startedAt, billed 0, status Running in Slot's layout),
+        // so nothing of the bid that used this word is left in it.
+        uint256 word = uint256(uint160(provider)) | (block.timestamp << 160) | (uint256(SlotStatus.Running) << 224);
+        _words[id][2 * index + 1] = bytes32(word);
         job.filled += 1;
         if (job.filled == _needed(job)) job.state = State.Running;
         emit SlotAssigned(id, index, provider, price, job.round);
@@ -707,7 +730,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         view
         returns (Slot storage s)
     {
-        s = _slots[id][slot];
+        s = _slot(id, slot);
         if (s.provider != msg.sender || slot < job.roundStart || slot >= job.slotCount) {
             revert NotSlotHolder(id, slot, msg.sender);
         }
@@ -753,7 +776,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _submit(uint256 id, Job storage job, uint256 slot, Slot storage s) private {
         job.state = State.Submitted;
         job.submittedAt = uint64(block.timestamp);
-        emit ResultSubmitted(id, slot, s.provider, _words[id][slot], s.billedSeconds);
+        emit ResultSubmitted(id, slot, s.provider, _hashOf(id, slot), s.billedSeconds);
     }
 
     /// Every slot of the round revealed, or its reveal window passed.
@@ -781,11 +804,11 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _majority(uint256 id, Job storage job) private view returns (bytes32 best, uint256 bestVotes) {
         uint256 count = job.slotCount;
         for (uint256 i = 0; i < count; i++) {
-            if (_slots[id][i].status != SlotStatus.Revealed) continue;
-            bytes32 digest = _words[id][i];
+            if (_slot(id, i).status != SlotStatus.Revealed) continue;
+            bytes32 digest = _hashOf(id, i);
             uint256 votes;
             for (uint256 j = 0; j < count; j++) {
-                if (_slots[id][j].status == SlotStatus.Revealed && _words[id][j] == digest) votes++;
+                if (_slot(id, j).status == SlotStatus.Revealed && _hashOf(id, j) == digest) votes++;
             }
             if (votes > bestVotes) (best, bestVotes) = (digest, votes);
         }
@@ -795,9 +818,9 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _settleMajority(uint256 id, Job storage job, bytes32 majority) private {
         uint256 count = job.slotCount;
         for (uint256 i = 0; i < count; i++) {
-            Slot storage s = _slots[id][i];
+            Slot storage s = _slot(id, i);
             if (s.status == SlotStatus.Done || s.status == SlotStatus.Empty) continue;
-            if (s.status == SlotStatus.Revealed && _words[id][i] == majority) {
+            if (s.status == SlotStatus.Revealed && _hashOf(id, i) == majority) {
                 _providers[s.provider].agreed += 1;
                 _paySlot(id, job, i, s);
             } else {
@@ -812,7 +835,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _settleNoMajority(uint256 id, Job storage job) private {
         uint256 count = job.slotCount;
         for (uint256 i = 0; i < count; i++) {
-            Slot storage s = _slots[id][i];
+            Slot storage s = _slot(id, i);
             if (s.status == SlotStatus.Revealed) _free(id, i, s);
             else if (s.status != SlotStatus.Done && s.status != SlotStatus.Empty) _slash(id, job, i);
         }
@@ -823,7 +846,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _expireOpenRound(uint256 id, Job storage job) private {
         Bid[] memory bids = _takeBids(id, job);
         for (uint256 i = 0; i < bids.length; i++) _unlockStake(bids[i].provider);
-        for (uint256 i = job.roundStart; i < job.slotCount; i++) _free(id, i, _slots[id][i]);
+        for (uint256 i = job.roundStart; i < job.slotCount; i++) _free(id, i, _slot(id, i));
         if (job.round == Round.Verify) return _disputeLapsed(id, job);
         if (job.round == Round.Tiebreak) return _settleNoMajority(id, job);
         _finish(id, job, false, false);
@@ -833,7 +856,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     function _settleSubmission(uint256 id, Job storage job, bool byRequester) private {
         uint256 slot = job.slotCount - 1;
-        Slot storage s = _slots[id][slot];
+        Slot storage s = _slot(id, slot);
         _paySlot(id, job, slot, s);
         if (job.released) {
             // The next provider resumes from the checkpoint: only the time left is for sale.
@@ -854,8 +877,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
     function _resolveDispute(uint256 id, Job storage job) private {
         uint256 disputedIndex = job.roundStart - 1;
         uint256 verifierIndex = job.roundStart;
-        Slot storage disputed = _slots[id][disputedIndex];
-        Slot storage verifier = _slots[id][verifierIndex];
+        Slot storage disputed = _slot(id, disputedIndex);
+        Slot storage verifier = _slot(id, verifierIndex);
         if (verifier.status != SlotStatus.Revealed) {
             _slash(id, job, verifierIndex);
             return _disputeLapsed(id, job);
@@ -863,7 +886,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         address provider = disputed.provider;
         uint256 bond = job.bond;
         job.bond = 0;
-        if (disputed.status == SlotStatus.Revealed && _words[id][verifierIndex] == _words[id][disputedIndex]) {
+        if (disputed.status == SlotStatus.Revealed && _hashOf(id, verifierIndex) == _hashOf(id, disputedIndex)) {
             _providers[provider].disputesWon += 1;
             _requesters[job.requester].disputesLost += 1;
             _paySlot(id, job, disputedIndex, disputed);
@@ -888,8 +911,8 @@ contract RigShiftMarketV2 is ReentrancyGuard {
         uint256 disputedIndex = job.roundStart - 1;
         credit[job.requester] += job.bond;
         job.bond = 0;
-        emit DisputeResolved(id, _slots[id][disputedIndex].provider, true, true);
-        _paySlot(id, job, disputedIndex, _slots[id][disputedIndex]);
+        emit DisputeResolved(id, _slot(id, disputedIndex).provider, true, true);
+        _paySlot(id, job, disputedIndex, _slot(id, disputedIndex));
         _finish(id, job, true, false);
     }
 
@@ -920,7 +943,7 @@ contract RigShiftMarketV2 is ReentrancyGuard {
 
     /// The slot's locked stake goes to the requester.
     function _slash(uint256 id, Job storage job, uint256 index) private {
-        Slot storage s = _slots[id][index];
+        Slot storage s = _slot(id, index);
         address provider = s.provider;
         uint128 amount = uint128(minStake);
         _stakes[provider].locked -= amount;
