@@ -110,8 +110,8 @@ export function compileContracts(files: string[]): Map<string, ContractArtifact>
 }
 
 /** The contracts the app ships (resources/contracts/<name>.json). */
-export const SHIPPED_SOURCES = ['contracts/RigShiftMarket.sol', 'contracts/TestUSD.sol'];
-export const SHIPPED_CONTRACTS = ['RigShiftMarket', 'TestUSD'];
+export const SHIPPED_SOURCES = ['contracts/RigShiftMarket.sol', 'contracts/TestUSD.sol', 'contracts/RigShiftMarketV2.sol'];
+export const SHIPPED_CONTRACTS = ['RigShiftMarket', 'TestUSD', 'RigShiftMarketV2'];
 export const artifactsDir = join(repoRoot, 'resources', 'contracts');
 
 export const displayPath = (path: string) => relative(repoRoot, path);

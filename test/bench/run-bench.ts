@@ -15,6 +15,7 @@ import { measureJobFigures } from './job-figures';
 import { measureHeadless } from './headless-figures';
 import { measureWalletUnlock } from './wallet-figures';
 import { measureGas } from './gas-figures';
+import { measureMarketV2Gas } from './market-v2-gas-figures';
 import { measureLedgerFigures } from './ledger-figures';
 import { measureDevnet } from './devnet-figures';
 import { measureMarketFigures } from './market-figures';
@@ -45,6 +46,7 @@ for (const figure of await measureJobFigures(Number(process.env.BENCH_JOB_RUNS ?
 for (const figure of await measureWalletUnlock()) report(figure);
 for (const figure of measureLedgerFigures()) report(figure);
 for (const figure of await measureGas()) report(figure);
+for (const figure of await measureMarketV2Gas()) report(figure);
 for (const figure of await measureMarketFigures()) report(figure);
 for (const figure of await measureChainFigures({ idleSeconds, floodJobs: Number(process.env.BENCH_CHAIN_FLOOD_JOBS ?? 10_000) })) report(figure);
 for (const figure of await measureAxeViolations()) report(figure);
