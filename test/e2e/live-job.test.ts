@@ -79,7 +79,7 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
             idle: { enabled: false, minutes: 10 },
             processes: { enabled: false, builtIn: true, watchList: [] },
             fullscreen: { enabled: false },
-            gpuInUse: { enabled: false },
+            gpuInUse: { enabled: false, thresholdPercent: 5 },
             battery: { enabled: false },
           },
           schedule: { timeZone: 'UTC', cells: '1'.repeat(SCHEDULE_CELLS) },

@@ -123,12 +123,13 @@ describe.skipIf(!ready)('kill -9 right after the submit is sent: the restarted a
               idle: { enabled: false, minutes: 10 },
               processes: { enabled: false, builtIn: true, watchList: [] },
               fullscreen: { enabled: false },
-              gpuInUse: { enabled: false },
+              gpuInUse: { enabled: false, thresholdPercent: 5 },
               battery: { enabled: false },
             },
             schedule: { timeZone: 'UTC', cells: '1'.repeat(SCHEDULE_CELLS) },
             pause: { kind: 'none' },
           },
+          market: { bidding: true }, // a new install waits for "Start renting"
         },
       });
       await api('importWallet', { source: { kind: 'privateKey', privateKey: key }, password: PASSWORD });

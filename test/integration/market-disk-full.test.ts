@@ -59,6 +59,7 @@ describe('market feature: the wallet cannot store transactions (disk full)', () 
     const hub = {
       status: () => ({ state: 'online', network, headBlock: 0, label: 'test' }),
       onStatus: () => () => undefined,
+      onHead: (listener: Parameters<ChainHub['onHead']>[0]) => chain.connection.port.onHead(listener),
       connection: () => chain.connection,
       whenOnline: async () => chain.connection,
       reportFailure: () => undefined,

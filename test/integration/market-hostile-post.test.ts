@@ -42,6 +42,7 @@ describe.skipIf(!ready)('a bad-UTF-8 post does not blind the agents', () => {
     settings.network = { kind: 'custom', rpcUrl: chain.rpcUrl, chainId: 31337, marketAddress: chain.market };
     settings.controls.price = { ...settings.controls.price, floorMicrosPerHour: '100000', neverBelowBreakEven: false };
     settings.controls.presence = { ...settings.controls.presence, idle: { enabled: false, minutes: 10 } };
+    settings.market.bidding = true; // a new install waits for "Start renting"
     let stored: unknown = settings;
     const agent = composeAgent({
       mode: 'headless',

@@ -58,6 +58,7 @@ describe.skipIf(!ready)('market provider: a failing upload endpoint on the devne
     settings.network = { kind: 'custom', rpcUrl: chain.rpcUrl, chainId: 31337, marketAddress: chain.market };
     settings.controls.price = { ...settings.controls.price, floorMicrosPerHour: '100000', neverBelowBreakEven: false };
     settings.controls.presence = { ...settings.controls.presence, idle: { enabled: false, minutes: 10 } };
+    settings.market.bidding = true; // a new install waits for "Start renting"
     let stored: unknown = settings;
     agent = composeAgent({
       mode: 'headless',

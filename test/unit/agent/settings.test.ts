@@ -82,7 +82,7 @@ describe('migrateSettings', () => {
     expect(migrateSettings(v5(true, true)).settings.market.bidding).toBe(true);
     expect(migrateSettings(v5(true, false)).settings.market.bidding).toBe(false);
     const kept = migrateSettings(v5(true, true)).settings;
-    expect(kept.schemaVersion).toBe(6);
+    expect(kept.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
     expect(kept.market.blockedRequesters).toEqual([]);
   });
 
