@@ -207,8 +207,10 @@ describe.skipIf(!ready)('kill -9 right after the submit is sent: the restarted a
     await rpc.send('evm_setAutomine', [true]);
     await rpc.send('evm_mine', []);
     const detail = await waitFor('the restarted agent to see the job submitted', async () => {
-      const d = await api<MarketJobDetail>('getMarketJob', { chainJobId: id });
-      return d.mine?.state === 'submitted' ? d : null;
+      // Until its event log has caught up with the chain, the restarted agent answers "not seen".
+      const d = await api<MarketJobDetail>('getMarketJob', { chainJobId: id }).catch(() => null);
+      // Our record learns it from the receipt, the market view from the event log a moment later.
+      return d?.mine?.state === 'submitted' && d.chainState === 'submitted' ? d : null;
     });
     expect(detail.chainState).toBe('submitted');
 
