@@ -130,8 +130,10 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
     },
     chainId: async () => Number(BigInt((await limited(() => provider.send('eth_chainId', []), 'eth_chainId')) as string)),
     async sendRawTransaction(raw) {
-      // A request refused with 429 was not taken; sending the same signed bytes again is safe.
-      return (await limited(() => provider.broadcastTransaction(raw), 'eth_sendRawTransaction')).hash;
+      // eth_sendRawTransaction alone: a refused request (429, -32005) was not taken, so sending
+      // the same bytes again is safe. Not ethers' broadcastTransaction: it also reads the block
+      // number, and a rate limit on that read after an accepted send would send it twice.
+      return String(await limited(() => provider.send('eth_sendRawTransaction', [raw]), 'eth_sendRawTransaction'));
     },
     async receipt(hash): Promise<ChainReceipt | null> {
       const r = await limited(() => provider.getTransactionReceipt(hash), 'eth_getTransactionReceipt');

@@ -103,6 +103,15 @@ describe('the ethers chain port under rate limits', () => {
     expect(waits).toHaveLength(3);
   });
 
+  it('sends a transaction once: a rate limit on any other read never re-sends accepted bytes', async () => {
+    const hash = `0x${'cd'.repeat(32)}`;
+    const transport = fakeTransport((call) => (call.method === 'eth_sendRawTransaction' ? { result: hash } : { status: 429 }));
+    const { sleep } = fakeSleep();
+    const chain = portOver(transport, { sleep, maxRetries: 2 });
+    await expect(chain.sendRawTransaction('0x02f86b')).resolves.toBe(hash);
+    expect(transport.calls('eth_sendRawTransaction')).toBe(1);
+  });
+
   it('passes other errors through at once, without waiting', async () => {
     const transport = fakeTransport(() => ({ error: { code: 3, message: 'execution reverted' } }));
     const { waits, sleep } = fakeSleep();
