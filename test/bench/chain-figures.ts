@@ -95,9 +95,11 @@ async function postFlood(chain: ChainFixture, jobs: number, onBatch: () => void)
     }
   };
   const now = Math.floor(Date.now() / 1000);
-  const padding = 'x'.repeat(3500);
+  // A valid, runnable document of ~4 KB (the padding is a command argument: a name over 128
+  // characters would make every post an unusable document, which the agent keeps without text).
+  const padding = 'x'.repeat(3400);
   for (let i = 0; i < jobs; i++) {
-    const spec = jobDocument({ name: `flood job ${i} ${padding}` });
+    const spec = jobDocument({ name: `flood job ${i}`, command: ['echo', padding] });
     const data = market.encodeFunctionData('post', [spec, 1_000_000n + BigInt(i), 600, now + 86_400, now + 2 * 86_400, i % 2 === 0]);
     await chain.send('eth_sendTransaction', [{ from, to: chain.market, data, gas: '0x1e8480' }]);
     if (i % 250 === 249) {

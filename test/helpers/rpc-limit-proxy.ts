@@ -2,9 +2,9 @@
  * A loopback JSON-RPC proxy in front of a Hardhat node that behaves like a public endpoint:
  * eth_getLogs over more than `maxLogRange` blocks is refused with the error such providers
  * send, and more than `burst.limit` HTTP requests within `burst.windowMs` get HTTP 429 with
- * a JSON-RPC -32005 "rate limit" body (and Retry-After when `retryAfterSeconds` is given:
- * note that ethers' own 429 retry reads that header as MILLISECONDS, so it then gives up
- * within a few ms; rpc-backoff.ts reads it as seconds). Batches (JSON arrays) are handled
+ * a JSON-RPC -32005 "rate limit" body (and Retry-After when `retryAfterSeconds` is given,
+ * in seconds as HTTP means it: ethers' own 429 retry would read it as milliseconds, which is
+ * why rpc-provider.ts switches that retry off and rpc-backoff.ts decides). Batches (JSON arrays) are handled
  * element by element. It records what it refused and served.
  */
 import { createServer, type Server } from 'node:http';

@@ -37,7 +37,8 @@ describe.skipIf(!built)('a custom network behind a public-endpoint-like RPC', ()
 
   beforeAll(async () => {
     devnet = await startTestDevnet();
-    proxy = await startLimitProxy(devnet.rpcUrl, { maxLogRange: 1_000, burst: { limit: 3, windowMs: 200 } });
+    // Retry-After in seconds, as public endpoints send it: our backoff, not ethers', must honour it.
+    proxy = await startLimitProxy(devnet.rpcUrl, { maxLogRange: 1_000, burst: { limit: 3, windowMs: 200 }, retryAfterSeconds: 1 });
     provider = new JsonRpcProvider(devnet.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
   }, 120_000);
   afterAll(async () => {

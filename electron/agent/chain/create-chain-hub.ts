@@ -13,7 +13,7 @@
  *  - a restarted Hardhat devnet is a new chain at the same URL and addresses: the genesis
  *    hash is checked too, and a new one gives consumers a new provider and network.
  */
-import { Contract, FetchRequest, JsonRpcProvider, Network } from 'ethers';
+import { Contract, type JsonRpcProvider } from 'ethers';
 import { join } from 'node:path';
 import type { ChainStatus, ResolvedNetwork } from '../../../shared/domain/chain';
 import type { NetworkSettings } from '../../../shared/domain/settings';
@@ -24,6 +24,11 @@ import type { ChainBlock } from './chain-port';
 import { createEthersChainPort } from './ethers-chain-port';
 import { jsonRpcCall } from './json-rpc';
 import { MARKET_ABI, TOKEN_ABI } from './market-abi';
+import { rpcBackoff } from './rpc-backoff';
+import { createRpcProvider } from './rpc-provider';
+
+/** The hub's own connect-time reads wait out rate limits like the port's (rpc-backoff.ts). */
+const limited = rpcBackoff();
 
 export interface ChainHubTiming {
   /** Health check while online (chain id, genesis, head). */
@@ -190,13 +195,10 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
   }
 
   function makeProvider(target: Target): JsonRpcProvider {
-    const request = new FetchRequest(target.rpcUrl);
-    request.timeout = timing.requestTimeoutMs;
-    const network = Network.from(target.chainId);
-    return new JsonRpcProvider(request, network, {
-      staticNetwork: network,
-      polling: true,
-      pollingInterval: timing.pollingIntervalMs,
+    // No ethers-side 429 retry: the chain port's withRpcBackoff decides (rpc-provider.ts).
+    return createRpcProvider(target.rpcUrl, target.chainId, {
+      timeoutMs: timing.requestTimeoutMs,
+      pollingIntervalMs: timing.pollingIntervalMs,
       // Right after a block, a cached eth_blockNumber would be stale for consumers.
       cacheTimeout: 100,
     });
@@ -208,12 +210,12 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
     if (known !== undefined) return known;
     // Binary search on "has code at block n" (needs an archive node; else start at 0).
     let lo = 0;
-    let hi = await provider.getBlockNumber();
+    let hi = await limited(() => provider.getBlockNumber(), 'eth_blockNumber');
     try {
-      if ((await provider.getCode(market, 0)) !== '0x') hi = 0;
+      if ((await limited(() => provider.getCode(market, 0), 'eth_getCode')) !== '0x') hi = 0;
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        if ((await provider.getCode(market, mid)) !== '0x') hi = mid;
+        if ((await limited(() => provider.getCode(market, mid), 'eth_getCode')) !== '0x') hi = mid;
         else lo = mid + 1;
       }
     } catch (error) {
@@ -264,14 +266,17 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
 
     const provider = makeProvider(target);
     try {
-      const code = await provider.getCode(target.marketAddress);
+      const code = await limited(() => provider.getCode(target.marketAddress), 'eth_getCode');
       if (code === '0x') {
         throw new Error(`there is no contract at the market address ${target.marketAddress} on chain ${target.chainId}; check the market address in Settings`);
       }
       const market = new Contract(target.marketAddress, MARKET_ABI, provider);
-      const tokenAddress = String(await market.getFunction('token')());
+      const tokenAddress = String(await limited(() => market.getFunction('token')() as Promise<string>, 'token()'));
       const token = new Contract(tokenAddress, TOKEN_ABI, provider);
-      const [symbol, decimals] = await Promise.all([token.getFunction('symbol')(), token.getFunction('decimals')()]);
+      const [symbol, decimals] = await Promise.all([
+        limited(() => token.getFunction('symbol')() as Promise<string>, 'symbol()'),
+        limited(() => token.getFunction('decimals')() as Promise<bigint>, 'decimals()'),
+      ]);
       const deploymentBlock = target.deploymentBlock ?? (await findDeploymentBlock(provider, target.marketAddress, genesis.hash));
       const network: ResolvedNetwork = {
         label: target.label,

@@ -3,16 +3,26 @@
  * network, short timeouts and a tiny cache). Logs go through getLogsChunked, so one scan
  * adapts to the RPC's block-range caps. The head stream is one timer per connection that
  * reads the latest block while anybody listens, and only reports a head that changed.
+ *
+ * Every request goes through withRpcBackoff (rpc-backoff.ts): a rate limit (HTTP 429,
+ * -32005, "rate limit") is waited out with jittered exponential backoff honouring
+ * Retry-After, up to a bound. getLogs is the exception only in where: getLogsChunked wraps
+ * each chunk itself (its `backoff` option), so the whole scan is not retried on top. The
+ * provider must not retry 429 itself (rpc-provider.ts switches ethers' retry off), or the
+ * two would multiply and ethers would read Retry-After as milliseconds.
  */
 import type { JsonRpcProvider, Log } from 'ethers';
 import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from './chain-port';
 import { getLogsChunked } from './get-logs-chunked';
+import { type RpcBackoffOptions, rpcBackoff } from './rpc-backoff';
 
 export interface EthersChainPortOptions {
   /** How often the head stream asks for the latest block (default 1 s). */
   headPollMs?: number;
   /** Told when a head read fails (the hub checks the RPC then). */
   onHeadError?: (error: unknown) => void;
+  /** Rate-limit backoff of every request (tests: a fake sleep); defaults of rpc-backoff.ts. */
+  backoff?: RpcBackoffOptions;
 }
 
 interface RawBlock {
@@ -43,6 +53,8 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
   let timer: NodeJS.Timeout | null = null;
   let reading = false;
   let destroyed = false;
+  const limited = rpcBackoff(options.backoff);
+  const backoff = options.backoff ?? {};
 
   const publish = (block: ChainBlock) => {
     const changed = !head || head.number !== block.number || head.hash !== block.hash;
@@ -58,7 +70,7 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
   };
 
   const latestBlock = async (): Promise<ChainBlock> => {
-    const raw = (await provider.send('eth_getBlockByNumber', ['latest', false])) as RawBlock | null;
+    const raw = (await limited(() => provider.send('eth_getBlockByNumber', ['latest', false]), 'eth_getBlockByNumber latest')) as RawBlock | null;
     if (!raw) throw new Error('the RPC has no latest block');
     const block = toBlock(raw);
     publish(block);
@@ -100,31 +112,35 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
     },
     latestBlock,
     async block(number) {
-      const raw = (await provider.send('eth_getBlockByNumber', [`0x${number.toString(16)}`, false])) as RawBlock | null;
+      const raw = (await limited(() => provider.send('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]), `eth_getBlockByNumber ${number}`)) as RawBlock | null;
       return raw ? toBlock(raw) : null;
     },
     async getLogs(filter: LogFilter, fromBlock: number, toBlock: number) {
-      return (await getLogsChunked(provider, filter, fromBlock, toBlock)).map(logFromEthers);
+      // Backoff per chunk inside getLogsChunked; not around the whole scan as well.
+      return (await getLogsChunked(provider, filter, fromBlock, toBlock, { backoff })).map(logFromEthers);
     },
-    call: (request: CallRequest) => provider.call({ to: request.to, data: request.data, from: request.from, value: request.value }),
-    balance: (address) => provider.getBalance(address),
-    code: (address, blockNumber) => provider.getCode(address, blockNumber),
-    nonce: (address, tag) => provider.getTransactionCount(address, tag),
-    estimateGas: (request) => provider.estimateGas({ to: request.to, data: request.data, from: request.from, value: request.value }),
+    call: (request: CallRequest) => limited(() => provider.call({ to: request.to, data: request.data, from: request.from, value: request.value }), 'eth_call'),
+    balance: (address) => limited(() => provider.getBalance(address), 'eth_getBalance'),
+    code: (address, blockNumber) => limited(() => provider.getCode(address, blockNumber), 'eth_getCode'),
+    nonce: (address, tag) => limited(() => provider.getTransactionCount(address, tag), 'eth_getTransactionCount'),
+    estimateGas: (request) => limited(() => provider.estimateGas({ to: request.to, data: request.data, from: request.from, value: request.value }), 'eth_estimateGas'),
     async feeData(): Promise<FeeData> {
-      const data = await provider.getFeeData();
+      const data = await limited(() => provider.getFeeData(), 'fee data');
       return { maxFeePerGas: data.maxFeePerGas, maxPriorityFeePerGas: data.maxPriorityFeePerGas, gasPrice: data.gasPrice };
     },
-    chainId: async () => Number(BigInt((await provider.send('eth_chainId', [])) as string)),
+    chainId: async () => Number(BigInt((await limited(() => provider.send('eth_chainId', []), 'eth_chainId')) as string)),
     async sendRawTransaction(raw) {
-      return (await provider.broadcastTransaction(raw)).hash;
+      // eth_sendRawTransaction alone: a refused request (429, -32005) was not taken, so sending
+      // the same bytes again is safe. Not ethers' broadcastTransaction: it also reads the block
+      // number, and a rate limit on that read after an accepted send would send it twice.
+      return String(await limited(() => provider.send('eth_sendRawTransaction', [raw]), 'eth_sendRawTransaction'));
     },
     async receipt(hash): Promise<ChainReceipt | null> {
-      const r = await provider.getTransactionReceipt(hash);
+      const r = await limited(() => provider.getTransactionReceipt(hash), 'eth_getTransactionReceipt');
       if (!r) return null;
       return { from: r.from, status: r.status ?? 0, blockNumber: r.blockNumber, gasUsed: r.gasUsed, effectiveGasPrice: r.gasPrice };
     },
-    hasTransaction: async (hash) => (await provider.getTransaction(hash)) !== null,
+    hasTransaction: async (hash) => (await limited(() => provider.getTransaction(hash), 'eth_getTransactionByHash')) !== null,
     destroy() {
       destroyed = true;
       stopStream();

@@ -5,10 +5,11 @@
  * contract would revert otherwise: amounts are micro-dollars everywhere), the deployer can
  * pay. Every request goes through rpc-backoff, so a public endpoint's 429s are waited out.
  */
-import { Contract, ContractFactory, getAddress, JsonRpcProvider, type Signer, Wallet } from 'ethers';
+import { Contract, ContractFactory, getAddress, type JsonRpcProvider, type Signer, Wallet } from 'ethers';
 import { AgentError } from '../../../shared/api/result';
 import { MARKET_ABI, MARKET_BYTECODE } from '../chain/market-abi';
 import { withRpcBackoff } from '../chain/rpc-backoff';
+import { createRpcProvider } from '../chain/rpc-provider';
 import type { MarketDeployment } from './market-deployment-file';
 
 const ERC20_METADATA_ABI = ['function decimals() view returns (uint8)', 'function symbol() view returns (string)'];
@@ -54,7 +55,8 @@ export async function deployMarket(options: DeployMarketOptions): Promise<Market
   }
   const chainIdHex = await rpc('eth_chainId', () => fetchChainId(options.rpcUrl));
   const chainId = Number(BigInt(chainIdHex));
-  const provider = new JsonRpcProvider(options.rpcUrl, chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 1_000 });
+  // ethers' own 429 retry is off (rpc-provider.ts): `rpc` (withRpcBackoff) waits limits out.
+  const provider = createRpcProvider(options.rpcUrl, chainId, { cacheTimeout: -1, pollingIntervalMs: 1_000 });
   try {
     let wallet: Wallet;
     try {

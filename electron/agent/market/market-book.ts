@@ -53,7 +53,8 @@ export function foldJob(events: readonly MarketEvent[], reopenClaimWindow: numbe
     requester: posted.requester,
     specHash: posted.specHash,
     spec: posted.spec,
-    specError: posted.specError ?? null,
+    // An invalid post (specError) and a document nobody can run (documentError) read the same to the verdicts.
+    specError: posted.specError ?? posted.documentError ?? null,
     maxPricePerHour: posted.maxPricePerHour,
     maxDurationSeconds: posted.maxDurationSeconds,
     claimBy: posted.claimBy,

@@ -8,6 +8,7 @@
 import { AbiCoder, getAddress, Interface, toUtf8String } from 'ethers';
 import type { ChainLog } from '../chain/chain-port';
 import { MARKET_ABI } from '../chain/market-abi';
+import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 
 export const marketInterface = new Interface(MARKET_ABI);
 
@@ -38,6 +39,12 @@ export type MarketEvent =
       spec: string;
       /** Why the spec is unusable though the rest of the post decoded (not UTF-8, oversized); null when fine. */
       specError?: string | null;
+      /**
+       * Set (with `spec` emptied) when the spec decoded but is not a job document any RigShift
+       * can run (not JSON, fails validation): why, in the parser's words. Such a job is kept
+       * (it is still open on chain) without the text, which nobody will read again.
+       */
+      documentError?: string | null;
     })
   | (EventBase & { kind: 'claimed'; provider: string; ask: bigint; attempt: number })
   | (EventBase & { kind: 'submitted'; provider: string; outputsDigest: string; billedSeconds: number; resultUri: string })
@@ -356,4 +363,17 @@ export function partiesOf(event: DecodedLog): string[] {
     case 'invalid':
       return event.requester ? [event.requester.toLowerCase()] : [];
   }
+}
+
+/**
+ * A posted event whose spec is not a runnable job document, for another requester, is
+ * kept without its text (documentError says why): a flood of such posts then costs neither
+ * memory nor disk per job. Our own posts keep their text. Anything else is returned as is.
+ */
+export function withoutUnusableSpec(event: DecodedLog, account: string | null): DecodedLog {
+  if (event.kind !== 'posted' || event.spec === '' || event.specError || event.documentError) return event;
+  if (account && event.requester.toLowerCase() === account) return event;
+  const parsed = parseMarketDocument(event.spec);
+  if (parsed.ok) return event;
+  return { ...event, spec: '', documentError: parsed.reasons.join('; ').slice(0, 1_000) };
 }

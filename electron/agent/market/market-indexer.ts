@@ -22,7 +22,7 @@ import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-
 import { bloomMayContain } from '../chain/logs-bloom';
 import type { Clock, Logger } from '../ports';
 import { createMarketBook, type MarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withoutUnusableSpec } from './market-events';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
 
 /** eth_getLogs through the port (tests wrap it to count calls). */
@@ -338,7 +338,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const events: DecodedLog[] = [];
     for (const log of logs) {
       const event = decodeMarketLog(log, (block) => timestamps.get(block) ?? 0);
-      if (event) events.push(event);
+      // A spec that is no runnable document is neither kept in memory nor written (flood bound).
+      if (event) events.push(withoutUnusableSpec(event, account));
     }
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);

@@ -1,8 +1,13 @@
 /**
  * The verdict of the one evaluation function (shared/domain/market-evaluation.ts) on every
- * open job, cached: documents are parsed once per job, and verdicts are recomputed for
- * jobs that changed, or for all of them when what they depend on changes (settings,
- * availability, busy devices, every 15 s of chain time for the deadlines).
+ * open job, cached: verdicts are recomputed for jobs that changed, or for all of them when
+ * what they depend on changes (settings, availability, busy devices, every 15 s of chain
+ * time for the deadlines).
+ *
+ * Parsed documents are kept in a bounded cache (least recently used out), not one per job:
+ * a parsed 4 KB document costs ~5 KB of heap, so a flood of 10,000 open jobs held ~50 MB of
+ * them for jobs the provider will mostly never run. A miss parses again (~20 µs for 4 KB);
+ * the verdicts, which are small, stay per job.
  */
 import { cpus, totalmem } from 'node:os';
 import { type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
@@ -23,6 +28,8 @@ export interface VerdictDeps {
   busyDevices(): Set<string>;
   /** The latest block's timestamp seen (0 before the first). */
   chainTime(): number;
+  /** How many parsed documents to keep (default 500). */
+  parsedCapacity?: number;
   /** A single job's verdict changed. */
   onStale(id: string): void;
   /** All verdicts were recomputed. */
@@ -31,7 +38,9 @@ export interface VerdictDeps {
 
 export function createVerdicts(deps: VerdictDeps) {
   const { clock } = deps;
+  /** Insertion order is recency order: a hit is moved to the end, the first key goes out. */
   const parsed = new Map<string, ParsedMarketDocument>();
+  const parsedCapacity = Math.max(1, deps.parsedCapacity ?? 500);
   const verdicts = new Map<string, Evaluation>();
   let verdictContext = '';
   const isLocal = () => {
@@ -42,10 +51,14 @@ export function createVerdicts(deps: VerdictDeps) {
 
   function parsedFor(book: BookJob): ParsedMarketDocument {
     let p = parsed.get(book.id);
-    if (!p) {
-      p = book.specError ? { ok: false, reasons: [book.specError] } : parseMarketDocument(book.spec);
+    if (p) {
+      parsed.delete(book.id);
       parsed.set(book.id, p);
+      return p;
     }
+    p = book.specError ? { ok: false, reasons: [book.specError] } : parseMarketDocument(book.spec);
+    parsed.set(book.id, p);
+    if (parsed.size > parsedCapacity) parsed.delete(parsed.keys().next().value!);
     return p;
   }
 
@@ -133,6 +146,8 @@ export function createVerdicts(deps: VerdictDeps) {
     evaluateAll,
     verdictOf,
     currentChainTime,
+    /** How many parsed documents are held (tests: the cache stays bounded). */
+    parsedCount: () => parsed.size,
     clear() {
       parsed.clear();
       verdicts.clear();

@@ -221,6 +221,34 @@ describe('market event log: the cost of following an idle chain', () => {
 });
 
 describe('market event log: what is kept, and how it is written', () => {
+  it('keeps a flood of posts that are no runnable document without their text, in memory and on disk', async () => {
+    const chain = createFakeChain();
+    const unusable = jobDocument({ name: `flood ${'x'.repeat(3_500)}` });
+    const { log, dataDir } = eventLog(chain);
+    for (let id = 1; id <= 100; id++) chain.mine([postedLog(MARKET, id, REQUESTER, unusable)]);
+    chain.mine([postedLog(MARKET, 101, REQUESTER, jobDocument({ name: 'fine' })), postedLog(MARKET, 102, ME, unusable)]);
+    await log.poll();
+    const flooded = log.book.get('7')!;
+    expect(flooded.state).toBe('open');
+    expect(flooded.spec).toBe('');
+    expect(flooded.specError).toMatch(/name is 3506 characters long/);
+    expect(log.book.get('101')?.spec).toContain('fine');
+    // Our own post keeps its text; none of these is an undecodable (invalid) post.
+    expect(log.book.get('102')?.spec).toBe(unusable);
+    expect(log.invalid()).toEqual([]);
+    // ~100 posts of 4 KB, written as a few hundred bytes each.
+    const file = join(dataDir, 'market', 'index', `${log.status().chainKey}.jsonl`);
+    expect(statSync(file).size).toBeLessThan(100 * 1_000 + 3 * 5_000);
+    await log.stop();
+
+    const again = eventLog(chain, { dataDir });
+    await again.log.poll();
+    expect(again.log.book.size()).toBe(102);
+    expect(again.log.book.get('7')?.specError).toBe(flooded.specError);
+    expect(again.log.book.get('101')?.spec).toContain('fine');
+  });
+
+
   it('appends each step to its file; it never rewrites the whole index per poll', async () => {
     const chain = createFakeChain();
     const { log, dataDir } = eventLog(chain);
