@@ -6,6 +6,10 @@
  * "stop now"; "finish first" lets the job complete and pauses when it ends; the dashboard
  * says how much stake the claim holds; the first SIGTERM to `rigshift headless` finishes
  * the running job before exiting and says so on stderr.
+ * Problem 9's words are checked on the same agent: our own job's verdict is "Claimed by
+ * you" (it said "Does not fit — claimed by you"), no page mentions a tray in headless
+ * mode (Overview showed the desktop app's tray options), and About shows gVisor's version
+ * (it said "unknown").
  * A real devnet, one `rigshift headless` agent, busybox CPU jobs posted by a requester.
  */
 import { join } from 'node:path';
@@ -179,6 +183,31 @@ describe.skipIf(!ready)('pausing and stopping never throw away a non-preemptible
     expect(record.reason).toBe('completed');
     await expect.poll(async () => (await api<Snapshot>('getSnapshot')).availability.gpus[0]?.state, { timeout: 5_000 }).toBe('paused');
   }, 150_000);
+
+  it('words (problem 9): our own job says "Claimed by you", headless never mentions a tray, About shows gVisor\'s version', async () => {
+    await page.click('[data-testid="nav-market"]');
+    const row = page.locator('[data-testid="market-mine"] tr[data-row]').first();
+    await row.waitFor({ timeout: 10_000 });
+    const id = (await row.getAttribute('data-testid'))!.replace('market-mine-', '');
+    await row.click();
+    const verdict = page.locator(`[data-testid="market-verdict-${id}"]`);
+    await verdict.waitFor({ timeout: 5_000 });
+    expect(await verdict.textContent()).toMatch(/Claimed by you/);
+    expect(await page.textContent(`[data-testid="market-detail-${id}"]`)).not.toMatch(/Does not fit/i);
+
+    // No page of the headless dashboard talks about a tray.
+    for (const route of ['overview', 'controls', 'jobs', 'market', 'earnings', 'wallet', 'about']) {
+      await page.click(`[data-testid="nav-${route}"]`);
+      await page.waitForTimeout(300);
+      expect(await page.locator('main').textContent(), route).not.toMatch(/\btray\b/i);
+    }
+
+    // runsc is installed where these tests run (the engine's gVisor runtime): its version, not "unknown".
+    const gvisor = page.locator('[data-testid="about-gvisor-runsc-"]');
+    await gvisor.waitFor({ timeout: 10_000 });
+    expect(await gvisor.textContent()).toMatch(/gVisor \(runsc\)\s*\d[\w.~-]*/);
+    expect(await gvisor.textContent()).not.toMatch(/unknown/);
+  }, 60_000);
 
   it('the first SIGTERM to rigshift headless finishes the running job, says so, then exits', async () => {
     await api('resumeRenting');
