@@ -194,6 +194,15 @@ describe.skipIf(!ready)('pausing and stopping never throw away a non-preemptible
     await verdict.waitFor({ timeout: 5_000 });
     expect(await verdict.textContent()).toMatch(/Claimed by you/);
     expect(await page.textContent(`[data-testid="market-detail-${id}"]`)).not.toMatch(/Does not fit/i);
+    // Layout (problem 10): the "Details" toggles are not hidden from screen readers and say which job.
+    const toggles = await page.evaluate(() =>
+      [...document.querySelectorAll('.market-table td > button')].map((b) => ({ hidden: b.getAttribute('aria-hidden'), name: b.getAttribute('aria-label') })),
+    );
+    expect(toggles.length).toBeGreaterThan(0);
+    for (const toggle of toggles) {
+      expect(toggle.hidden).toBeNull();
+      expect(toggle.name).toMatch(/(Details of|Hide the details of) job #\d+/);
+    }
 
     // No page of the headless dashboard talks about a tray.
     for (const route of ['overview', 'controls', 'jobs', 'market', 'earnings', 'wallet', 'about']) {
