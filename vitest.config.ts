@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // One runner for every tier: unit (no outside world), integration (real Docker engine),
@@ -16,6 +19,9 @@ export default defineConfig({
     fileParallelism: false,
     // Tests point custom networks at their own throwaway Hardhat nodes on loopback and want
     // devnet rules there (electron/agent/chain/local-chain-rules.ts); agents they spawn inherit it.
-    env: { RIGSHIFT_LOOPBACK_DEVNET_RULES: '1' },
+    // RIGSHIFT_RUNTIME_DIR: where `rigshift devnet` publishes its deployment for agents with
+    // any data dir (deployment-file.ts); one folder per run, so no test agent ever attaches
+    // to the owner's demo devnet or to another run's.
+    env: { RIGSHIFT_LOOPBACK_DEVNET_RULES: '1', RIGSHIFT_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'rigshift-test-runtime-')) },
   },
 });

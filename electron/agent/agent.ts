@@ -12,7 +12,6 @@ import type { ChecksReport } from '../../shared/domain/checks';
 import type { GpuDetection, GpuInfo } from '../../shared/domain/gpu';
 import { SNAPSHOT_VERSION, type Snapshot } from '../../shared/domain/snapshot';
 import type { AvailabilityTransition } from '../../shared/domain/availability';
-import { resolvePause } from '../../shared/domain/schedule';
 import { validateControlsPatch } from './settings/validate-controls';
 import type { SettingsPatch } from '../../shared/domain/settings';
 import {
@@ -35,6 +34,7 @@ import { createEventBus } from './event-bus';
 import { refuseBenchmarkBesideJobs } from './benchmark/busy-machine';
 import type { BenchmarkHistory } from './history/benchmark-history';
 import type { Clock, ContainerRuntime, EngineInfo, Logger } from './ports';
+import { pauseHandlers } from './availability/pause-handlers';
 import { settingsRecoveryHandlers } from './settings/settings-recovery-handlers';
 import type { SettingsService } from './settings/settings-service';
 import type { AgentFeature, AgentFeatureContext } from './agent-feature';
@@ -337,12 +337,7 @@ export function createAgent(deps: AgentDeps): Agent {
       await guardMoney(deps.settings.get(), patch, password);
       return applySettings(patch);
     }) as LooseHandler,
-    pauseRenting: (async ({ duration }: CallRequest<'pauseRenting'>) => {
-      const controls = deps.settings.get().controls;
-      const pause = resolvePause(duration, clock.now(), controls.schedule.timeZone);
-      return applySettings({ controls: { pause } }).controls.pause;
-    }) as LooseHandler,
-    resumeRenting: async () => applySettings({ controls: { pause: { kind: 'none' } } }).controls.pause,
+    ...pauseHandlers({ settings: () => deps.settings.get(), apply: (patch) => applySettings(patch), slots, clock, logger }),
     ...settingsRecoveryHandlers(deps.settings, (restored) => (bus.emit('settings', restored), availability.evaluate('settings'))),
     listJobs: (async ({ limit }: CallRequest<'listJobs'>) => jobs?.history(limit) ?? []) as LooseHandler,
     getJobLogs: (async ({ jobId, tail }: CallRequest<'getJobLogs'>) => jobs?.logs(jobId, tail) ?? { jobId, lines: [] }) as LooseHandler,

@@ -128,7 +128,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
     createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
-    createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, chainStatus: () => chain.status() }),
+    createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),
   ];
   return createAgent({
     features,

@@ -20,7 +20,8 @@ export function OverviewPage({ snapshot }: { snapshot: Snapshot }) {
       </div>
       <BenchmarkPanel />
       <SettingsPanel />
-      <DesktopSettings mode={snapshot.agent.mode} />
+      {/* Tray, login and notifications belong to the desktop app: headless never mentions them. */}
+      {snapshot.agent.mode === 'electron' ? <DesktopSettings mode="electron" /> : null}
     </>
   );
 }

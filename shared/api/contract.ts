@@ -57,10 +57,13 @@ export const calls = {
   updateSettings: call(z.object({ patch: SettingsPatchSchema, password: ExistingPasswordSchema.optional() }).strict(), SettingsSchema),
   /**
    * Stop renting: for one hour, until tomorrow (next local midnight in the schedule's time
-   * zone), or until resumeRenting. A running job is yielded at once.
+   * zone), or until resumeRenting. A running job is yielded at once, unless
+   * `finishRunningJob`: then a running non-preemptible job finishes (and is paid) first and
+   * the device pauses when it ends; a preemptible one is released either way (paid for
+   * the time served). Nothing new is claimed meanwhile.
    */
   pauseRenting: call(
-    z.object({ duration: z.enum(['hour', 'tomorrow', 'indefinite']) }).strict(),
+    z.object({ duration: z.enum(['hour', 'tomorrow', 'indefinite']), finishRunningJob: z.boolean().optional() }).strict(),
     ManualPauseSchema,
   ),
   resumeRenting: call(Empty, ManualPauseSchema),

@@ -5,6 +5,7 @@
  * steps the owner skipped; a reminder goes away by itself once its step is done.
  */
 import type { ChecksReport } from './checks';
+import { formatUsdMicros } from './money-format';
 import type { OnboardingStep } from './onboarding';
 import type { SettingsRecovery } from './settings-recovery';
 
@@ -18,6 +19,7 @@ export type AttentionCode =
   | 'no-stake'
   | 'chain-offline'
   | 'settings-lost'
+  | 'stake-held'
   | `skipped-${OnboardingStep}`;
 
 export interface AttentionItem {
@@ -33,6 +35,8 @@ export interface AttentionItem {
 export interface MarketAttentionInput {
   blocks: readonly { code: string; message: string }[];
   wallet?: { address: string | null; unlocked: boolean };
+  /** Stake the contract holds for our claimed jobs (MarketStatus.stake). */
+  stake?: { lockedMicros: string } | null;
 }
 
 export interface AttentionInput {
@@ -108,6 +112,19 @@ export function attentionItems(input: AttentionInput): AttentionItem[] {
     if (known && !items.some((i) => i.code === known.code)) {
       items.push({ code: known.code, severity: 'problem', title: known.title, detail: block.message, action: { label: known.label, hash: known.hash } });
     }
+  }
+  // Not a problem, but a cost the owner must know before pausing, stopping or locking.
+  const locked = BigInt(input.market?.stake?.lockedMicros ?? '0');
+  if (locked > 0n) {
+    items.push({
+      code: 'stake-held',
+      severity: 'reminder',
+      title: `A claimed job holds ${formatUsdMicros(locked)} of your stake`,
+      detail:
+        'It comes back when the job is paid. If the job is not finished and submitted in time, the requester gets it: ' +
+        'pause with "Finish this job, then pause", keep the wallet unlocked and keep RigShift running until then.',
+      action: { label: 'See the job', hash: '#/market' },
+    });
   }
   const walletExists = Boolean(input.market?.wallet?.address);
   const done: Record<OnboardingStep, boolean> = {

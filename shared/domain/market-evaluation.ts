@@ -217,3 +217,11 @@ export function evaluateMarketJob(input: EvaluationInput): Evaluation {
   }
   return { fits, reasons, ask: best?.ask ?? null, deviceId: best?.device.deviceId ?? null };
 }
+
+/**
+ * The verdict of a job this provider holds (claimed, running, submitted...): not a job that
+ * "does not fit", ours. Read by the Market page to say "Claimed by you" alone.
+ */
+export const CLAIMED_BY_YOU = 'claimed by you';
+export const isClaimedByYou = (verdict: { fits: boolean; reasons: readonly string[] }): boolean =>
+  !verdict.fits && verdict.reasons.length === 1 && verdict.reasons[0] === CLAIMED_BY_YOU;

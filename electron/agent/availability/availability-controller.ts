@@ -65,7 +65,7 @@ export function createAvailabilityController(deps: AvailabilityControllerDeps): 
   const devices = (): DeviceInput[] => {
     const { gpus, cpuName } = deps.devices();
     if (gpus.length === 0) {
-      return [{ uuid: CPU_DEVICE_ID, name: cpuName, renting: deps.slots.isRenting(CPU_DEVICE_ID) }];
+      return [{ uuid: CPU_DEVICE_ID, name: cpuName, renting: deps.slots.isRenting(CPU_DEVICE_ID), finishesFirst: deps.slots.finishesFirst(CPU_DEVICE_ID) }];
     }
     const limitC = deps.controls().temperatureLimitC;
     const temps = deps.temperatures?.temperatures() ?? {};
@@ -76,7 +76,7 @@ export function createAvailabilityController(deps: AvailabilityControllerDeps): 
         limitC,
       });
       temperaturePaused.set(gpu.uuid, gate.paused);
-      return { uuid: gpu.uuid, name: gpu.name, renting: deps.slots.isRenting(gpu.uuid), temperature: gate };
+      return { uuid: gpu.uuid, name: gpu.name, renting: deps.slots.isRenting(gpu.uuid), finishesFirst: deps.slots.finishesFirst(gpu.uuid), temperature: gate };
     });
   };
 

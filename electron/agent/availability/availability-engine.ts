@@ -18,6 +18,11 @@ export interface DeviceInput {
   name: string;
   /** A job is running on this device. */
   renting: boolean;
+  /**
+   * The owner chose "finish this job, then pause": the running (non-preemptible) job is not
+   * yielded for a manual pause alone. Any other reason (a game, the temperature) still yields.
+   */
+  finishesFirst?: boolean;
   /** GPU temperature gate (with hysteresis) says pause; computed by the controller. */
   temperature?: { paused: boolean; message?: string };
 }
@@ -146,13 +151,15 @@ export function decideAvailability(inputs: AvailabilityInputs): AvailabilityDeci
   const devices = inputs.devices.map((device) => {
     const reasons = pauseReasons(device, inputs);
     let state: AvailabilityState;
+    const finishing = device.renting && device.finishesFirst === true && reasons.length > 0 && reasons.every((r) => r.code === 'manual');
     if (reasons.length === 0) state = device.renting ? 'renting' : 'available';
+    else if (finishing) state = 'renting';
     else if (device.renting) {
       state = 'yielding';
       toYield.push(device.uuid);
     } else state = 'paused';
     const previous = inputs.previous.get(device.uuid);
-    const headline = headlineFor(state, reasons);
+    const headline = finishing ? `Finishing this job, then paused: ${reasons[0]!.message}` : headlineFor(state, reasons);
     const since = previous && previous.state === state ? previous.since : inputs.now.toISOString();
     return { gpuUuid: device.uuid, gpuName: device.name, state, reasons, headline, since };
   });

@@ -29,6 +29,14 @@ export interface RentalSlots {
   /** Releases the device now. Resolves null when nothing was running on it. */
   yieldDevice(deviceId: string): Promise<YieldOutcome | null>;
   onChange(listener: () => void): () => void;
+  /**
+   * "Finish this job, then pause": the non-preemptible jobs running now are spared from a
+   * manual pause until they end (the mark goes with the slot). Returns the jobs spared.
+   */
+  finishRunningFirst(): RentalSlot[];
+  /** Drops every "finish first" mark: the owner chose to stop now, or resumed. */
+  clearFinishFirst(): void;
+  finishesFirst(deviceId: string): boolean;
 }
 
 /** Sub-second by default: the owner's game must get the GPU back within about a second. */
@@ -38,6 +46,7 @@ export function createRentalSlots(deps: { logger: Logger; graceMs?: number; now?
   const graceMs = deps.graceMs ?? DEFAULT_YIELD_GRACE_MS;
   const now = deps.now ?? (() => performance.now());
   const slots = new Map<string, RentalSlot>();
+  const finishing = new Set<RentalSlot>();
   const yielding = new Map<string, Promise<YieldOutcome | null>>();
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
@@ -59,6 +68,7 @@ export function createRentalSlots(deps: { logger: Logger; graceMs?: number; now?
       slots.set(slot.deviceId, slot);
       changed();
       return () => {
+        finishing.delete(slot);
         if (slots.get(slot.deviceId) === slot) {
           slots.delete(slot.deviceId);
           changed();
@@ -84,6 +94,18 @@ export function createRentalSlots(deps: { logger: Logger; graceMs?: number; now?
         });
       yielding.set(deviceId, run);
       return run;
+    },
+    finishRunningFirst() {
+      const spared = [...slots.values()].filter((slot) => !slot.preemptible);
+      spared.forEach((slot) => finishing.add(slot));
+      return spared;
+    },
+    clearFinishFirst() {
+      finishing.clear();
+    },
+    finishesFirst(deviceId) {
+      const slot = slots.get(deviceId);
+      return slot !== undefined && finishing.has(slot);
     },
     onChange(listener) {
       listeners.add(listener);

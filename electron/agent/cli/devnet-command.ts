@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { devnetAccounts, DEVNET_MNEMONIC } from '../devnet/devnet-accounts';
-import { deploymentPath } from '../devnet/deployment-file';
+import { deploymentPath, publishedDevnetDir } from '../devnet/deployment-file';
 import { ensureDevnet, probeDeployment } from '../devnet/devnet-supervisor';
 import { DEVNET_MARKET_PARAMS } from '../devnet/deploy-devnet';
 import { createDockerodeRuntime } from '../docker/dockerode-runtime';
@@ -37,6 +37,8 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
     strictPort: options.port !== undefined,
     resourcesDir,
     logger,
+    // Agents with any --data-dir find this devnet (README's demo steps).
+    publish: true,
   });
   const d = devnet.deployment;
   const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -47,6 +49,7 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
   out(`  Deployed in block ${d.deploymentBlock}; genesis ${d.genesisHash}`);
   out(`  Parameters: min stake ${Number(DEVNET_MARKET_PARAMS.minStake) / 1e6} tUSD, challenge window ${DEVNET_MARKET_PARAMS.challengeWindowSeconds} s, fee ${Number(DEVNET_MARKET_PARAMS.feeBps) / 100} %, reopen window ${DEVNET_MARKET_PARAMS.reopenClaimWindowSeconds} s`);
   out(`  Written:   ${deploymentPath(devnetDir)}`);
+  out(`  Published: ${deploymentPath(publishedDevnetDir())} (agents with any --data-dir find this devnet)`);
   out('  The chain lives in memory: when this devnet stops, it is gone; the next one is a new chain.');
   out();
   out(`Accounts (PUBLIC test keys from the mnemonic "${DEVNET_MNEMONIC}":`);

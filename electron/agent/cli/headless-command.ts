@@ -116,12 +116,97 @@ async function runLocked(
       }
     }
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await nextStopSignal();
+  const restorePause = await finishRunningJobs(agent);
   process.stderr.write('rigshift: stopping…\n');
   await server.close();
   await agent.stop();
+  await restorePause();
   return 0;
+}
+
+type HeadlessAgent = ReturnType<typeof createNodeAgent>['agent'];
+
+function nextStopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/**
+ * The first SIGINT/SIGTERM never throws away a job's unpaid work silently: renting pauses
+ * (nothing new is claimed), a preemptible job is released (paid for the time served) and a
+ * non-preemptible one runs to its end; a second signal stops at once. Returns what puts the
+ * owner's own pause back, so a Ctrl-C does not leave the next start paused.
+ */
+async function finishRunningJobs(agent: HeadlessAgent): Promise<() => Promise<void>> {
+  const running = agent.snapshot().jobs.active;
+  if (running.length === 0) return async () => undefined;
+  const before = agent.snapshot().settings.controls.pause;
+  const restore = async () => {
+    await agent.call('updateSettings', { patch: { controls: { pause: before } } }).catch(() => undefined);
+  };
+  const finishing = running.filter((job) => !job.preemptible);
+  const released = running.filter((job) => job.preemptible);
+  const names = (jobs: typeof running) => jobs.map((job) => `"${escapeUntrusted(job.name)}"`).join(', ');
+  if (released.length > 0) process.stderr.write(`rigshift: releasing the preemptible job ${names(released)} (paid for the time it ran)\n`);
+  if (finishing.length > 0) {
+    process.stderr.write(
+      `rigshift: finishing the running job ${names(finishing)} before stopping; nothing new is claimed. ` +
+        'Press Ctrl-C again to stop now and lose its unpaid work.\n',
+    );
+  }
+  await agent.call('pauseRenting', { duration: 'indefinite', finishRunningJob: true });
+  const drained = untilDelivered(agent, running.map((job) => job.id));
+  const outcome = await Promise.race([drained, nextStopSignal()]);
+  if (outcome === 'drained') {
+    if (finishing.length > 0) process.stderr.write(`rigshift: the job ${names(finishing)} finished and its result was handed in\n`);
+  } else {
+    process.stderr.write('rigshift: stopping now; the running job is cancelled and its unpaid work is lost\n');
+  }
+  return restore;
+}
+
+/** A market job still needs us in these states: its result is not on chain yet. */
+const DELIVERING = new Set(['claiming', 'claimed', 'running', 'uploading']);
+/** How long a finished job waits for the market to say it is one of its own. */
+const MARKET_FOLLOW_MS = 2_000;
+
+/**
+ * Resolves once every job in `jobIds` has ended and, for a market job, its result is
+ * submitted (or the job released): stopping between the run and the submission would lose
+ * the payment just the same.
+ */
+function untilDelivered(agent: HeadlessAgent, jobIds: string[]): Promise<'drained'> {
+  const finishedAt = new Map<string, number>();
+  const marketState = new Map<string, string>();
+  return new Promise((resolve) => {
+    const check = () => {
+      const active = new Set(agent.snapshot().jobs.active.map((job) => job.id));
+      const now = Date.now();
+      for (const id of jobIds) if (!active.has(id) && !finishedAt.has(id)) finishedAt.set(id, now);
+      const done = jobIds.every((id) => {
+        const ended = finishedAt.get(id);
+        if (ended === undefined) return false;
+        const state = marketState.get(id);
+        return state === undefined ? now - ended >= MARKET_FOLLOW_MS : !DELIVERING.has(state);
+      });
+      if (!done) return;
+      off();
+      clearInterval(timer);
+      resolve('drained');
+    };
+    const off = agent.onEvent((event) => {
+      if (event.name === 'marketJob' && event.payload.localJobId) marketState.set(event.payload.localJobId, event.payload.state);
+      if (event.name === 'marketJob' || event.name === 'jobFinished') check();
+    });
+    const timer = setInterval(check, 250);
+    check();
+  });
 }

@@ -7,7 +7,7 @@
 import type { CallHandlers } from '../api/dispatch';
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import type { ChainStatus } from '../chain/chain-hub';
-import type { ContainerRuntime } from '../ports';
+import type { CommandRunner, ContainerRuntime } from '../ports';
 import type { About, ComponentVersion } from '../../../shared/domain/desktop';
 
 export interface AboutDeps {
@@ -18,6 +18,8 @@ export interface AboutDeps {
   docker: Pick<ContainerRuntime, 'info'>;
   /** The chain hub's status when the agent has one (null: use the network setting). */
   chainStatus?: () => ChainStatus | null;
+  /** Reads `runsc --version` (gVisor's version) when runsc is on this machine. */
+  commands?: Pick<CommandRunner, 'run'>;
   /** process.versions (injectable for tests). */
   versions?: NodeJS.ProcessVersions;
 }
@@ -51,7 +53,8 @@ export async function readAbout(deps: AboutDeps, context: Pick<AgentFeatureConte
   const toolkit = context.checks()?.checks.find((c) => c.id === 'nvidia-container-runtime');
   components.push(row('NVIDIA Container Toolkit', toolkitVersion(toolkit?.summary), toolkit?.summary ?? 'not checked yet'));
   const gvisor = context.checks()?.checks.find((c) => c.id === 'gvisor-runsc');
-  if (gvisor) components.push(row('gVisor (runsc)', null, gvisor.summary));
+  const runsc = deps.commands ? await runscVersion(deps.commands) : null;
+  if (gvisor || runsc) components.push(row('gVisor (runsc)', runsc, gvisor?.summary ?? null));
 
   return {
     app: { name: deps.appName, version: deps.version, mode: deps.mode },
@@ -59,6 +62,16 @@ export async function readAbout(deps: AboutDeps, context: Pick<AgentFeatureConte
     network: networkOf(deps.chainStatus?.() ?? null, context.settings().network),
     dataDir: deps.dataDir,
   };
+}
+
+/** "runsc version release-20240212.0" (or a distribution's "0.0~20221219.0"); null when runsc is absent. */
+export function parseRunscVersion(stdout: string): string | null {
+  return /^runsc version (\S+)/m.exec(stdout)?.[1] ?? null;
+}
+
+async function runscVersion(commands: Pick<CommandRunner, 'run'>): Promise<string | null> {
+  const result = await commands.run('runsc', ['--version'], { timeoutMs: 3_000 });
+  return result.kind === 'exited' ? parseRunscVersion(result.stdout) : null;
 }
 
 /** The check's summary carries the version ("NVIDIA Container Toolkit 1.17.8 …"). */

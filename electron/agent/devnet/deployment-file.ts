@@ -4,6 +4,8 @@
  * the same chain. Hardhat keeps its state in memory, so the file is only true while that
  * node runs: readers check the genesis hash and the market's code before trusting it.
  */
+import { lstatSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonOrSetAside, writeJsonAtomically } from '../node-adapters/atomic-json-file';
@@ -38,4 +40,33 @@ export function readDeployment(devnetDir: string, now = new Date()): DevnetDeplo
 
 export function writeDeployment(devnetDir: string, deployment: DevnetDeployment): Promise<void> {
   return writeJsonAtomically(deploymentPath(devnetDir), DevnetDeploymentSchema.parse(deployment));
+}
+
+/**
+ * Where `rigshift devnet` also publishes its deployment, so an agent with any --data-dir
+ * finds it (README's demo: `npm run devnet -- --demo`, then `npm run headless -- --data-dir X`).
+ * Per user: $RIGSHIFT_RUNTIME_DIR (tests), else $XDG_RUNTIME_DIR/rigshift, else
+ * <tmp>/rigshift-<uid>. Only a folder this user owns and nobody else may write is trusted:
+ * another local user must not point our agent at a chain of theirs.
+ */
+export function publishedDevnetDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RIGSHIFT_RUNTIME_DIR) return join(env.RIGSHIFT_RUNTIME_DIR, 'devnet');
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'rigshift', 'devnet');
+  return join(tmpdir(), `rigshift-${process.getuid?.() ?? 'user'}`, 'devnet');
+}
+
+/** The folder, created 0700 when missing; null when it exists but is not safely ours. */
+export function ownPublishedDir(dir: string, create: boolean): string | null {
+  try {
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const path of [join(dir, '..'), dir]) {
+      const stat = lstatSync(path);
+      if (!stat.isDirectory()) return null;
+      if (process.getuid && stat.uid !== process.getuid()) return null;
+      if ((stat.mode & 0o022) !== 0 && process.platform !== 'win32') return null;
+    }
+    return dir;
+  } catch {
+    return null;
+  }
 }

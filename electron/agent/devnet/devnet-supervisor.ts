@@ -15,7 +15,7 @@ import { jsonRpcCall } from '../chain/json-rpc';
 import type { Logger } from '../ports';
 import { deployDevnetContracts } from './deploy-devnet';
 import { DEVNET_CHAIN_ID } from './devnet-accounts';
-import { type DevnetDeployment, deploymentPath, readDeployment, writeDeployment } from './deployment-file';
+import { type DevnetDeployment, deploymentPath, ownPublishedDir, publishedDevnetDir, readDeployment, writeDeployment } from './deployment-file';
 import { spawnDevnetNode } from './devnet-process';
 import { isPortFree, pickFreePort } from './ports-free';
 
@@ -40,6 +40,13 @@ export interface EnsureDevnetOptions {
   intervalMs?: number;
   /** Reuse a running devnet described by deployment.json (default true). */
   reuse?: boolean;
+  /**
+   * The per-user folder where `rigshift devnet` publishes its deployment (deployment-file.ts):
+   * consulted after devnetDir so an agent with another data dir finds that devnet; null: never.
+   */
+  publishedDir?: string | null;
+  /** Also publish this devnet there (`rigshift devnet` does; agents do not). */
+  publish?: boolean;
   logger: Logger;
 }
 
@@ -105,7 +112,16 @@ export async function ensureDevnet(options: EnsureDevnetOptions): Promise<Runnin
       const existing = readDeployment(devnetDir);
       if (existing && (await probeDeployment(existing))) {
         logger.info('reusing the running devnet', { rpcUrl: existing.rpcUrl, pid: existing.pid });
+        if (options.publish) await publish(options, existing);
         return { deployment: existing, owned: false, exited: new Promise(() => undefined), stop: async () => undefined };
+      }
+      const publishedDir = options.publishedDir === undefined ? publishedDevnetDir() : options.publishedDir;
+      // Agents look there; `rigshift devnet` (the publisher) keeps to its own data dir.
+      const look = !options.publish && publishedDir && publishedDir !== devnetDir && ownPublishedDir(publishedDir, false);
+      const shared = look ? readDeployment(publishedDir) : null;
+      if (shared && (await probeDeployment(shared))) {
+        logger.info('reusing the devnet started by `rigshift devnet`', { rpcUrl: shared.rpcUrl, pid: shared.pid, from: publishedDir });
+        return { deployment: shared, owned: false, exited: new Promise(() => undefined), stop: async () => undefined };
       }
     }
     const unlock = tryLock(devnetDir);
@@ -121,6 +137,22 @@ export async function ensureDevnet(options: EnsureDevnetOptions): Promise<Runnin
     }
     await sleep(300);
   }
+}
+
+function publishedDirOf(options: EnsureDevnetOptions): string | null {
+  const dir = options.publishedDir === undefined ? publishedDevnetDir() : options.publishedDir;
+  return dir && dir !== options.devnetDir ? dir : null;
+}
+
+/** Best effort: the devnet works without it; only other data dirs would not find it. */
+async function publish(options: EnsureDevnetOptions, deployment: DevnetDeployment): Promise<void> {
+  const dir = publishedDirOf(options);
+  if (!dir) return;
+  if (!ownPublishedDir(dir, true)) {
+    options.logger.warn('cannot publish the devnet for other data dirs: the folder is not safely ours', { dir });
+    return;
+  }
+  await writeDeployment(dir, deployment).catch((error: unknown) => options.logger.warn('cannot publish the devnet for other data dirs', { dir, error: String(error) }));
 }
 
 async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> {
@@ -150,6 +182,7 @@ async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> 
       startedAt: new Date().toISOString(),
     };
     await writeDeployment(devnetDir, deployment);
+    if (options.publish) await publish(options, deployment);
     logger.info('devnet deployed', { rpcUrl: node.rpcUrl, market: contracts.market, token: contracts.token });
     return {
       deployment,
@@ -159,6 +192,8 @@ async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> 
         await node.stop();
         // Leave no file pointing at a chain that no longer exists (unless another devnet replaced it).
         if (readDeployment(devnetDir)?.pid === node.pid) rmSync(deploymentPath(devnetDir), { force: true });
+        const shared = options.publish ? publishedDirOf(options) : null;
+        if (shared && readDeployment(shared)?.pid === node.pid) rmSync(deploymentPath(shared), { force: true });
       },
     };
   } catch (error) {

@@ -10,7 +10,7 @@
  * the verdicts, which are small, stay per job.
  */
 import { cpus, totalmem } from 'node:os';
-import { type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
+import { CLAIMED_BY_YOU, type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
 import type { AgentFeatureContext } from '../agent-feature';
 import type { ChainHub } from '../chain/chain-hub';
 import type { Clock } from '../ports';
@@ -135,6 +135,8 @@ export function createVerdicts(deps: VerdictDeps) {
     if (book.state === 'open') return verdicts.get(book.id) ?? evaluate(book, deps.busyDevices());
     const me = deps.wallet.address()?.toLowerCase();
     const holder = book.provider?.toLowerCase() === me ? 'you' : book.provider ? 'another provider' : null;
+    // Ours in any state: the page says "Claimed by you", and the chain section says where it is.
+    if (holder === 'you') return { fits: false, reasons: [CLAIMED_BY_YOU], ask: null, deviceId: null };
     const reason = book.state === 'claimed' ? `claimed by ${holder}` : `already ${book.state}${holder ? ` (${holder})` : ''}`;
     return { fits: false, reasons: [reason], ask: null, deviceId: null };
   }

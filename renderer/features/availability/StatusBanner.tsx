@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { describePause, isPauseActive } from '../../../shared/domain/schedule';
 import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -18,7 +19,18 @@ const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
 
 /** Under the header on every page: what each device is doing now, and the pause controls. */
 export function StatusBanner() {
-  const { availability, settings, detection } = useSnapshot();
+  const { availability, settings, detection, jobs } = useSnapshot();
+  // A non-preemptible job pays only when it completes: pausing asks before throwing that away.
+  const unfinished = jobs.active.filter((job) => !job.preemptible && job.state !== 'finished');
+  const [asking, setAsking] = useState<PauseDuration | null>(null);
+  const choose = (duration: PauseDuration) => {
+    if (unfinished.length > 0) setAsking(duration);
+    else void pause.run(duration);
+  };
+  const decide = (finishRunningJob: boolean) => {
+    if (asking) void pause.run(asking, finishRunningJob);
+    setAsking(null);
+  };
   const now = useNow();
   const pause = usePause();
   const { pause: manual, schedule } = settings.controls;
@@ -75,7 +87,7 @@ export function StatusBanner() {
                 key={b.duration}
                 type="button"
                 className="button-small"
-                onClick={() => void pause.run(b.duration)}
+                onClick={() => choose(b.duration)}
                 disabled={pause.pending}
                 data-testid={`pause-${b.duration}`}
               >
@@ -96,6 +108,25 @@ export function StatusBanner() {
           </div>
         </div>
       </div>
+      {asking && unfinished.length > 0 ? (
+        <div className="pause-ask" role="alertdialog" aria-labelledby="pause-ask-title" data-testid="pause-ask">
+          <p id="pause-ask-title">
+            {unfinished.length === 1 ? `The job "${unfinished[0]!.name}" is` : `${unfinished.length} jobs are`} not preemptible: it is
+            paid only when it completes.
+          </p>
+          <div className="pause-ask-buttons">
+            <button type="button" className="button-small button-primary" onClick={() => decide(true)} data-testid="pause-finish-first">
+              Finish this job, then pause
+            </button>
+            <button type="button" className="button-small" onClick={() => decide(false)} data-testid="pause-stop-now">
+              Stop now and lose its unpaid work
+            </button>
+            <button type="button" className="button-small" onClick={() => setAsking(null)} data-testid="pause-ask-cancel">
+              Don&apos;t pause
+            </button>
+          </div>
+        </div>
+      ) : null}
       {pause.error ? <ErrorNotice error={pause.error} onDismiss={pause.clearError} testId="pause-error" /> : null}
     </section>
   );

@@ -18,8 +18,11 @@ export function usePause() {
     store.apply({ name: 'settings', payload: { ...current, controls: { ...current.controls, pause } } });
   };
 
-  return useCall(async (action: PauseDuration | 'resume') => {
-    const result = action === 'resume' ? await api.resumeRenting({}) : await api.pauseRenting({ duration: action });
+  return useCall(async (action: PauseDuration | 'resume', finishRunningJob?: boolean) => {
+    const result =
+      action === 'resume'
+        ? await api.resumeRenting({})
+        : await api.pauseRenting(finishRunningJob ? { duration: action, finishRunningJob: true } : { duration: action });
     if (result.ok) applyPause(result.value);
     return result;
   });

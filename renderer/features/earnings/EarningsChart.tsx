@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EarningsReport } from '../../../shared/domain/earnings';
 import { ChartLegend } from './ChartLegend';
-import { chartRows, type EarningsChartRow, formatGas, formatUsdMicros, projectionPerBucket } from './earnings-view';
+import { axisWidth, chartRows, type EarningsChartRow, formatGas, formatUsdMicros, projectionPerBucket } from './earnings-view';
 
 export const NO_EARNINGS_TEXT =
   'No earnings yet: jobs you run appear here once the requester accepts or the challenge window passes.';
@@ -22,6 +22,9 @@ export function EarningsChart({ report }: { report: EarningsReport }) {
   }
   const projection = projectionPerBucket(report);
   const gasPriced = report.gasCoin.microsPerCoin !== null;
+  const usdTick = (v: number) => `$${v}`;
+  // Every bar's stack and each part: the axis reaches the largest of them.
+  const yWidth = axisWidth(rows.flatMap((r) => [r.gross, r.net, r.electricity, r.gas, r.fee, r.stakeLost]), usdTick);
   return (
     <figure className="chart" data-testid="earnings-chart" data-buckets={rows.length}>
       <figcaption>
@@ -41,7 +44,7 @@ export function EarningsChart({ report }: { report: EarningsReport }) {
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} stackOffset="sign">
           <CartesianGrid vertical={false} className="chart-grid" />
           <XAxis dataKey="label" className="chart-axis" minTickGap={12} />
-          <YAxis className="chart-axis" tickFormatter={(v: number) => `$${v}`} width={64} />
+          <YAxis className="chart-axis" tickFormatter={usdTick} width={yWidth} />
           <Tooltip content={<EarningsTooltip symbol={report.gasCoin.symbol} />} cursor={{ className: 'chart-cursor' }} />
           <Bar dataKey="net" name="Net" stackId="gross" className="bar-net" isAnimationActive={false} />
           <Bar dataKey="electricity" name="Electricity" stackId="gross" className="bar-electricity" isAnimationActive={false} />

@@ -1,7 +1,7 @@
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EarningsReport } from '../../../shared/domain/earnings';
 import { ChartLegend } from './ChartLegend';
-import { chartRows } from './earnings-view';
+import { axisWidth, chartRows } from './earnings-view';
 
 /** GPU-hours offered vs rented per bucket, and the effective net per billed GPU-hour (right axis). */
 export function HoursChart({ report }: { report: EarningsReport }) {
@@ -14,6 +14,10 @@ export function HoursChart({ report }: { report: EarningsReport }) {
       </p>
     );
   }
+  const rateTick = (v: number) => `$${v}/h`;
+  const hourTick = (v: number) => `${v} h`;
+  const rateWidth = axisWidth(rows.map((r) => r.effectivePerHour ?? 0), rateTick);
+  const hoursWidth = axisWidth(rows.flatMap((r) => [r.hoursAvailable, r.hoursRented]), hourTick);
   return (
     <figure className="chart" data-testid="hours-chart">
       <figcaption>
@@ -31,8 +35,8 @@ export function HoursChart({ report }: { report: EarningsReport }) {
         <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid vertical={false} className="chart-grid" />
           <XAxis dataKey="label" className="chart-axis" minTickGap={12} />
-          <YAxis yAxisId="hours" className="chart-axis" unit=" h" width={56} />
-          <YAxis yAxisId="rate" orientation="right" className="chart-axis" tickFormatter={(v: number) => `$${v}/h`} width={64} />
+          <YAxis yAxisId="hours" className="chart-axis" tickFormatter={hourTick} width={hoursWidth} />
+          <YAxis yAxisId="rate" orientation="right" className="chart-axis" tickFormatter={rateTick} width={rateWidth} />
           <Tooltip />
           <Bar yAxisId="hours" dataKey="hoursAvailable" name="Available (h)" className="bar-available" isAnimationActive={false} />
           <Bar yAxisId="hours" dataKey="hoursRented" name="Rented (h)" className="bar-rented" isAnimationActive={false} />

@@ -31,7 +31,8 @@ export function bucketLabel(startIso: string, size: EarningsBucketSize, timeZone
     size === 'hour'
       ? { hour: '2-digit', minute: '2-digit' }
       : size === 'month'
-        ? { month: 'short', year: '2-digit' }
+        ? // "Dec 2026", never "Dec 26" (which reads as the 26th of December).
+          { month: 'short', year: 'numeric' }
         : { month: 'short', day: 'numeric' };
   return date.toLocaleString(undefined, { ...options, timeZone });
 }
@@ -79,3 +80,14 @@ export function projectionPerBucket(report: EarningsReport): number | null {
 }
 
 export const shortAddress = (address: string) => (address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address);
+
+/**
+ * A y-axis wide enough for its longest label, so none loses its first characters
+ * ("$0.00285" drawn as ".00285" in a fixed 64 px). The ticks recharts picks are "nice"
+ * numbers inside the data's range: at most as long as the longest value's label plus a
+ * digit or two, which the margin covers. About 7.5 px per character at the axis' 12 px font.
+ */
+export function axisWidth(values: readonly number[], format: (value: number) => string): number {
+  const longest = Math.max(0, ...values.filter(Number.isFinite).map((v) => format(v).length), format(0).length);
+  return Math.min(160, Math.max(40, Math.ceil((longest + 2) * 7.5) + 12));
+}

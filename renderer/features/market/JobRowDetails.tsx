@@ -2,18 +2,20 @@ import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { MarketJobDetail } from './MarketJobDetail';
 
 /**
- * The two cells every market table ends with: the mouse-only "Details" toggle (the row
- * itself is the keyboard target, so the button stays out of the tab order) and, when open,
- * the detail row under it.
+ * The two cells every market table ends with: the "Details" toggle (the row itself is the
+ * keyboard target, so the button stays out of the tab order, but a screen reader still finds
+ * it, named after its job) and, when open, the detail row under it.
  */
-export function DetailsToggleCell({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+export function DetailsToggleCell({ open, onToggle, jobLabel, controls }: { open: boolean; onToggle: () => void; jobLabel: string; controls: string }) {
   return (
     <td>
       <button
         type="button"
         className="button-small"
         tabIndex={-1}
-        aria-hidden="true"
+        aria-label={`${open ? 'Hide the details of' : 'Details of'} ${jobLabel}`}
+        aria-expanded={open}
+        aria-controls={open ? controls : undefined}
         onClick={(e) => {
           e.stopPropagation();
           onToggle();

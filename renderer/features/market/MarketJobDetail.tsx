@@ -7,6 +7,7 @@ import { Spinner } from '../../components/Spinner';
 import { formatDateTime } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { jobDeviceLabel, shortImage } from '../jobs/job-view';
+import { isClaimedByYou } from '../../../shared/domain/market-evaluation';
 import { TxHash } from './TxHash';
 import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerHour } from './market-format';
 import { addBlockedRequester } from './market-lists';
@@ -103,11 +104,13 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
                 <span className="badge badge-ok">Fits</span> would claim at {usdPerHour(verdict.askMicrosPerHour)}
                 {verdict.deviceId ? ` on ${jobDeviceLabel(verdict.deviceId, detection)}` : ''}
               </>
+            ) : isClaimedByYou(verdict) ? (
+              <span className="badge badge-ok">Claimed by you</span>
             ) : (
               <span className="badge badge-bad">Does not fit</span>
             )}
           </p>
-          {verdict.reasons.length > 0 ? (
+          {verdict.reasons.length > 0 && !isClaimedByYou(verdict) ? (
             <ul className="market-reasons">
               {verdict.reasons.map((reason) => (
                 <li key={reason}>{reason}</li>

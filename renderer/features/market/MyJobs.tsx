@@ -86,7 +86,7 @@ export function MyJobs({ jobs, status }: Props) {
                       <td>
                         <RelativeTime at={job.mine.updatedAt} />
                       </td>
-                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} />
+                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} jobLabel={`job #${job.chainJobId}`} controls={detailsId} />
                     </tr>
                     {open ? <JobDetailsRow job={job} status={status} id={detailsId} columns={COLUMNS} /> : null}
                   </Fragment>

@@ -104,7 +104,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       <td>
                         <FitCell job={job} />
                       </td>
-                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} />
+                      <DetailsToggleCell open={open} onToggle={() => toggle(job.chainJobId)} jobLabel={`job #${job.chainJobId}`} controls={detailsId} />
                     </tr>
                     {open ? <JobDetailsRow job={job} status={status} id={detailsId} columns={COLUMNS} /> : null}
                   </Fragment>

@@ -63,6 +63,22 @@ describe('availability engine', () => {
     expect(device.reasons.map((r) => r.code)).toEqual(['manual', 'battery', 'process']);
   });
 
+  it('"finish this job, then pause": a manual pause alone spares the running job; a game still takes the device back', () => {
+    const paused = controls({ pause: { kind: 'indefinite', since: NOON.toISOString() } });
+    const finishing = decide({ controls: paused, devices: [{ uuid: GPU, name: 'x', renting: true, finishesFirst: true }] });
+    expect(finishing.toYield).toEqual([]);
+    expect(finishing.devices[0]!.state).toBe('renting');
+    expect(finishing.devices[0]!.headline).toBe('Finishing this job, then paused: you paused renting until you resume');
+    const game = decide({
+      controls: paused,
+      devices: [{ uuid: GPU, name: 'x', renting: true, finishesFirst: true }],
+      presence: quiet({ runningWatched: ['eldenring.exe'] }),
+    });
+    expect(game.toYield).toEqual([GPU]);
+    const unmarked = decide({ controls: paused, devices: [{ uuid: GPU, name: 'x', renting: true }] });
+    expect(unmarked.toYield).toEqual([GPU]);
+  });
+
   it('ends a timed pause by itself', () => {
     const until = new Date(NOON.getTime() + 3600_000).toISOString();
     const paused = only({ controls: controls({ pause: { kind: 'until', until } }) });

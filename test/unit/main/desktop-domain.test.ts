@@ -3,7 +3,7 @@ import { attentionItems } from '../../../shared/domain/attention';
 import type { ChecksReport } from '../../../shared/domain/checks';
 import { withSkipped } from '../../../shared/domain/onboarding';
 import { migrateSettings } from '../../../electron/agent/settings/settings-service';
-import { readAbout } from '../../../electron/agent/desktop/about-feature';
+import { parseRunscVersion, readAbout } from '../../../electron/agent/desktop/about-feature';
 import { sqliteNativeBinding } from '../../../electron/agent/desktop/sqlite-native-binding';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 
@@ -38,6 +38,12 @@ describe('attention items', () => {
     const items = attentionItems({ checks: checks('ok'), hasBenchmark: false, skipped: ['wallet'], market: { blocks: [{ code: 'no-wallet', message: 'No wallet' }] } });
     expect(items.map((i) => i.code)).toEqual(['no-wallet']);
     expect(attentionItems({ checks: null, hasBenchmark: false, skipped: [], market: null })).toEqual([]);
+  });
+
+  it('a claim holding stake is a reminder that says how much', () => {
+    const items = attentionItems({ checks: null, hasBenchmark: true, skipped: [], market: { blocks: [], stake: { lockedMicros: '5000000' } } });
+    expect(items.map((i) => [i.code, i.severity, i.title])).toEqual([['stake-held', 'reminder', 'A claimed job holds $5.00 of your stake']]);
+    expect(attentionItems({ checks: null, hasBenchmark: true, skipped: [], market: { blocks: [], stake: { lockedMicros: '0' } } })).toEqual([]);
   });
 
   it('withSkipped keeps the wizard order and no duplicates', () => {
@@ -104,5 +110,13 @@ describe('better-sqlite3 binary choice', () => {
     const node: NodeJS.ProcessVersions = { ...process.versions };
     delete (node as { electron?: string }).electron;
     expect(sqliteNativeBinding(node, env, () => true)).toBeUndefined();
+  });
+});
+
+describe('gVisor version for About', () => {
+  it('reads upstream and distribution versions from `runsc --version`', () => {
+    expect(parseRunscVersion('runsc version release-20240212.0\nspec: 1.1.0-rc.1\n')).toBe('release-20240212.0');
+    expect(parseRunscVersion('runsc version 0.0~20221219.0\nspec: 1.0.2-dev\n')).toBe('0.0~20221219.0');
+    expect(parseRunscVersion('')).toBeNull();
   });
 });
