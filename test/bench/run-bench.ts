@@ -22,6 +22,8 @@ import { measureMarketFigures } from './market-figures';
 import { measureChainFigures } from './chain-figures';
 import { measureAxeViolations } from './a11y-figures';
 import type { BenchFigure } from './figure';
+// --- first-pay helper: time to first money (issue 13) ---
+import { measureFirstPayment } from './first-payment-figures';
 import { repoRoot } from '../helpers/cli';
 
 const figures: BenchFigure[] = [];
@@ -51,6 +53,8 @@ for (const figure of await measureMarketFigures()) report(figure);
 for (const figure of await measureChainFigures({ idleSeconds, floodJobs: Number(process.env.BENCH_CHAIN_FLOOD_JOBS ?? 10_000) })) report(figure);
 for (const figure of await measureAxeViolations()) report(figure);
 for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(process.env.BENCH_DEVNET_IDLE_SECONDS ?? 20) })) report(figure);
+// --- first-pay helper: time to first money (issue 13; BENCH_FIRST_PAY_BENCHMARK=0 skips the wizard's benchmark) ---
+for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FIRST_PAY_BENCHMARK !== '0' })) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();
