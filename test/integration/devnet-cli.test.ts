@@ -118,7 +118,7 @@ describe('rigshift devnet', () => {
     const market = new Contract(deployment.market, MARKET_ABI, provider);
     expect(await market.getFunction('token')()).toBe(deployment.token);
     expect(await market.getFunction('minStake')()).toBe(5_000_000n);
-    expect(await market.getFunction('challengeWindow')()).toBe(120n);
+    expect(await market.getFunction('challengeWindow')()).toBe(60n);
     expect(await market.getFunction('feeBps')()).toBe(100n);
     expect(await market.getFunction('reopenClaimWindow')()).toBe(300n);
     const token = new Contract(deployment.token, TOKEN_ABI, provider);

@@ -10,7 +10,12 @@ import { devnetAccounts } from './devnet-accounts';
 export const DEVNET_MARKET_PARAMS = {
   /** 5 tUSD. */
   minStake: 5_000_000n,
-  challengeWindowSeconds: 120n,
+  /**
+   * 60 s: a result the demo requester does not accept (an upload that failed) is paid a
+   * minute after its submit, so a newcomer's first payment never waits long (issue 13).
+   * Devnet only; a real market keeps the hour of deploy-market.ts.
+   */
+  challengeWindowSeconds: 60n,
   /** 1 %. */
   feeBps: 100n,
   reopenClaimWindowSeconds: 300n,

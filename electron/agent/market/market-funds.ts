@@ -66,7 +66,11 @@ export async function ensureStake(deps: FundsDeps, connection: ChainConnection, 
 
 /**
  * Withdraws earned credit in batches: when `minSettled` paid jobs wait, the credit reaches
- * the threshold, or the provider is idle (or `force`). The paid jobs are marked with the
+ * the threshold, or the provider is idle (or `force`); and the very first earnings at once,
+ * while no withdrawal of this provider has been confirmed yet (a newcomer sees the money
+ * in the wallet within seconds of the first payment, issue 13). That is safe: the credit is
+ * already final on chain (settled or released) and only ever moves to this wallet; stake is
+ * not touched; batching exists only to save gas, and this costs one withdrawal's gas once. The paid jobs are marked with the
  * withdrawal (and its nonce) BEFORE it is waited for: after a crash, a withdrawal the chain
  * has not mined yet is waited for, never sent twice.
  */
@@ -93,7 +97,13 @@ export async function withdrawIfDue(
       if (mark) await provider.settleWithdrawal(entry.record.chainJobId, mark.hash, 'confirmed', mark.blockNumber);
     }
   }
-  const due = options.force || !mine.some((j) => isActive(j.state) && j.problem === null) || credit >= options.thresholdMicros || mine.filter(unpaid).length >= options.minSettled;
+  const firstEarnings = !mine.some((j) => withdrawals(j).some((t) => t.status === 'confirmed'));
+  const due =
+    options.force ||
+    firstEarnings ||
+    !mine.some((j) => isActive(j.state) && j.problem === null) ||
+    credit >= options.thresholdMicros ||
+    mine.filter(unpaid).length >= options.minSettled;
   if (!due) return { txHash: null, amount: 0n };
   const paid = mine.filter(unpaid).map((j) => j.chainJobId);
   let sent;

@@ -6,6 +6,10 @@
  *   - about one in four preemptible;
  *   - max prices spread from 0.05 to 0.60 USD per hour, around typical owner floors, so
  *     some jobs are above a provider's floor and some below.
+ * Starter jobs (`starter: true`, what the requester posts until a provider claims its first
+ * job): 10 s CPU hashing at the top of the price range, never preemptible, so a newcomer's
+ * first job fits whatever floor they chose within the range and is paid within a minute of
+ * "Start renting" (issue 13: time to first money).
  */
 import type { JobSpec } from '../../../shared/domain/job';
 
@@ -28,14 +32,23 @@ export const DEMO_PRICE_RANGE_MICROS = { min: 50_000, max: 600_000 } as const;
 /** Head room over the work time for the container to start and the results to be collected. */
 export const DEMO_DURATION_MARGIN_SECONDS = 60;
 
-export function planDemoJob(random: () => number, images: { cpu: string; gpu: string | null }, sequence: number): DemoJobPlan {
-  const gpu = images.gpu !== null && random() < 0.3;
+/** A starter job's work time. */
+export const DEMO_STARTER_WORK_SECONDS = 10;
+
+export function planDemoJob(
+  random: () => number,
+  images: { cpu: string; gpu: string | null },
+  sequence: number,
+  options: { starter?: boolean } = {},
+): DemoJobPlan {
+  const starter = options.starter === true;
+  const gpu = !starter && images.gpu !== null && random() < 0.3;
   const pick = <T>(items: readonly T[]) => items[Math.min(items.length - 1, Math.floor(random() * items.length))]!;
-  const workload: DemoWorkload = gpu ? 'gpu-bench' : pick(DEMO_WORKLOADS);
-  const workSeconds = gpu ? 10 + Math.floor(random() * 31) : 10 + Math.floor(random() * 81);
-  const preemptible = random() < 0.25;
+  const workload: DemoWorkload = starter ? 'hash' : gpu ? 'gpu-bench' : pick(DEMO_WORKLOADS);
+  const workSeconds = starter ? DEMO_STARTER_WORK_SECONDS : gpu ? 10 + Math.floor(random() * 31) : 10 + Math.floor(random() * 81);
+  const preemptible = !starter && random() < 0.25;
   const span = DEMO_PRICE_RANGE_MICROS.max - DEMO_PRICE_RANGE_MICROS.min;
-  const price = Math.round((DEMO_PRICE_RANGE_MICROS.min + random() * span) / 1_000) * 1_000;
+  const price = starter ? DEMO_PRICE_RANGE_MICROS.max : Math.round((DEMO_PRICE_RANGE_MICROS.min + random() * span) / 1_000) * 1_000;
   const maxDurationSeconds = workSeconds + DEMO_DURATION_MARGIN_SECONDS;
   const name = `demo ${workload} #${sequence}`;
   const common = {
@@ -68,6 +81,6 @@ export function planDemoJob(random: () => number, images: { cpu: string; gpu: st
     maxPricePerHourMicros: BigInt(price),
     maxDurationSeconds,
     preemptible,
-    description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''} (devnet demo)`,
+    description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''} (devnet demo${starter ? ', starter job' : ''})`,
   };
 }

@@ -8,6 +8,10 @@
  *              yes: accept (the provider is paid at once)
  *              no / nothing uploaded: logged, and left to the challenge window
  *        ──► expired unclaimed jobs are refunded; credits (refunds, unused escrow) withdrawn.
+ *
+ * Until a provider claims one of its jobs, it posts starter jobs (demo-job-mix.ts: 10 s,
+ * top price) back to back, up to maxOpenJobs, rather than one every postIntervalMs: a
+ * newcomer who presses "Start renting" finds short, well-paid jobs waiting.
  */
 import { Contract, type ContractTransactionResponse, type Log, NonceManager, Wallet } from 'ethers';
 import type { RequesterRpc } from '../chain/requester-rpc';
@@ -55,7 +59,7 @@ export interface DemoRequesterOptions {
   /** Post GPU jobs too (only where an NVIDIA GPU is present). */
   gpuAvailable: boolean;
   accountIndexes?: number[];
-  /** Between two posts (default 20 s). */
+  /** Between two posts (default 20 s); starter jobs (before the first claim) go back to back. */
   postIntervalMs?: number;
   /** Chain scan and settlement period (default 2 s). */
   tickMs?: number;
@@ -95,6 +99,8 @@ export async function startDemoRequester(options: DemoRequesterOptions): Promise
   let scannedTo = (await provider.getBlockNumber()) - 1;
   let sequence = 0;
   let lastPostAt = 0;
+  /** Set on the first JobClaimed of ours: from then on the normal mix, at the normal pace. */
+  let claimedOnce = false;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
@@ -114,7 +120,7 @@ export async function startDemoRequester(options: DemoRequesterOptions): Promise
   async function postOne(): Promise<DemoJob> {
     const index = sequence % signers.length;
     const signer = signers[index]!;
-    const plan = planDemoJob(random, images, ++sequence);
+    const plan = planDemoJob(random, images, ++sequence, { starter: !claimedOnce });
     const { token, url } = uploads.newUploadUrl();
     const now = await chainNow(signer);
     const claimBy = now + Math.round((options.claimMinutes ?? 10) * 60);
@@ -158,6 +164,7 @@ export async function startDemoRequester(options: DemoRequesterOptions): Promise
     switch (parsed.name) {
       case 'JobClaimed':
         job.state = 'claimed';
+        claimedOnce = true;
         job.provider = String(parsed.args.getValue('provider'));
         emit({ kind: 'claimed', jobId: id, message: `job ${id} claimed by ${job.provider} at ${Number(parsed.args.getValue('ask')) / 1e6} USD/h` });
         break;
@@ -231,7 +238,8 @@ export async function startDemoRequester(options: DemoRequesterOptions): Promise
       }
     }
     const open = [...jobs.values()].filter((job) => job.state === 'open').length;
-    if (open < (options.maxOpenJobs ?? 3) && Date.now() - lastPostAt >= (options.postIntervalMs ?? 20_000)) await postOne();
+    const interval = claimedOnce ? (options.postIntervalMs ?? 20_000) : 0;
+    if (open < (options.maxOpenJobs ?? 3) && Date.now() - lastPostAt >= interval) await postOne();
   }
 
   const runTick = () => {

@@ -3,7 +3,7 @@ import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import { outputsDigest } from '../../../shared/domain/market-job';
-import { DEMO_PRICE_RANGE_MICROS, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
+import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
 import { escrowFor } from '../../../electron/agent/requester/post-job';
 import { readTarFiles } from '../../../electron/agent/requester/tar-reader';
 import { manifestOf } from '../../../electron/agent/requester/upload-server';
@@ -66,6 +66,22 @@ describe('demo job mix', () => {
     for (const plan of gpu) {
       expect(plan.spec.image).toBe(GPU);
       expect(validateJobSpec(plan.spec)).toMatchObject({ ok: true });
+    }
+  });
+});
+
+describe('starter jobs (posted until the first claim: time to first money)', () => {
+  it('are short CPU jobs at the top of the price range, never preemptible, even where a GPU exists', () => {
+    const random = seeded(5);
+    for (let i = 1; i <= 50; i++) {
+      const plan = planDemoJob(random, { cpu: CPU, gpu: GPU }, i, { starter: true });
+      expect(validateJobSpec(plan.spec)).toMatchObject({ ok: true });
+      expect(plan.spec.image).toBe(CPU);
+      expect(plan.spec.command).toEqual(['hash', String(DEMO_STARTER_WORK_SECONDS)]);
+      expect(plan.workSeconds).toBe(DEMO_STARTER_WORK_SECONDS);
+      expect(plan.preemptible).toBe(false);
+      expect(plan.maxPricePerHourMicros).toBe(BigInt(DEMO_PRICE_RANGE_MICROS.max));
+      expect(plan.description).toMatch(/starter job/);
     }
   });
 });
