@@ -112,7 +112,10 @@ export async function startDemoAndAgent(options: { agentEnv?: NodeJS.ProcessEnv;
  * a new wallet (the words typed back), the hours and price left as suggested, then
  * "Start renting" (use-onboarding.ts finish(true)). Resolves when Start renting was pressed.
  */
-export async function completeWizard(api: AgentApi, options: { benchmark: boolean; password: string }): Promise<void> {
+export async function completeWizard(
+  api: AgentApi,
+  options: { benchmark: boolean; password: string; beforeStartRenting?: () => Promise<void> },
+): Promise<void> {
   await api('runChecks');
   if (options.benchmark) {
     const before = (await api<unknown[]>('listBenchmarks', { limit: 5 })).length;
@@ -127,6 +130,7 @@ export async function completeWizard(api: AgentApi, options: { benchmark: boolea
   const checks = created.confirmIndexes.map((index) => ({ index, word: created.words[index]! }));
   const wallet = await api<WalletState>('confirmWalletWords', { creationId: created.creationId, checks, password: options.password });
   if (wallet.state !== 'unlocked') throw new Error(`the new wallet is ${wallet.state}, not unlocked`);
+  await options.beforeStartRenting?.();
   await api('updateSettings', {
     patch: { onboarding: { firstRunDone: true, skipped: options.benchmark ? [] : ['benchmark'] }, market: { bidding: true }, controls: { pause: { kind: 'none' } } },
   });
