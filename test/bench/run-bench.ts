@@ -54,7 +54,7 @@ for (const figure of await measureChainFigures({ idleSeconds, floodJobs: Number(
 for (const figure of await measureAxeViolations()) report(figure);
 for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(process.env.BENCH_DEVNET_IDLE_SECONDS ?? 20) })) report(figure);
 // --- first-pay helper: time to first money (issue 13; BENCH_FIRST_PAY_BENCHMARK=0 skips the wizard's benchmark) ---
-for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FIRST_PAY_BENCHMARK !== '0' })) report(figure);
+for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FIRST_PAY_BENCHMARK !== '0', runs: Number(process.env.BENCH_FIRST_PAY_RUNS ?? 3) })) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();
