@@ -12,13 +12,11 @@ import { Contract, JsonRpcProvider, Wallet, ZeroHash } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
-import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import type { TestDevnet } from '../helpers/devnet';
+import { type E2eSetup, startE2eSetup } from '../helpers/e2e-setup';
 import { chromium, fileExists, need } from '../helpers/requirements';
-import { tempDir } from '../helpers/temp-dir';
 
 const ready =
   need(fileExists(cliBundle, 'npm run build')) &&
@@ -26,42 +24,18 @@ const ready =
   need(chromium());
 
 describe.skipIf(!ready)('Earnings page in Chromium against rigshift headless with devnet earnings', () => {
-  const dir = tempDir('rigshift-e2e-earnings-');
+  let setup: E2eSetup;
   let devnet: TestDevnet;
   let rpc: JsonRpcProvider;
-  let agent: HeadlessProcess;
   let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  const api = async (name: string, request: unknown) => {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value;
-  };
-
   beforeAll(async () => {
-    devnet = await startTestDevnet({ intervalMs: 0 });
-    rpc = new JsonRpcProvider(devnet.rpcUrl, devnet.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 50 });
-    const before = process.env[TEST_SCRYPT_N_ENV];
-    process.env[TEST_SCRYPT_N_ENV] = '1024';
-    try {
-      agent = await startHeadlessAgent([
-        '--data-dir', dir.path,
-        '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress,
-      ]);
-    } finally {
-      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
-      else process.env[TEST_SCRYPT_N_ENV] = before;
-    }
     // The test plays the provider with the wallet's own key: the agent must not bid with it too.
-    await api('updateSettings', { patch: { market: { bidding: false } } });
-    await api('importWallet', { source: { kind: 'privateKey', privateKey: devnet.privateKeys[3] }, password: 'e2e earnings password' });
+    setup = await startE2eSetup({ prefix: 'rigshift-e2e-earnings-', intervalMs: 0, patch: { market: { bidding: false } }, walletAccount: 3, password: 'e2e earnings password' });
+    devnet = setup.devnet;
+    rpc = new JsonRpcProvider(devnet.rpcUrl, devnet.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 50 });
 
     const requester = new Wallet(devnet.privateKeys[1]!, rpc);
     const provider = new Wallet(devnet.privateKeys[3]!, rpc);
@@ -92,14 +66,12 @@ describe.skipIf(!ready)('Earnings page in Chromium against rigshift headless wit
       await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'earnings.png'), fullPage: true });
     }
     await browser?.close();
-    if (agent) expect(await agent.stop()).toBe(0);
     rpc?.destroy();
-    await devnet?.stop();
-    dir.cleanup();
+    if (setup) expect(await setup.stop()).toBe(0);
   });
 
   it('shows the paid job in the chart, the summary and the table, with the chain’s amounts', async () => {
-    await page.goto(`${agent.url}#/earnings`);
+    await page.goto(`${setup.agent.url}#/earnings`);
     await page.locator('[data-testid="page-earnings"]').waitFor();
     const row = page.locator('[data-testid="ledger-job-1"]');
     await row.waitFor({ timeout: 30_000 });

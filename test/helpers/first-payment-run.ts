@@ -15,25 +15,10 @@ import { readDeployment } from '../../electron/agent/devnet/deployment-file';
 import { pickFreePort } from '../../electron/agent/devnet/ports-free';
 import type { LedgerJob } from '../../shared/domain/earnings';
 import type { WalletState } from '../../shared/domain/wallet';
+import { type AgentApi, agentApi } from './agent-api';
 import { cliShim, repoRoot } from './cli';
 import { type HeadlessProcess, startHeadlessAgent } from './headless-process';
 import { tempDir } from './temp-dir';
-
-export type AgentApi = <T = unknown>(name: string, request?: unknown) => Promise<T>;
-
-/** Calls the agent's API like the dashboard does (token in the Authorization header). */
-export function agentApi(agent: Pick<HeadlessProcess, 'origin' | 'token'>): AgentApi {
-  return async <T>(name: string, request: unknown = {}) => {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  };
-}
 
 export interface DemoDevnetProcess {
   child: ChildProcess;
