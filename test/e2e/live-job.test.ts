@@ -14,18 +14,18 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainNow, postMarketJob } from '../../electron/agent/requester/post-job';
 import { startUploadServer, type UploadServer } from '../../electron/agent/requester/upload-server';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
 import { SCHEDULE_CELLS } from '../../shared/domain/controls';
 import type { MarketStatus } from '../../shared/domain/market';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
-import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import type { AgentApi } from '../helpers/agent-api';
+import type { TestDevnet } from '../helpers/devnet';
+import { type E2eSetup, startE2eSetup } from '../helpers/e2e-setup';
+import type { HeadlessProcess } from '../helpers/headless-process';
 import { buildJobTestImage, busyboxAvailable, type JobTestImage } from '../helpers/job-images';
 import { chromium, dockerEngine, fileExists, need } from '../helpers/requirements';
 import { recordingLogger } from '../helpers/silent-logger';
-import { tempDir } from '../helpers/temp-dir';
 
 const ready =
   need(fileExists(cliBundle, 'npm run build')) &&
@@ -37,7 +37,8 @@ const ready =
 const JOB_NAME = 'live job e2e';
 
 describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rigshift headless, devnet)', () => {
-  const dir = tempDir('rigshift-e2e-live-job-');
+  let setup: E2eSetup;
+  let api: AgentApi;
   let devnet: TestDevnet;
   let image: JobTestImage;
   let uploads: UploadServer;
@@ -51,28 +52,12 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
   let errors: string[];
   let runningSeenAt = 0;
 
-  async function api<T = unknown>(name: string, request: unknown = {}): Promise<T> {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  }
-
   beforeAll(async () => {
     image = buildJobTestImage();
-    devnet = await startTestDevnet();
-    uploads = await startUploadServer({ logger: recordingLogger().logger });
-    agent = await startHeadlessAgent(
-      ['--data-dir', dir.path, '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress],
-      60_000,
-    );
-    const settings = await api<{ controls: { price: Record<string, unknown> } }>('updateSettings', { patch: {} });
-    await api('updateSettings', {
-      patch: {
+    setup = await startE2eSetup({
+      prefix: 'rigshift-e2e-live-job-',
+      agentTimeoutMs: 60_000,
+      patch: (settings) => ({
         controls: {
           price: { ...settings.controls.price, floorMicrosPerHour: '100000', neverBelowBreakEven: false },
           presence: {
@@ -87,16 +72,12 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
         },
         onboarding: { firstRunDone: true },
         market: { bidding: true },
-      },
+      }),
+      walletAccount: 6,
+      password: 'live job e2e password',
     });
-    const before = process.env[TEST_SCRYPT_N_ENV];
-    process.env[TEST_SCRYPT_N_ENV] = '1024';
-    try {
-      await api('importWallet', { source: { kind: 'privateKey', privateKey: devnet.privateKeys[6]! }, password: 'live job e2e password' });
-    } finally {
-      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
-      else process.env[TEST_SCRYPT_N_ENV] = before;
-    }
+    ({ devnet, agent, api } = setup);
+    uploads = await startUploadServer({ logger: recordingLogger().logger });
     const end = Date.now() + 60_000;
     while (!(await api<{ status: MarketStatus }>('getMarket', { limit: 1 })).status.biddingActive) {
       if (Date.now() > end) throw new Error(`the agent never started bidding\n${agent.output().slice(-3000)}`);
@@ -131,11 +112,9 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
 
   afterAll(async () => {
     await browser?.close();
-    if (agent) expect(await agent.stop()).toBe(0);
+    if (setup) expect(await setup.stop()).toBe(0);
     await uploads?.close();
-    await devnet?.stop();
     image?.remove();
-    dir.cleanup();
   });
 
   it('shows the job on Overview and Jobs within a second of its container starting, without a reload', async () => {

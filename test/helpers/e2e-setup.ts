@@ -6,7 +6,7 @@
  * and returns the agent's exit code.
  */
 import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
-import type { SettingsPatch } from '../../shared/domain/settings';
+import type { Settings, SettingsPatch } from '../../shared/domain/settings';
 import { startTestDevnet, type TestDevnet } from './devnet';
 import { type AgentApi, agentApi } from './agent-api';
 import { type HeadlessProcess, startHeadlessAgent } from './headless-process';
@@ -17,8 +17,11 @@ export interface E2eSetupOptions {
   prefix: string;
   /** Block interval of the test devnet (default 1000 ms; 0 mines on every transaction). */
   intervalMs?: number;
-  /** Applied with updateSettings before the wallet is imported (bidding off, say, before a key the test also uses). */
-  patch?: SettingsPatch;
+  /**
+   * Applied with updateSettings before the wallet is imported (bidding off, say, before a key
+   * the test also uses); a function gets the agent's settings first (to keep the rest of a section).
+   */
+  patch?: SettingsPatch | ((settings: Settings) => SettingsPatch);
   /** The devnet account whose PUBLIC test key becomes the agent's wallet; none when absent. */
   walletAccount?: number;
   password?: string;
@@ -52,7 +55,10 @@ export async function startE2eSetup(options: E2eSetupOptions): Promise<E2eSetup>
       env: { ...process.env, [TEST_SCRYPT_N_ENV]: '1024' },
     });
     const api = agentApi(agent);
-    if (options.patch) await api('updateSettings', { patch: options.patch });
+    if (options.patch) {
+      const patch = typeof options.patch === 'function' ? options.patch(await api<Settings>('updateSettings', { patch: {} })) : options.patch;
+      await api('updateSettings', { patch });
+    }
     if (options.walletAccount !== undefined) {
       const privateKey = devnet.privateKeys[options.walletAccount]!;
       await api('importWallet', { source: { kind: 'privateKey', privateKey }, password: options.password ?? 'e2e wallet password' });
