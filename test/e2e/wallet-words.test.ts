@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { ZeroAddress } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
 import { formatAmount } from '../../shared/domain/wallet';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
-import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import type { AgentApi } from '../helpers/agent-api';
+import type { TestDevnet } from '../helpers/devnet';
+import { type E2eSetup, startE2eSetup } from '../helpers/e2e-setup';
+import type { HeadlessProcess } from '../helpers/headless-process';
 import { chromium, fileExists, need } from '../helpers/requirements';
-import { tempDir } from '../helpers/temp-dir';
 
 const ready =
   need(fileExists(cliBundle, 'npm run build')) &&
@@ -25,7 +25,8 @@ const ready =
   need(chromium());
 
 describe.skipIf(!ready)('wallet errors in words a person uses (Chromium, rigshift headless, devnet)', () => {
-  const dir = tempDir('rigshift-e2e-wallet-words-');
+  let setup: E2eSetup;
+  let api: AgentApi;
   let devnet: TestDevnet;
   let agent: HeadlessProcess;
   let browser: Browser;
@@ -33,32 +34,15 @@ describe.skipIf(!ready)('wallet errors in words a person uses (Chromium, rigshif
   let errors: string[];
   let held = '';
 
-  const api = async <T = unknown>(name: string, body: unknown = {}) => {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const result = (await response.json()) as { ok: boolean; value: T; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value;
-  };
-
   beforeAll(async () => {
-    devnet = await startTestDevnet({ intervalMs: 500 });
-    const before = process.env[TEST_SCRYPT_N_ENV];
-    process.env[TEST_SCRYPT_N_ENV] = '1024';
-    try {
-      agent = await startHeadlessAgent([
-        '--data-dir', dir.path,
-        '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress,
-      ]);
-      await api('updateSettings', { patch: { onboarding: { firstRunDone: true } } });
-      await api('importWallet', { source: { kind: 'privateKey', privateKey: devnet.privateKeys[7] }, password: 'e2e wallet words password' });
-    } finally {
-      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
-      else process.env[TEST_SCRYPT_N_ENV] = before;
-    }
+    setup = await startE2eSetup({
+      prefix: 'rigshift-e2e-wallet-words-',
+      intervalMs: 500,
+      patch: { onboarding: { firstRunDone: true } },
+      walletAccount: 7,
+      password: 'e2e wallet words password',
+    });
+    ({ devnet, agent, api } = setup);
     const end = Date.now() + 30_000;
     for (;;) {
       const wallet = await api<{ balances: { token: { amount: string; decimals: number; symbol: string } | null } | null }>('getWallet');
@@ -80,9 +64,7 @@ describe.skipIf(!ready)('wallet errors in words a person uses (Chromium, rigshif
 
   afterAll(async () => {
     await browser?.close();
-    if (agent) expect(await agent.stop()).toBe(0);
-    await devnet?.stop();
-    dir.cleanup();
+    if (setup) expect(await setup.stop()).toBe(0);
   });
 
   it('"-1" must be positive (not "at most 6 decimals")', async () => {
