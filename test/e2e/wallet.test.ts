@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { Contract, JsonRpcProvider, JsonRpcSigner, toBeHex } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
-import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import type { TestDevnet } from '../helpers/devnet';
+import { type E2eSetup, startE2eSetup } from '../helpers/e2e-setup';
+import type { HeadlessProcess } from '../helpers/headless-process';
 import { chromium, fileExists, need } from '../helpers/requirements';
-import { tempDir } from '../helpers/temp-dir';
 
 const ready =
   need(fileExists(cliBundle, 'npm run build')) &&
@@ -29,7 +28,7 @@ const PASSWORD = 'e2e wallet password';
 const TOKEN_ABI = ['function balanceOf(address) view returns (uint256)', 'function mint(address,uint256)'];
 
 describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devnet', () => {
-  const dir = tempDir('rigshift-e2e-wallet-');
+  let setup: E2eSetup;
   let devnet: TestDevnet;
   let provider: JsonRpcProvider;
   let agent: HeadlessProcess;
@@ -40,19 +39,9 @@ describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devne
   const balanceOf = (who: string) => new Contract(devnet.tokenAddress, TOKEN_ABI, provider).getFunction('balanceOf')(who) as Promise<bigint>;
 
   beforeAll(async () => {
-    devnet = await startTestDevnet({ intervalMs: 500 });
+    setup = await startE2eSetup({ prefix: 'rigshift-e2e-wallet-', intervalMs: 500 });
+    ({ devnet, agent } = setup);
     provider = new JsonRpcProvider(devnet.rpcUrl, devnet.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    const before = process.env[TEST_SCRYPT_N_ENV];
-    process.env[TEST_SCRYPT_N_ENV] = '1024';
-    try {
-      agent = await startHeadlessAgent([
-        '--data-dir', dir.path,
-        '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress,
-      ]);
-    } finally {
-      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
-      else process.env[TEST_SCRYPT_N_ENV] = before;
-    }
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     errors = watchPageErrors(page);
@@ -64,10 +53,8 @@ describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devne
       await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'wallet.png'), fullPage: true });
     }
     await browser?.close();
-    if (agent) expect(await agent.stop()).toBe(0);
     provider?.destroy();
-    await devnet?.stop();
-    dir.cleanup();
+    if (setup) expect(await setup.stop()).toBe(0);
   });
 
   it('creates a wallet: shows 12 words once, asks for 3 of them, then shows the address', async () => {
@@ -95,7 +82,7 @@ describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devne
     expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     await page.locator('[data-testid="wallet-devnet-badge"]').waitFor();
     // The keystore on disk is for that address; the words are nowhere in it.
-    const keystore = readFileSync(join(dir.path, 'wallet', 'keystore.json'), 'utf8');
+    const keystore = readFileSync(join(setup.dataDir, 'wallet', 'keystore.json'), 'utf8');
     expect(JSON.parse(keystore).address.toLowerCase()).toBe(address.slice(2).toLowerCase());
     expect(keystore.includes(words.slice(0, 3).join(' '))).toBe(false);
   });
