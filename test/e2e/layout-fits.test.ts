@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../shared/domain/job';
+import { agentApi } from '../helpers/agent-api';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
 import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
@@ -35,16 +36,7 @@ describe.skipIf(!ready)('pages fit 1280×800 and long names wrap (Chromium, rigs
   let page: Page;
   let errors: string[];
 
-  async function api<T = unknown>(name: string, request: unknown = {}): Promise<T> {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  }
+  const api = <T = unknown>(name: string, request: unknown = {}) => agentApi(agent)<T>(name, request);
 
   /** The page's own width, beyond the window's: 0 when nothing sticks out. */
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -23,6 +23,7 @@ import { SCHEDULE_CELLS } from '../../shared/domain/controls';
 import type { JobRecord } from '../../shared/domain/job';
 import type { MarketStatus } from '../../shared/domain/market';
 import type { Snapshot } from '../../shared/domain/snapshot';
+import { agentApi } from '../helpers/agent-api';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
 import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
@@ -49,16 +50,7 @@ describe.skipIf(!ready)('pausing and stopping never throw away a non-preemptible
   let page: Page;
   let errors: string[];
 
-  async function api<T = unknown>(name: string, request: unknown = {}): Promise<T> {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  }
+  const api = <T = unknown>(name: string, request: unknown = {}) => agentApi(agent)<T>(name, request);
 
   /** Posts a non-preemptible busybox job that prints a tick a second for `seconds`. */
   async function postJob(name: string, seconds: number): Promise<void> {
