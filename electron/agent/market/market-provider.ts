@@ -18,7 +18,7 @@ import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
-import { isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
+import { isActive, isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
 import type { MarketConstants } from './chain-reads';
@@ -378,6 +378,10 @@ export function createMarketProvider(deps: MarketProviderDeps) {
      */
     async claim(book: BookJob, spec: JobSpec, uploadUrl: string, ask: bigint, deviceId: string) {
       const ctx = need();
+      // A job we hold is never claimed again, whatever a lagging index says (it may still show
+      // the job open after our claim): a fresh record would replace the one of a job in flight.
+      const held = jobs.get(book.id)?.record;
+      if (held && isActive(held.state)) return { claimed: false, reason: `job ${book.id} is already ours (${held.state})` };
       try {
         await deps.checkUploadHost(uploadUrl, ctx.chain.isLocal);
       } catch (error) {
