@@ -1,6 +1,7 @@
 /**
  * A run that failed because of this machine, not the job: the Docker engine went away
- * while the container started or ran (restarted, upgraded, crashed). Such a run says
+ * while the container started or ran (restarted, upgraded, crashed), or the disk was full
+ * when the results were saved. Such a run says
  * nothing about the requester's job, so a job that cannot be handed back (not preemptible)
  * runs again, a few times, while it can still finish before its run deadline: giving up
  * would let the requester take the provider's stake for the engine's hiccup.
@@ -23,5 +24,7 @@ export function isMachineFault(record: Pick<JobRecord, 'reason' | 'error'>): boo
   const { code, message } = record.error;
   // We lost track of the container: the engine went away under it.
   if (code === 'job_wait_failed') return true;
+  // Our disk filled up while the results were saved.
+  if (code === 'job_disk_full') return true;
   return code === 'job_start_failed' && isEngineGone(message);
 }
