@@ -18,6 +18,7 @@ export async function measureFaultFigures(runs: number): Promise<BenchFigure[]> 
     zero('ledger rows doubled', totals.rowsDoubled),
     zero('jobs stuck (not terminal on chain and in the record, or not matching)', totals.stuckJobs),
     zero('transactions sent twice (or reverted, or unrecorded)', totals.doubleSends),
+    zero('paid jobs whose results never reached the requester', totals.resultsLost),
     { name: `fault harness: wall time (seed ${totals.seed})`, value: totals.seconds, unit: 's', target: 600, better: 'lower' },
   ];
 }

@@ -28,6 +28,8 @@ export interface FaultTotals {
   rowsDoubled: number;
   stuckJobs: number;
   doubleSends: number;
+  /** Settled jobs whose results never reached the requester (or came without result.txt). */
+  resultsLost: number;
   /** Faults that could not be injected here (no root, no dockerd), in words. */
   skipped: string[];
   seed: number;
@@ -90,7 +92,7 @@ export async function runFaultHarness(options: HarnessOptions): Promise<FaultTot
   log(`fault harness: seed ${seed} (FAULT_SEED=${seed} replays the same kill points), ${options.runs} kill runs`);
   const random = seededRandom(seed);
   const began = Date.now();
-  const totals: FaultTotals = { runs: 0, faults: 0, orphans: 0, rowsLost: 0, rowsDoubled: 0, stuckJobs: 0, doubleSends: 0, skipped: [], seed, seconds: 0 };
+  const totals: FaultTotals = { runs: 0, faults: 0, orphans: 0, rowsLost: 0, rowsDoubled: 0, stuckJobs: 0, doubleSends: 0, resultsLost: 0, skipped: [], seed, seconds: 0 };
   const world = await startFaultWorld({ log });
   const chain = createChainScan(world);
   const posted: string[] = [];
@@ -137,7 +139,10 @@ export async function runFaultHarness(options: HarnessOptions): Promise<FaultTot
       checkContainers();
       await sleep(250);
     }
-    // The ledger may trail the record by a block: a missing row counts only once the rest agrees.
+    if ((await world.chainJob(id)).state === 'Settled' && !world.delivered(id)) {
+      totals.resultsLost += 1;
+      log(`  RESULTS LOST: job ${id} (${label}) was paid but its result.txt never reached the requester`);
+    }
     const rows = ledgerRows(world, id);
     if (rows.length > 1) {
       totals.rowsDoubled += rows.length - 1;

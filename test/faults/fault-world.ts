@@ -58,6 +58,8 @@ export interface FaultWorld {
   chainJob(id: string): Promise<{ state: MarketJobStateName; provider: string }>;
   record(id: string): ProviderJob | null;
   walletTxs(): WalletTxOnDisk[];
+  /** The job's results reached the requester's upload server, result.txt in them. */
+  delivered(id: string): boolean;
   /** Accepts every submitted job of ours (the requester's side of settling). */
   acceptSubmitted(ids: string[]): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startFaultWorld(options: { log: (line: string) => void }):
   const images = new Map<string, JobTestImage>();
   let agent: HeadlessProcess | null = null;
   const agentPids: number[] = [];
+  const uploadTokens = new Map<string, string>();
   let imported = false;
   // One requester transaction at a time (posts and accepts share its nonce).
   let requesterQueue: Promise<unknown> = Promise.resolve();
@@ -196,6 +199,7 @@ export async function startFaultWorld(options: { log: (line: string) => void }):
         runBy: now + 3600 + 7200,
         preemptible: false,
       });
+      uploadTokens.set(posted.jobId.toString(), upload.token);
       return posted.jobId.toString();
     });
 
@@ -260,6 +264,10 @@ export async function startFaultWorld(options: { log: (line: string) => void }):
     chainJob,
     record,
     walletTxs,
+    delivered: (id) => {
+      const token = uploadTokens.get(id);
+      return token !== undefined && (uploads.upload(token)?.files.some((f) => f.name === 'result.txt' && f.sizeBytes > 0) ?? false);
+    },
     acceptSubmitted,
     stop: async () => {
       await agent?.stop().catch(() => undefined);

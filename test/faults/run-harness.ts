@@ -7,4 +7,4 @@ const totals = await runFaultHarness({
   environmentFaults: process.env.FAULT_ENV !== '0',
   rpcDownSeconds: process.env.FAULT_RPC_DOWN_SECONDS ? Number(process.env.FAULT_RPC_DOWN_SECONDS) : undefined,
 });
-process.exit(totals.orphans + totals.rowsLost + totals.rowsDoubled + totals.stuckJobs + totals.doubleSends === 0 ? 0 : 1);
+process.exit(totals.orphans + totals.rowsLost + totals.rowsDoubled + totals.stuckJobs + totals.doubleSends + totals.resultsLost === 0 ? 0 : 1);

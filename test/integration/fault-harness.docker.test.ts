@@ -5,7 +5,8 @@
  * fewer while developing, FAULT_SEED replays a run), then the RPC endpoint down for 60 s,
  * the data dir's disk full for 10 s and the Docker engine restarted mid-job (an own dockerd).
  * After each: no container past its deadline, no ledger row lost or doubled, the job
- * terminal on chain and in the agent's record alike, no transaction sent twice.
+ * terminal on chain and in the agent's record alike, no transaction sent twice, and every
+ * paid job's results delivered to the requester.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,12 +32,13 @@ describe.skipIf(!ready)('fault harness: kill -9 at every step, RPC down, disk fu
     if (inCi) expect(totals.skipped).toEqual([]);
     expect(totals.runs).toBe(runs);
     expect(totals.faults).toBe(runs + 3 - totals.skipped.length);
-    expect({ orphans: totals.orphans, rowsLost: totals.rowsLost, rowsDoubled: totals.rowsDoubled, stuckJobs: totals.stuckJobs, doubleSends: totals.doubleSends }).toEqual({
+    expect({ orphans: totals.orphans, rowsLost: totals.rowsLost, rowsDoubled: totals.rowsDoubled, stuckJobs: totals.stuckJobs, doubleSends: totals.doubleSends, resultsLost: totals.resultsLost }).toEqual({
       orphans: 0,
       rowsLost: 0,
       rowsDoubled: 0,
       stuckJobs: 0,
       doubleSends: 0,
+      resultsLost: 0,
     });
   }, 1_500_000);
 });
