@@ -21,6 +21,8 @@ import { measureDevnet } from './devnet-figures';
 import { measureMarketFigures } from './market-figures';
 import { measureChainFigures } from './chain-figures';
 import { measureAxeViolations } from './a11y-figures';
+// faults (issue 15, item 7): the fault harness's totals
+import { measureFaultFigures } from './fault-figures';
 import type { BenchFigure } from './figure';
 // --- first-pay helper: time to first money (issue 13) ---
 import { measureFirstPayment } from './first-payment-figures';
@@ -55,6 +57,8 @@ for (const figure of await measureAxeViolations()) report(figure);
 for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(process.env.BENCH_DEVNET_IDLE_SECONDS ?? 20) })) report(figure);
 // --- first-pay helper: time to first money (issue 13; BENCH_FIRST_PAY_BENCHMARK=0 skips the wizard's benchmark) ---
 for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FIRST_PAY_BENCHMARK !== '0', runs: Number(process.env.BENCH_FIRST_PAY_RUNS ?? 3) })) report(figure);
+// faults (issue 15, item 7): SIGKILL runs, RPC down, disk full, engine restart; totals target 0
+for (const figure of await measureFaultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 30))) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();

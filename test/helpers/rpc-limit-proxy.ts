@@ -5,7 +5,8 @@
  * a JSON-RPC -32005 "rate limit" body (and Retry-After when `retryAfterSeconds` is given,
  * in seconds as HTTP means it: ethers' own 429 retry would read it as milliseconds, which is
  * why rpc-provider.ts switches that retry off and rpc-backoff.ts decides). Batches (JSON arrays) are handled
- * element by element. It records what it refused and served.
+ * element by element. It records what it refused and served. setDown(true) takes the endpoint
+ * down (the fault harness's "RPC down for 60 s") until setDown(false).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,8 @@ export interface LimitProxy {
   requests: number;
   /** Methods seen, in order (for filters: eth_newFilter must never be needed). */
   methods: string[];
+  /** The endpoint goes down (every connection is dropped, new ones are cut at once) or comes back. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,8 @@ export function startLimitProxy(
 ): Promise<LimitProxy> {
   const maxLogRange = options.maxLogRange ?? 1_000;
   const recent: number[] = [];
-  const proxy: Omit<LimitProxy, 'url' | 'port' | 'close'> = { refusedLogRanges: [], servedLogRanges: [], rateLimited: 0, requests: 0, methods: [] };
+  let down = false;
+  const proxy: Omit<LimitProxy, 'url' | 'port' | 'close' | 'setDown'> = { refusedLogRanges: [], servedLogRanges: [], rateLimited: 0, requests: 0, methods: [] };
 
   const rangeError = (request: RpcRequest) => ({
     jsonrpc: '2.0',
@@ -63,6 +67,10 @@ export function startLimitProxy(
   };
 
   const server: Server = createServer((request, response) => {
+    if (down) {
+      request.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
@@ -116,6 +124,10 @@ export function startLimitProxy(
         Object.assign(proxy, {
           url: `http://127.0.0.1:${port}`,
           port,
+          setDown: (value: boolean) => {
+            down = value;
+            if (value) server.closeAllConnections();
+          },
           close: () =>
             new Promise<void>((done) => {
               server.closeAllConnections();

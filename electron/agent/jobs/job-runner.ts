@@ -415,7 +415,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       progress('collecting', 'Collecting outputs');
       const collected = await collectOutputs(workspace.outputsDir, workspace.resultsDir, spec.outputs);
       skipped = collected.skipped;
-      if (!collected.ok) throw new JobEnd('failed', 'job_output_limit', collected.message);
+      if (!collected.ok) throw new JobEnd('failed', collected.diskFull ? 'job_disk_full' : 'job_output_limit', collected.message);
       outputs = collected.files;
     } catch (error) {
       if (error instanceof JobEnd) end = error;

@@ -24,7 +24,7 @@ export interface SkippedOutput {
 
 export type CollectResult =
   | { ok: true; files: JobOutputFile[]; skipped: SkippedOutput[] }
-  | { ok: false; message: string; skipped: SkippedOutput[] };
+  | { ok: false; message: string; skipped: SkippedOutput[]; diskFull?: true };
 
 export interface OutputUsage {
   bytes: number;
@@ -89,7 +89,9 @@ async function copyAndHash(source: string, target: string, expectIno: number, bu
         if (size > budget) throw new OverLimit();
         const chunk = buffer.subarray(0, bytesRead);
         hash.update(chunk);
-        await output.write(chunk);
+        // A write may be short (a file system nearly full): write the rest, which then fails
+        // with ENOSPC, rather than keep a truncated copy under the full file's hash.
+        for (let offset = 0; offset < chunk.length; ) offset += (await output.write(chunk, offset, chunk.length - offset)).bytesWritten;
       }
       return { size, sha256: hash.digest('hex') };
     } finally {
@@ -135,6 +137,10 @@ export async function collectOutputs(outDir: string, resultsDir: string, limits:
     } catch (error) {
       await rm(target, { force: true });
       if (error instanceof OverLimit) return { ok: false, message: outputLimitMessage(limits), skipped };
+      // Our disk is full, not the job's fault: the results are not dropped (and paid for
+      // empty) but the collection fails as a machine fault, so the job can run again.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, message: `The results could not be saved: disk full: free space in ${resultsDir}`, skipped, diskFull: true };
       skipped.push({ name, why: `could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }

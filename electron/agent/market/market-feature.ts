@@ -290,7 +290,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     evaluateAll();
     const busy = busyDevices();
     const candidates = [...indexer.book.all()]
-      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !holdsDevice(provider.get(b.id)?.record.state ?? 'seen'))
+      // Never a job we hold in any state before its end (the index may lag behind our claim).
+      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !isActive(provider.get(b.id)?.record.state ?? 'seen'))
       .sort((a, b) => a.claimBy - b.claimBy || Number(BigInt(a.id) - BigInt(b.id)));
     for (const book of candidates) {
       // Fresh verdict at the moment of claiming (devices may have been taken this tick).

@@ -18,7 +18,8 @@ import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
-import { isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
+import { isEngineGone, isMachineFault, MACHINE_FAULT_WAIT_MS, MAX_MACHINE_FAULT_RERUNS } from './machine-fault';
+import { isActive, isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
 import type { MarketConstants } from './chain-reads';
@@ -223,6 +224,13 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       await release(entry, served, interrupted ? 'the GPU went back to its owner' : `the job ${record.reason}: ${record.message}`);
       return;
     }
+    const machineFault = isMachineFault(record) && (entry.extra.machineReruns ?? 0) < MAX_MACHINE_FAULT_RERUNS;
+    if (machineFault && !entry.extra.releaseRequested) {
+      const reruns = (entry.extra.machineReruns ?? 0) + 1;
+      const extra = { machineReruns: reruns, nextRunAt: clock.now().getTime() + MACHINE_FAULT_WAIT_MS * reruns };
+      await fire(entry, 'run-interrupted', { message: `The run failed on this machine (${record.message}); running it again shortly` }, extra);
+      return;
+    }
     if (interrupted && !entry.extra.releaseRequested) {
       // Not preemptible: it cannot be handed back, so it runs again when the device is free,
       // as long as it can still finish before runBy (checked when it restarts).
@@ -244,6 +252,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       if (entry.record.preemptible) return release(entry, 0, 'it can no longer finish before its run deadline');
       return giveUp(entry, 'This job can no longer finish before its run deadline; it will be refunded to the requester (your stake for it is at risk).');
     }
+    // After a machine fault: give the engine time to come back (the next tick tries again).
+    if ((entry.extra.nextRunAt ?? 0) > clock.now().getTime()) return;
     if (!deps.deviceAvailable(entry.record.deviceId)) {
       if (entry.record.preemptible) return release(entry, 0, 'the device is not available');
       if (entry.record.message !== 'Waiting for the device to become available') await annotate(entry, { message: 'Waiting for the device to become available' });
@@ -257,6 +267,10 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       started = await deps.startJob(entry.spec, entry.record.deviceId, localJobId);
     } catch (error) {
       const message = shortError(error);
+      const reruns = entry.extra.machineReruns ?? 0;
+      if (isEngineGone(message) && reruns < MAX_MACHINE_FAULT_RERUNS) {
+        return annotate(entry, { message: `The engine is not answering (${message}); trying again shortly` }, { machineReruns: reruns + 1, nextRunAt: clock.now().getTime() + MACHINE_FAULT_WAIT_MS * (reruns + 1) });
+      }
       if (entry.record.preemptible) return release(entry, 0, `the job could not start: ${message}`);
       return giveUp(entry, `The job could not start: ${message}. It will be refunded after its run deadline.`);
     }
@@ -378,6 +392,10 @@ export function createMarketProvider(deps: MarketProviderDeps) {
      */
     async claim(book: BookJob, spec: JobSpec, uploadUrl: string, ask: bigint, deviceId: string) {
       const ctx = need();
+      // A job we hold is never claimed again, whatever a lagging index says (it may still show
+      // the job open after our claim): a fresh record would replace the one of a job in flight.
+      const held = jobs.get(book.id)?.record;
+      if (held && isActive(held.state)) return { claimed: false, reason: `job ${book.id} is already ours (${held.state})` };
       try {
         await deps.checkUploadHost(uploadUrl, ctx.chain.isLocal);
       } catch (error) {

@@ -20,6 +20,10 @@ export interface ProviderExtra {
   releaseRequested?: boolean;
   /** Every local run of this job (a non-preemptible job may run again after an interruption): all their folders go at retention. */
   localJobIds?: string[];
+  /** Runs started again after a machine fault (the engine went away mid-run): bounded. */
+  machineReruns?: number;
+  /** Unix ms before which the run is not started again (after a machine fault). */
+  nextRunAt?: number;
   uploadAttempts?: number;
   uploadBytesSent?: number;
   /** Unix ms before which the upload is not retried. */

@@ -44,7 +44,7 @@ export function memoryRecords() {
 
 export interface Run {
   localJobId: string;
-  finish(reason?: JobRecord['reason'], runMs?: number): void;
+  finish(reason?: JobRecord['reason'], runMs?: number, error?: JobRecord['error']): void;
 }
 
 export type UploadScript = Array<'ok' | number | 'unreachable' | 'refused'>;
@@ -82,7 +82,7 @@ export function createHarness(options: { chain?: FakeProviderChain; records?: Re
       const localJobId = jobId ?? `local-${runs.length}`;
       runs.push({
         localJobId,
-        finish(reason = 'completed', runMs = 5000) {
+        finish(reason = 'completed', runMs = 5000, error?: JobRecord['error']) {
           resolve({
             id: localJobId,
             name: 'unit job',
@@ -98,6 +98,7 @@ export function createHarness(options: { chain?: FakeProviderChain; records?: Re
             timings: { createdAt: clock.now().toISOString(), startedAt: null, finishedAt: clock.now().toISOString(), prepareMs: 0, runMs },
             outputs: reason === 'completed' ? [{ name: 'result.txt', sizeBytes: 5, sha256: 'a'.repeat(64) }] : [],
             logs: { bytesKept: 0, bytesDropped: 0 },
+            ...(error ? { error } : {}),
           });
         },
       });
