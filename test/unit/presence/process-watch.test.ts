@@ -125,7 +125,8 @@ describe('Linux /proc scanner (fake /proc tree)', () => {
     dir = tempDir();
     const root = dir.path;
     proc(root, 10, 'bash', '/bin/bash\0');
-    const scanner = createLinuxProcessScanner(root);
+    // Every scan a full sweep here (the sweep interval is the next test's).
+    const scanner = createLinuxProcessScanner(root, { fullSweepEvery: 1 });
     expect(scanner.scan()).toEqual(['bash']);
     // Same comm, cmdline rewritten: cached (cheap path).
     writeFileSync(join(root, '10', 'cmdline'), '/opt/other\0');
