@@ -290,7 +290,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     evaluateAll();
     const busy = busyDevices();
     const candidates = [...indexer.book.all()]
-      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !holdsDevice(provider.get(b.id)?.record.state ?? 'seen'))
+      // Not a job we still work on: the book may lag the chain (its claim not read yet).
+      .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !isActive(provider.get(b.id)?.record.state ?? 'seen'))
       .sort((a, b) => a.claimBy - b.claimBy || Number(BigInt(a.id) - BigInt(b.id)));
     for (const book of candidates) {
       // Fresh verdict at the moment of claiming (devices may have been taken this tick).

@@ -18,7 +18,7 @@ import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
-import { isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
+import { isActive, isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
 import type { MarketConstants } from './chain-reads';
@@ -378,6 +378,13 @@ export function createMarketProvider(deps: MarketProviderDeps) {
      */
     async claim(book: BookJob, spec: JobSpec, uploadUrl: string, ask: bigint, deviceId: string) {
       const ctx = need();
+      // A job we still work on (claiming, running, uploading, submitted) is never claimed again,
+      // whatever a book that lags the chain says: a second claim would be reconciled as "ours"
+      // and run the job twice.
+      const current = jobs.get(book.id);
+      if (busy.has(book.id) || (current && isActive(current.record.state))) {
+        return { claimed: false, reason: `already ${current?.record.state ?? 'claiming'}` };
+      }
       try {
         await deps.checkUploadHost(uploadUrl, ctx.chain.isLocal);
       } catch (error) {
