@@ -86,6 +86,10 @@ async function measureIndexer(jobs: number): Promise<BenchFigure> {
 
 export async function measurePostToRunning(runs: number): Promise<BenchFigure> {
   process.env.RIGSHIFT_INSECURE_TEST_SCRYPT_N ??= '1024';
+  // The throwaway loopback node gets devnet rules (no confirmations, loopback upload URL), as
+  // vitest.config.ts gives every test; without it the custom network refuses the job's
+  // loopback upload host and never claims (chain/local-chain-rules.ts).
+  process.env.RIGSHIFT_LOOPBACK_DEVNET_RULES ??= '1';
   const chain = await startChainFixture();
   const image = buildJobTestImage();
   const dir = tempDir('rigshift-bench-market-agent-');

@@ -71,6 +71,11 @@ export function startLimitProxy(
       request.socket.destroy();
       return;
     }
+    // Like a plain-HTTP public endpoint: no WebSocket here (the head stream then polls); not counted.
+    if (request.headers.upgrade) {
+      response.writeHead(400).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {

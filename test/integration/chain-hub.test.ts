@@ -38,6 +38,11 @@ function startProxy(target: string, options: { port?: number; maxLogRange?: numb
   const served: number[] = [];
   const refused: number[] = [];
   const server: Server = createServer((request, response) => {
+    // An HTTP-only proxy: the hub's head stream finds no WebSocket here and polls.
+    if (request.headers.upgrade) {
+      response.writeHead(400).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
@@ -198,6 +203,43 @@ describe('chain hub (real Hardhat devnet)', () => {
     hub.reportFailure(new Error('connect ECONNREFUSED'));
     await waitForStatus(hub, (s) => s.state === 'offline', 5_000);
     await hub.stop();
+  });
+
+  it('follows heads pushed over WebSocket (newHeads) on the Hardhat node, and polls through an HTTP-only endpoint', async () => {
+    const heads = async (rpcUrl: string) => {
+      const hub = hubFor({ kind: 'custom', rpcUrl, chainId: 31337, marketAddress: devnet.marketAddress });
+      await hub.start();
+      const connection = await hub.whenOnline();
+      const seen: Array<{ number: number; hash: string; parentHash?: string; logsBloom?: string }> = [];
+      const off = hub.onHead((head) => seen.push(head));
+      const end = Date.now() + 15_000;
+      // The devnet mines a block a second: three consecutive heads, once the stream has settled.
+      while (Date.now() < end && (seen.length < 4 || (rpcUrl === devnet.rpcUrl && connection.port.headVia?.() !== 'newHeads'))) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const via = connection.port.headVia?.();
+      const startAt = seen.length;
+      while (Date.now() < end && seen.length < startAt + 3) await new Promise((r) => setTimeout(r, 50));
+      off();
+      await hub.stop();
+      return { via, heads: seen.slice(startAt) };
+    };
+    const direct = await heads(devnet.rpcUrl);
+    expect(direct.via).toBe('newHeads');
+    expect(direct.heads.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < direct.heads.length; i++) {
+      expect(direct.heads[i]!.number).toBe(direct.heads[i - 1]!.number + 1);
+      expect(direct.heads[i]!.parentHash).toBe(direct.heads[i - 1]!.hash);
+      expect(direct.heads[i]!.logsBloom).toMatch(/^0x[0-9a-f]{512}$/);
+    }
+    const proxy = await startProxy(devnet.rpcUrl);
+    try {
+      const polled = await heads(proxy.url);
+      expect(polled.via).toBe('poll');
+      expect(polled.heads.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('is disabled with a clear message when the devnet is off', async () => {

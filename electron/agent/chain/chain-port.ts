@@ -4,9 +4,10 @@
  * provider types, so one in-memory fake (test/fakes/fake-chain.ts) stands in for the node
  * in unit tests. The real one is ethers-chain-port.ts.
  *
- * One head stream per connection: a single poll of the latest block shared by every user
- * (the indexer, the wallet's receipt checks, the market's chain clock), instead of each
- * feature polling eth_blockNumber on its own timer.
+ * One head stream per connection, shared by every user (the indexer, the wallet's receipt
+ * checks, the market's chain clock), instead of each feature polling eth_blockNumber on its
+ * own timer: newHeads over WebSocket where the endpoint offers it, else a single poll of the
+ * latest block (head-stream.ts).
  */
 
 /** A block as the agent needs it: where it is, which one it is, and when it was made. */
@@ -70,6 +71,8 @@ export interface ChainPort {
    * The stream runs while anyone listens. Returns the unsubscribe function.
    */
   onHead(listener: (head: ChainBlock) => void): () => void;
+  /** How the head stream gets heads now ('newHeads' pushed, or 'poll'); null while it does not run. */
+  headVia?(): 'newHeads' | 'poll' | null;
   /** Reads the latest block now (uncached), and feeds it to the head stream. */
   latestBlock(): Promise<ChainBlock>;
   /** A block by number, uncached (a rewind check must see the truth); null past the head. */

@@ -22,6 +22,7 @@ import type { Clock, Logger } from '../ports';
 import type { ChainConnection, ChainHub } from './chain-hub';
 import type { ChainBlock } from './chain-port';
 import { createEthersChainPort } from './ethers-chain-port';
+import { webSocketUrlOf } from './head-stream';
 import { jsonRpcCall } from './json-rpc';
 import { MARKET_ABI, TOKEN_ABI } from './market-abi';
 import { rpcBackoff } from './rpc-backoff';
@@ -37,7 +38,7 @@ export interface ChainHubTiming {
   requestTimeoutMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
-  /** ethers polling interval, and the interval of the one head stream (chain-port.ts). */
+  /** ethers polling interval, and the interval of the one head stream when it polls (head-stream.ts). */
   pollingIntervalMs: number;
 }
 
@@ -55,6 +56,8 @@ export interface ChainHubDeps {
   /** Port a devnet this hub starts prefers (default 8545, a free one when taken). */
   devnetPort?: number;
   timing?: Partial<ChainHubTiming>;
+  /** false: never try newHeads over WebSocket, poll the head (default: try it). */
+  headSubscription?: boolean;
 }
 
 const DEFAULT_TIMING: ChainHubTiming = {
@@ -290,7 +293,13 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
         genesisHash: genesis.hash,
       };
       const previous = current;
-      const port = createEthersChainPort(provider, { headPollMs: timing.pollingIntervalMs, onHeadError: () => poke() });
+      // newHeads over WebSocket where the endpoint offers it (a Hardhat node does, on its HTTP port).
+      const port = createEthersChainPort(provider, {
+        headPollMs: timing.pollingIntervalMs,
+        onHeadError: () => poke(),
+        wsUrl: deps.headSubscription === false ? null : webSocketUrlOf(target.rpcUrl),
+        onHeadVia: (via, reason) => logger.info(`chain heads: ${via === 'newHeads' ? 'pushed over WebSocket (newHeads)' : 'polled'}`, { reason }),
+      });
       current = { network, port };
       followHeads();
       previous?.port.destroy();

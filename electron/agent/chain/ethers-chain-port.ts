@@ -1,8 +1,10 @@
 /**
  * The real chain port over ethers' JsonRpcProvider (created by the chain hub with a static
  * network, short timeouts and a tiny cache). Logs go through getLogsChunked, so one scan
- * adapts to the RPC's block-range caps. The head stream is one timer per connection that
- * reads the latest block while anybody listens, and only reports a head that changed.
+ * adapts to the RPC's block-range caps. The head stream (head-stream.ts) is one per
+ * connection, running while anybody listens: newHeads over WebSocket where the endpoint
+ * offers it (options.wsUrl), else one read of the latest block every headPollMs; it only
+ * reports a head that changed.
  *
  * Every request goes through withRpcBackoff (rpc-backoff.ts): a rate limit (HTTP 429,
  * -32005, "rate limit") is waited out with jittered exponential backoff honouring
@@ -14,6 +16,7 @@
 import type { JsonRpcProvider, Log } from 'ethers';
 import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from './chain-port';
 import { getLogsChunked } from './get-logs-chunked';
+import { blockFromRpc, createHeadStream, type HeadVia } from './head-stream';
 import { type RpcBackoffOptions, rpcBackoff } from './rpc-backoff';
 
 export interface EthersChainPortOptions {
@@ -23,17 +26,13 @@ export interface EthersChainPortOptions {
   onHeadError?: (error: unknown) => void;
   /** Rate-limit backoff of every request (tests: a fake sleep); defaults of rpc-backoff.ts. */
   backoff?: RpcBackoffOptions;
+  /** Where to ask for newHeads over WebSocket (head-stream.ts webSocketUrlOf); none: poll. */
+  wsUrl?: string | null;
+  /** Told when the head stream switches between newHeads and polling. */
+  onHeadVia?: (via: HeadVia, reason: string) => void;
 }
 
-interface RawBlock {
-  number: string;
-  hash: string;
-  parentHash: string;
-  timestamp: string;
-  logsBloom?: string;
-}
-
-const toBlock = (raw: RawBlock): ChainBlock => ({ number: Number(raw.number), hash: raw.hash, timestamp: Number(raw.timestamp), parentHash: raw.parentHash, logsBloom: raw.logsBloom });
+type RawBlock = Parameters<typeof blockFromRpc>[0];
 
 export const logFromEthers = (log: Log): ChainLog => ({
   address: log.address,
@@ -47,73 +46,36 @@ export const logFromEthers = (log: Log): ChainLog => ({
 });
 
 export function createEthersChainPort(provider: JsonRpcProvider, options: EthersChainPortOptions = {}): ChainPort {
-  const headPollMs = options.headPollMs ?? 1000;
-  const listeners = new Set<(head: ChainBlock) => void>();
-  let head: ChainBlock | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let reading = false;
-  let destroyed = false;
   const limited = rpcBackoff(options.backoff);
   const backoff = options.backoff ?? {};
 
-  const publish = (block: ChainBlock) => {
-    const changed = !head || head.number !== block.number || head.hash !== block.hash;
-    if (!head || block.number >= head.number || changed) head = block;
-    if (!changed) return;
-    for (const listener of [...listeners]) {
-      try {
-        listener(block);
-      } catch {
-        // A listener's failure is its own; the stream goes on.
-      }
-    }
-  };
-
-  const latestBlock = async (): Promise<ChainBlock> => {
+  const readLatest = async (): Promise<ChainBlock> => {
     const raw = (await limited(() => provider.send('eth_getBlockByNumber', ['latest', false]), 'eth_getBlockByNumber latest')) as RawBlock | null;
     if (!raw) throw new Error('the RPC has no latest block');
-    const block = toBlock(raw);
-    publish(block);
+    return blockFromRpc(raw);
+  };
+  const stream = createHeadStream({
+    read: readLatest,
+    wsUrl: options.wsUrl,
+    pollMs: options.headPollMs ?? 1000,
+    onError: options.onHeadError,
+    onVia: options.onHeadVia,
+  });
+
+  const latestBlock = async (): Promise<ChainBlock> => {
+    const block = await readLatest();
+    stream.publish(block);
     return block;
   };
 
-  const pollHead = async () => {
-    if (reading || destroyed) return;
-    reading = true;
-    try {
-      await latestBlock();
-    } catch (error) {
-      options.onHeadError?.(error);
-    } finally {
-      reading = false;
-    }
-  };
-
-  const startStream = () => {
-    if (timer || destroyed) return;
-    timer = setInterval(() => void pollHead(), headPollMs);
-    timer.unref?.();
-    void pollHead();
-  };
-  const stopStream = () => {
-    if (timer) clearInterval(timer);
-    timer = null;
-  };
-
   return {
-    head: () => (timer ? head : null),
-    onHead(listener) {
-      listeners.add(listener);
-      startStream();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) stopStream();
-      };
-    },
+    head: stream.head,
+    onHead: stream.onHead,
+    headVia: stream.via,
     latestBlock,
     async block(number) {
       const raw = (await limited(() => provider.send('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]), `eth_getBlockByNumber ${number}`)) as RawBlock | null;
-      return raw ? toBlock(raw) : null;
+      return raw ? blockFromRpc(raw) : null;
     },
     async getLogs(filter: LogFilter, fromBlock: number, toBlock: number) {
       // Backoff per chunk inside getLogsChunked; not around the whole scan as well.
@@ -142,9 +104,7 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
     },
     hasTransaction: async (hash) => (await limited(() => provider.getTransaction(hash), 'eth_getTransactionByHash')) !== null,
     destroy() {
-      destroyed = true;
-      stopStream();
-      listeners.clear();
+      stream.destroy();
       provider.destroy();
     },
   };

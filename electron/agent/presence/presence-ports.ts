@@ -23,7 +23,7 @@ export interface IdleSource {
 
 /** Names of the running processes, as the OS reports them (deduplicated). */
 export interface ProcessLister {
-  list(): Promise<string[]>;
+  list(): Promise<readonly string[]>;
   /** How it lists them ("/proc", "ps", a Toolhelp snapshot…), for the Controls page. */
   readonly via?: string;
 }

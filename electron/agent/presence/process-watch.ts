@@ -36,19 +36,28 @@ function toMatcher(entry: string): (name: string) => boolean {
   return (name) => pattern.test(name);
 }
 
+/** The last call's answer: the monitor asks every second with the same list and settings. */
+let lastMatch: { names: readonly string[]; key: string; matchers: Array<(name: string) => boolean>; found: string[] } | null = null;
+
 /**
  * The process names (as the OS reported them) that match the built-in list (when on) or the
  * owner's entries. Case-insensitive; "game" and "game.exe" are the same; `*` is a wildcard.
+ * Memoized on the last call: the same frozen names array (the Linux scanner returns the same
+ * one while nothing changed) and the same entries give the same answer without any matching.
  */
 export function matchWatchList(processNames: readonly string[], options: { builtIn: boolean; watchList: readonly string[] }): string[] {
   const entries = [...(options.builtIn ? BUILT_IN_WATCH_LIST : []), ...options.watchList].filter((e) => e.trim() !== '');
-  const matchers = entries.map(toMatcher);
+  const key = entries.join('\0');
+  if (lastMatch && lastMatch.key === key && lastMatch.names === processNames && Object.isFrozen(processNames)) return [...lastMatch.found];
+  const matchers = lastMatch?.key === key ? lastMatch.matchers : entries.map(toMatcher);
   const found = new Set<string>();
   for (const name of processNames) {
     const normalized = normalizeExecutable(name);
     if (normalized !== '' && matchers.some((matches) => matches(normalized))) found.add(name);
   }
-  return [...found].sort();
+  const sorted = [...found].sort();
+  lastMatch = { names: processNames, key, matchers, found: sorted };
+  return [...sorted];
 }
 
 /** Image names from `tasklist /fo csv /nh`: `"name.exe","1234","Console","1","12,345 K"`. */
@@ -77,17 +86,34 @@ export function argv0Name(cmdline: string): string {
   return baseName(argv0).trim();
 }
 
+export interface LinuxScannerOptions {
+  /** Every how many scans every known pid's comm is read again (an exec in an old process). Default 5. */
+  fullSweepEvery?: number;
+  /** For how many scans after it appeared a pid's comm is read on every scan (Wine renaming itself). Default 2. */
+  youngScans?: number;
+}
+
 /**
- * Every process's comm and argv[0] basename under `procRoot`. comm is read each scan; the
- * cmdline only for a new pid or when comm changed (exec, or Wine renaming itself), which
- * keeps a scan to about one small read per process. Synchronous on purpose: measured on
- * this repo's CI VM (76 processes), fs/promises cost 12 ms CPU per scan (thread-pool hops
- * for open/stat/read/close) against 0.8 ms for readFileSync, and 0.44 ms for comm alone.
- * A scan blocks the event loop for well under a millisecond per 100 processes.
+ * Every process's comm and argv[0] basename under `procRoot`. Each scan lists the pids
+ * (one readdir); comm is read for a new pid, for a pid first seen within the last
+ * `youngScans` scans (a launcher or Wine renames itself right after start), and for every
+ * pid on each `fullSweepEvery`-th scan (an exec in an old process: seen within that many
+ * scans); cmdline only for a new pid or when comm changed. At one scan a second that is
+ * about one small read per new process a second and a full sweep every 5 s, instead of a
+ * read per process each second: on the 2-vCPU dev VM (121 processes) the readdir costs
+ * ~0.12 ms and the comm of every pid ~1.2 ms, and that sweep was the largest part of an
+ * idle agent's CPU (docs/benchmarks.md, "Chain idle and post → running"). Synchronous on purpose: measured on this
+ * repo's CI VM (76 processes), fs/promises cost 12 ms CPU per scan (thread-pool hops for
+ * open/stat/read/close) against 0.8 ms for readFileSync, and 0.44 ms for comm alone.
+ * When nothing changed, the same frozen array is returned (matchWatchList memoizes on it).
  * Processes that exit while being read, or that we may not read, are skipped.
  */
-export function createLinuxProcessScanner(procRoot = '/proc'): { scan(): string[] } {
-  let cache = new Map<string, { comm: string; argv0: string }>();
+export function createLinuxProcessScanner(procRoot = '/proc', options: LinuxScannerOptions = {}): { scan(): readonly string[] } {
+  const fullSweepEvery = Math.max(1, options.fullSweepEvery ?? 5);
+  const youngScans = options.youngScans ?? 2;
+  let cache = new Map<string, { comm: string; argv0: string; seenAt: number }>();
+  let scans = 0;
+  let names: readonly string[] = Object.freeze([]);
   const read = (path: string): string | null => {
     try {
       return readFileSync(path, 'utf8');
@@ -97,31 +123,44 @@ export function createLinuxProcessScanner(procRoot = '/proc'): { scan(): string[
   };
   return {
     scan() {
-      const next = new Map<string, { comm: string; argv0: string }>();
+      const full = scans % fullSweepEvery === 0;
+      const at = scans++;
+      const next = new Map<string, { comm: string; argv0: string; seenAt: number }>();
+      let changed = false;
       for (const pid of readdirSync(procRoot)) {
         if (!/^\d+$/.test(pid)) continue;
+        const known = cache.get(pid);
+        if (known && !full && at - known.seenAt >= youngScans) {
+          next.set(pid, known);
+          continue;
+        }
         const comm = read(join(procRoot, pid, 'comm'));
         if (comm === null) continue;
-        const known = cache.get(pid);
         if (known && known.comm === comm) {
           next.set(pid, known);
           continue;
         }
-        next.set(pid, { comm, argv0: argv0Name(read(join(procRoot, pid, 'cmdline')) ?? '') });
+        changed = true;
+        next.set(pid, { comm, argv0: argv0Name(read(join(procRoot, pid, 'cmdline')) ?? ''), seenAt: known?.seenAt ?? at });
+      }
+      if (!changed && next.size === cache.size) {
+        cache = next;
+        return names;
       }
       cache = next;
-      const names = new Set<string>();
+      const found = new Set<string>();
       for (const { comm, argv0 } of next.values()) {
-        if (comm.trim()) names.add(comm.trim());
-        if (argv0) names.add(argv0);
+        if (comm.trim()) found.add(comm.trim());
+        if (argv0) found.add(argv0);
       }
-      return [...names].sort();
+      names = Object.freeze([...found].sort());
+      return names;
     },
   };
 }
 
 /** One-off scan (no cache), for callers that list once. */
-export const readLinuxProcessNames = (procRoot = '/proc'): string[] => createLinuxProcessScanner(procRoot).scan();
+export const readLinuxProcessNames = (procRoot = '/proc'): readonly string[] => createLinuxProcessScanner(procRoot).scan();
 
 export interface ProcessListerOptions {
   platform: NodeJS.Platform;

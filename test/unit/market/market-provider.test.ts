@@ -32,6 +32,25 @@ describe('market provider: transitions through the fake chain', () => {
     expect(h.job('1')?.resultsRemoveAt).toBe(new Date(h.chain.time() * 1000 + 7 * 24 * 3600_000).toISOString());
   });
 
+  it('never claims (nor runs) again a job it is still working on, when a stale book still shows it open', async () => {
+    // The book lags the chain: right after a claim is mined the log may not have read its
+    // block yet. A run that ended (device free, job uploading) must not make the job a
+    // candidate again: that sent a second claim, reconciled it as "claimed by us" and ran
+    // the same job twice (seen in the post → running bench).
+    const h = createHarness({ upload: [500] });
+    h.chain.post({ id: '1' });
+    await h.claim('1');
+    h.runs[0]!.finish('completed');
+    await h.flush();
+    expect(h.job('1')?.state).toBe('uploading');
+    const again = await h.claim('1');
+    expect(again.claimed).toBe(false);
+    await h.settle();
+    expect(h.runs).toHaveLength(1);
+    expect(h.chain.sentOf('claim')).toHaveLength(1);
+    expect(h.job('1')?.state).not.toBe('claiming');
+  });
+
   it('does not finalize a job the requester accepted: reads the chain first', async () => {
     const h = createHarness();
     h.chain.post({ id: '1' });

@@ -125,7 +125,8 @@ describe('Linux /proc scanner (fake /proc tree)', () => {
     dir = tempDir();
     const root = dir.path;
     proc(root, 10, 'bash', '/bin/bash\0');
-    const scanner = createLinuxProcessScanner(root);
+    // Every scan a full sweep here (the sweep interval is the next test's).
+    const scanner = createLinuxProcessScanner(root, { fullSweepEvery: 1 });
     expect(scanner.scan()).toEqual(['bash']);
     // Same comm, cmdline rewritten: cached (cheap path).
     writeFileSync(join(root, '10', 'cmdline'), '/opt/other\0');
@@ -137,5 +138,49 @@ describe('Linux /proc scanner (fake /proc tree)', () => {
     dir.cleanup();
     mkdirSync(root);
     expect(scanner.scan()).toEqual([]);
+  });
+
+  it('reads comm of old pids only on the full sweep; new and young pids on every scan', () => {
+    dir = tempDir();
+    const root = dir.path;
+    proc(root, 10, 'bash', '/bin/bash\0');
+    const scanner = createLinuxProcessScanner(root, { fullSweepEvery: 5, youngScans: 2 });
+    expect(scanner.scan()).toEqual(['bash']); // scan 0 (full)
+    expect(scanner.scan()).toEqual(['bash']); // scan 1: pid 10 still young
+    // pid 10 is old now: an exec in it is not read until the next full sweep (scan 5)…
+    proc(root, 10, 'eldenring.exe', 'Z:\\g\\eldenring.exe\0');
+    expect(scanner.scan()).toEqual(['bash']); // scan 2
+    // …but a new pid is seen at once, and a young one that renames itself too (Wine).
+    proc(root, 20, 'wine64-preloader', '/usr/bin/wine64-preloader\0');
+    expect(scanner.scan()).toEqual(['bash', 'wine64-preloader']); // scan 3
+    proc(root, 20, 'game.exe', 'Z:\\g\\game.exe\0');
+    expect(scanner.scan()).toEqual(['bash', 'game.exe']); // scan 4
+    expect(scanner.scan()).toEqual(['eldenring.exe', 'game.exe']); // scan 5: the full sweep
+  });
+
+  it('returns the same frozen list while nothing changed, a new one when a process comes or goes', () => {
+    dir = tempDir();
+    const root = dir.path;
+    proc(root, 10, 'bash', '/bin/bash\0');
+    const scanner = createLinuxProcessScanner(root);
+    const first = scanner.scan();
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(scanner.scan()).toBe(first);
+    proc(root, 11, 'blender', '/usr/bin/blender\0');
+    const second = scanner.scan();
+    expect(second).toEqual(['bash', 'blender']);
+    expect(matchWatchList(second, noBuiltIn(['blender']))).toEqual(['blender']);
+    expect(matchWatchList(scanner.scan(), noBuiltIn(['blender']))).toEqual(['blender']);
+    // Another watch list on the same names is matched again.
+    expect(matchWatchList(second, noBuiltIn(['bash']))).toEqual(['bash']);
+  });
+});
+
+describe('matchWatchList memo', () => {
+  it('matches a mutable list again on every call (only frozen lists are memoized)', () => {
+    const names = ['bash'];
+    expect(matchWatchList(names, noBuiltIn(['blender']))).toEqual([]);
+    names.push('blender');
+    expect(matchWatchList(names, noBuiltIn(['blender']))).toEqual(['blender']);
   });
 });
