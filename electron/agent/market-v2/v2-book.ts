@@ -14,6 +14,8 @@ export interface V2BookSlot {
   provider: string;
   round: V2Round;
   roundNo: number;
+  /** The block it was assigned in: its timestamp is the slot's startedAt on chain. */
+  assignedBlock: number;
   pricePerHour: bigint;
   state: V2SlotState;
   commitment: string | null;
@@ -134,7 +136,7 @@ export function foldV2Job(events: readonly V2JobEvent[]): V2BookJob | null {
         break;
       }
       case 'slotAssigned': {
-        job.slots.push({ slot: e.slot, provider: e.provider, round: e.round, roundNo: job.roundNo, pricePerHour: e.pricePerHour, state: 'running', commitment: null, billedSeconds: null, outputsDigest: null, gross: null, fee: null, slashed: null });
+        job.slots.push({ slot: e.slot, provider: e.provider, round: e.round, roundNo: job.roundNo, assignedBlock: e.blockNumber, pricePerHour: e.pricePerHour, state: 'running', commitment: null, billedSeconds: null, outputsDigest: null, gross: null, fee: null, slashed: null });
         auction()?.winners.push(e.provider);
         const needed = job.round === 'main' ? job.terms.replicas : 1;
         if (job.slots.length - roundStart >= needed) job.state = 'running';
