@@ -10,7 +10,8 @@ Commands:
   headless    Run the agent without a desktop, serving the dashboard on 127.0.0.1
   run-job     Run one job spec in a hardened container, the way rental jobs run
   devnet      Start (or reuse) the local test chain; --demo keeps demo jobs coming
-  market      market post <spec.json> posts a job; market deploy puts the market on a chain
+  market      market post <spec.json> posts a job; market deploy puts the market on a chain;
+              v2 markets: market show|accept|dispute|redeliver|reputation (each with --help)
 
 Options:
   -h, --help      Show help (also: rigshift <command> --help)
@@ -120,6 +121,8 @@ Options:
   -h, --help        Show this help`,
   market: `Usage: rigshift market post <spec.json> --max-price <USD/h> --max-hours <h> [options]
        rigshift market deploy --rpc-url <url> --token <0x…> [options]  (see market deploy --help)
+       rigshift market show|accept|dispute|redeliver|reputation …      (v2 markets; see each --help)
+       rigshift market post … --bid-window <s> --replicas <n> …      (v2; see market post --help)
 
 Posts a job on the market: approves exactly the escrow (max price × max hours) and posts
 the job document (the spec, the upload URL for results) on chain. Prints the job id and
@@ -143,6 +146,7 @@ Options:
   marketDeploy: `Usage: rigshift market deploy --rpc-url <url> --token <0x…> [--private-key-file <file>]
                               [--out <file>] [--json] [--min-stake <USD>] [--fee-bps <n>]
                               [--fee-recipient <0x…>] [--challenge-seconds <s>]
+                              [--market-version 1|2]
 
 Deploys the RigShift market contract to any EVM chain that has a 6-decimal USD stablecoin
 (USDC and the like): checks that --token is a contract whose decimals() is 6 (refused
@@ -164,5 +168,7 @@ Options:
   --fee-bps <n>              Market fee in basis points (default 100 = 1 %)
   --fee-recipient <0x…>      Who receives the fee (default: the deployer)
   --challenge-seconds <s>    Time the requester has to dispute a result (default 3600)
+  --market-version <1|2>     Which market contract (default 1, what agents provide on today);
+                             2: reverse auction, replicas, disputes, records (docs/MARKET-V2.md)
   -h, --help                 Show this help`,
 } as const;

@@ -12,6 +12,8 @@ import { runDetect } from './detect-command';
 import { runDevnet } from './devnet-command';
 import { runMarketDeploy } from './market-deploy-command';
 import { runMarketPost } from './market-post-command';
+import { isV2Post, MARKET_V2_COMMANDS, runMarketV2 } from './market-v2-command';
+import { MARKET_V2_HELP } from './market-v2-help';
 import { networkFromDeployment, readMarketDeployment } from '../deploy/market-deployment-file';
 import type { NetworkSettings } from '../../../shared/domain/settings';
 import { runHeadless } from './headless-command';
@@ -134,6 +136,9 @@ async function main(argv: string[]): Promise<number> {
       const [sub, ...subArgs] = rest;
       if (!sub || sub === '-h' || sub === '--help') return help('market');
       if (sub === 'deploy') return marketDeploy(subArgs);
+      // v2: show, accept, dispute, redeliver, reputation; post with a v2 option (market-v2-command.ts).
+      if ((MARKET_V2_COMMANDS as readonly string[]).includes(sub)) return runMarketV2(sub as (typeof MARKET_V2_COMMANDS)[number], subArgs, (m) => new UsageError(m));
+      if (sub === 'post' && isV2Post(subArgs)) return runMarketV2('post', subArgs, (m) => new UsageError(m));
       if (sub !== 'post') throw new UsageError(`unknown market command "${sub}" (try: rigshift market --help)`);
       const { values, positionals } = usage(() =>
         parseArgs({
@@ -157,7 +162,11 @@ async function main(argv: string[]): Promise<number> {
           },
         }),
       );
-      if (values.help) return help('market');
+      if (values.help) {
+        // v1's post, then v2's options (a post with any of them, or --deployment, goes to a v2 market).
+        process.stdout.write(`${HELP.market}\n\n${MARKET_V2_HELP.post}\n`);
+        return 0;
+      }
       if (positionals.length !== 1) throw new UsageError('market post needs exactly one job spec file (try: rigshift market --help)');
       if (values['max-price'] === undefined || values['max-hours'] === undefined) {
         throw new UsageError('market post needs --max-price <USD per hour> and --max-hours <hours>');
@@ -225,6 +234,7 @@ function marketDeploy(args: string[]): Promise<number> {
         'fee-bps': { type: 'string' },
         'fee-recipient': { type: 'string' },
         'challenge-seconds': { type: 'string' },
+        'market-version': { type: 'string' },
       },
     }),
   );
@@ -245,6 +255,7 @@ function marketDeploy(args: string[]): Promise<number> {
     feeBps: values['fee-bps'],
     feeRecipient: values['fee-recipient'],
     challengeSeconds: values['challenge-seconds'],
+    marketVersion: values['market-version'],
   });
 }
 

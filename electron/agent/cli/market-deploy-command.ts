@@ -24,6 +24,8 @@ export interface MarketDeployOptions {
   feeBps?: string;
   feeRecipient?: string;
   challengeSeconds?: string;
+  /** "1" (default) or "2". */
+  marketVersion?: string;
 }
 
 /** A private key from a file that only its owner can read (one 0x-prefixed key, whitespace trimmed). */
@@ -99,12 +101,17 @@ export async function runMarketDeploy(options: MarketDeployOptions): Promise<num
   if (!/^https?:\/\/\S+$/.test(options.rpcUrl)) throw new AgentError('usage', `--rpc-url must be an http(s) URL, not "${options.rpcUrl}".`);
   if (!/^0x[0-9a-fA-F]{40}$/.test(options.token)) throw new AgentError('usage', `--token must be 0x followed by 40 hex digits, not "${options.token}".`);
   const params = parseParams(options);
+  if (options.marketVersion !== undefined && options.marketVersion !== '1' && options.marketVersion !== '2') {
+    throw new AgentError('usage', `--market-version must be 1 or 2, not "${options.marketVersion}".`);
+  }
+  const marketVersion = options.marketVersion === '2' ? 2 : 1;
   const privateKey = options.privateKeyFile ? readPrivateKeyFile(options.privateKeyFile) : await promptPrivateKey();
   const deployment = await deployMarket({
     rpcUrl: options.rpcUrl,
     tokenAddress: options.token,
     privateKey,
     params,
+    marketVersion,
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   const out = resolve(options.out ?? `rigshift-deployment-${deployment.chainId}.json`);
@@ -114,7 +121,9 @@ export async function runMarketDeploy(options: MarketDeployOptions): Promise<num
     process.stdout.write(
       `Market ${deployment.market} deployed on chain ${deployment.chainId} in block ${deployment.deploymentBlock} (tx ${deployment.deployTxHash})\n` +
         `  token ${deployment.tokenSymbol} ${deployment.token}; deployment file: ${out}\n` +
-        `  Point an agent at it: rigshift headless --deployment ${out}\n`,
+        (marketVersion === 2
+          ? `  A v2 market: post jobs on it with rigshift market post … --deployment ${out}\n`
+          : `  Point an agent at it: rigshift headless --deployment ${out}\n`),
     );
   }
   return 0;

@@ -57,7 +57,7 @@ export function readJobDocument(path: string, uploadUrl: string | undefined, des
   return parsed.data;
 }
 
-function parseUsd(value: string): bigint {
+export function parseUsd(value: string): bigint {
   try {
     if (!/^[0-9]+(\.[0-9]{1,6})?$/.test(value)) throw new Error('format');
     return parseUnits(value, 6);

@@ -8,6 +8,7 @@
 import { Contract, ContractFactory, getAddress, type JsonRpcProvider, type Signer, Wallet } from 'ethers';
 import { AgentError } from '../../../shared/api/result';
 import { MARKET_ABI, MARKET_BYTECODE } from '../chain/market-abi';
+import { MARKET_V2_ABI, MARKET_V2_BYTECODE, type MarketVersion } from '../chain/market-v2-abi';
 import { withRpcBackoff } from '../chain/rpc-backoff';
 import { createRpcProvider } from '../chain/rpc-provider';
 import type { MarketDeployment } from './market-deployment-file';
@@ -36,6 +37,8 @@ export interface DeployMarketOptions {
   tokenAddress: string;
   privateKey: string;
   params: MarketParams;
+  /** Which market contract (default 1; both take the same constructor arguments). */
+  marketVersion?: MarketVersion;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
   /** Blocks to wait on top of the deployment's own (default 1: the receipt). */
@@ -82,7 +85,8 @@ export async function deployMarket(options: DeployMarketOptions): Promise<Market
     const genesis = await rpc('eth_getBlockByNumber 0', () => provider.getBlock(0));
     if (!genesis?.hash) throw new AgentError('chain_offline', 'The RPC did not return block 0.', 'Check --rpc-url.');
 
-    const factory = new ContractFactory(MARKET_ABI, MARKET_BYTECODE, wallet as Signer);
+    const v2 = options.marketVersion === 2;
+    const factory = v2 ? new ContractFactory(MARKET_V2_ABI, MARKET_V2_BYTECODE, wallet as Signer) : new ContractFactory(MARKET_ABI, MARKET_BYTECODE, wallet as Signer);
     const args = [token, options.params.minStakeMicros, options.params.challengeWindowSeconds, options.params.feeBps, feeRecipient, options.params.reopenClaimWindowSeconds] as const;
     const deployTx = await factory.getDeployTransaction(...args);
     const gas = await rpc('eth_estimateGas', () => provider.estimateGas({ ...deployTx, from: deployer })).catch((error: unknown) => {
@@ -94,7 +98,7 @@ export async function deployMarket(options: DeployMarketOptions): Promise<Market
     if (balance < gas * price) {
       throw new AgentError('no_gas', `${deployer} holds ${balance} wei; the deployment needs about ${gas * price} wei of the chain's gas coin.`, 'Fund the deployer account first.');
     }
-    progress(`Deploying RigShiftMarket on chain ${chainId} from ${deployer} (token ${symbol} ${token})…`);
+    progress(`Deploying RigShiftMarket${v2 ? 'V2' : ''} on chain ${chainId} from ${deployer} (token ${symbol} ${token})…`);
     const nonce = await rpc('eth_getTransactionCount', () => provider.getTransactionCount(deployer, 'pending'));
     const signed = await wallet.signTransaction({
       ...deployTx,
@@ -113,6 +117,8 @@ export async function deployMarket(options: DeployMarketOptions): Promise<Market
     return {
       kind: 'rigshift-market-deployment',
       version: 1,
+      // Written for v2 only: a v1 file stays byte-for-byte what earlier versions read.
+      ...(v2 ? { marketVersion: 2 as const } : {}),
       chainId,
       rpcUrl: options.rpcUrl,
       market: getAddress(receipt.contractAddress),

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AgentError } from '../../../shared/api/result';
 import type { NetworkSettings } from '../../../shared/domain/settings';
+import type { MarketVersion } from '../chain/market-v2-abi';
 import { writeJsonAtomically } from '../node-adapters/atomic-json-file';
 
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -16,6 +17,8 @@ export const MarketDeploymentSchema = z
   .object({
     kind: z.literal('rigshift-market-deployment'),
     version: z.literal(1),
+    /** Which market contract: absent in files written before v2 (they are v1 markets). */
+    marketVersion: z.union([z.literal(1), z.literal(2)]).optional(),
     chainId: z.number().int().min(1),
     rpcUrl: z.string().url().max(2048),
     market: Address,
@@ -60,7 +63,14 @@ export function readMarketDeployment(path: string): MarketDeployment {
   return parsed.data;
 }
 
+/** The market version a deployment file names (files without one are v1). */
+export const marketVersionOf = (deployment: { marketVersion?: MarketVersion }): MarketVersion => deployment.marketVersion ?? 1;
+
 /** The network setting that points the agent at a deployment ("custom": custom rules, never devnet ones). */
 export function networkFromDeployment(deployment: MarketDeployment, rpcUrl?: string): Extract<NetworkSettings, { kind: 'custom' }> {
+  if (marketVersionOf(deployment) !== 1) {
+    // The agent's provider path speaks v1 only (docs/ARCHITECTURE.md, "Market v2 on the chain side").
+    throw new AgentError('market_version', `That deployment is a v${deployment.marketVersion} market; this agent provides on v1 markets only.`, 'Use the rigshift market commands for v2 (post, show, accept, dispute, redeliver, reputation).');
+  }
   return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market };
 }

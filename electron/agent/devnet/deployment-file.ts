@@ -17,6 +17,8 @@ export const DevnetDeploymentSchema = z.object({
   /** The Hardhat node process. */
   pid: z.number().int(),
   market: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  /** Which market contract is deployed (absent: v1, as every devnet wrote before v2). */
+  marketVersion: z.union([z.literal(1), z.literal(2)]).optional(),
   token: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   deploymentBlock: z.number().int().min(0),
   genesisHash: z.string().regex(/^0x[0-9a-f]{64}$/),
