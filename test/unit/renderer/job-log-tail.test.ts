@@ -8,8 +8,10 @@ import {
   type LogTail,
   overlap,
   type RawLogLine,
-  watchJobLogTail,
 } from '../../../renderer/lib/job-log-tail';
+import type { ApiClient } from '../../../renderer/lib/api-client';
+import { jobLogTailQuery } from '../../../renderer/lib/query/follow-queries';
+import { observe } from './query-harness';
 
 const out = (...texts: string[]): RawLogLine[] => texts.map((text) => ({ stream: 'stdout', text }));
 const texts = (tail: LogTail | undefined) => tail?.lines.map((l) => l.text) ?? [];
@@ -24,6 +26,8 @@ function fakeApi() {
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    connection: () => 'connected' as const,
+    onConnection: () => () => undefined,
   };
   return {
     api,
@@ -33,16 +37,21 @@ function fakeApi() {
     },
     answer: async (r: Result<JobLogLines>) => {
       answers.shift()?.(r);
-      await Promise.resolve();
-      await Promise.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 0));
     },
   };
 }
 
+/** A mounted log view: the tail's query in the shared cache, fed by the fake's events. */
 function watch(fake: ReturnType<typeof fakeApi>, jobId = 'j1', max = 500) {
+  const api = fake.api as unknown as ApiClient;
+  const view = observe(api, (client) => jobLogTailQuery(client, api, jobId, max));
   const seen: LogTail[] = [];
-  const stop = watchJobLogTail(fake.api, jobId, max, (tail) => seen.push(tail));
-  return { seen, stop, last: () => seen[seen.length - 1] };
+  view.client.getQueryCache().subscribe(() => {
+    const tail = view.data();
+    if (tail && tail !== seen[seen.length - 1]) seen.push(tail);
+  });
+  return { seen, stop: view.stop, last: () => seen[seen.length - 1] };
 }
 
 describe('overlap', () => {
@@ -71,7 +80,7 @@ describe('appendBounded', () => {
   });
 });
 
-describe('watchJobLogTail', () => {
+describe('a job log tail in the query cache', () => {
   it('loads the kept tail first, asking for `max` lines', async () => {
     const fake = fakeApi();
     const w = watch(fake, 'j1', 200);
@@ -137,13 +146,11 @@ describe('watchJobLogTail', () => {
     expect(texts(w.last())).toEqual(['live', 'more']);
   });
 
-  it('stops listening and ignores a late answer once stopped', async () => {
+  it('stops listening once the cache is disconnected', () => {
     const fake = fakeApi();
     const w = watch(fake);
     w.stop();
     expect(fake.listeners.size).toBe(0);
-    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a') } });
-    expect(w.seen).toEqual([]);
   });
 
   it('clamps the tail it asks for to what the contract allows', () => {
