@@ -20,20 +20,29 @@ const texts = (tail: LogTail | undefined) => tail?.lines.map((l) => l.text) ?? [
 function fakeApi() {
   const listeners = new Set<(e: AgentEvent) => void>();
   const answers: ((r: Result<JobLogLines>) => void)[] = [];
+  let connection: 'connected' | 'reconnecting' = 'connected';
+  let connectionListener: (s: 'connected' | 'reconnecting') => void = () => undefined;
   const api = {
     getJobLogs: vi.fn((_req: { jobId: string; tail?: number }) => new Promise<Result<JobLogLines>>((resolve) => answers.push(resolve))),
     onEvent: (l: (e: AgentEvent) => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    connection: () => 'connected' as const,
-    onConnection: () => () => undefined,
+    connection: () => connection,
+    onConnection: (l: (s: 'connected' | 'reconnecting') => void) => {
+      connectionListener = l;
+      return () => undefined;
+    },
   };
   return {
     api,
     listeners,
     push: (jobId: string, lines: RawLogLine[]) => {
       for (const l of [...listeners]) l({ name: 'jobLog', payload: { jobId, lines } });
+    },
+    connect: (s: 'connected' | 'reconnecting') => {
+      connection = s;
+      connectionListener(s);
     },
     answer: async (r: Result<JobLogLines>) => {
       answers.shift()?.(r);
@@ -144,6 +153,18 @@ describe('a job log tail in the query cache', () => {
     expect(texts(w.last())).toEqual(['live']);
     fake.push('j1', out('more'));
     expect(texts(w.last())).toEqual(['live', 'more']);
+  });
+
+  it('loads the tail again after a reconnect: lines written while the stream was down show', async () => {
+    const fake = fakeApi();
+    const w = watch(fake);
+    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a') } });
+    fake.connect('reconnecting');
+    fake.connect('connected');
+    expect(fake.api.getJobLogs).toHaveBeenCalledTimes(2);
+    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a', 'missed') } });
+    expect(texts(w.last())).toEqual(['a', 'missed']);
+    expect(new Set(w.last()?.lines.map((l) => l.seq)).size).toBe(2);
   });
 
   it('stops listening once the cache is disconnected', () => {
