@@ -3,16 +3,13 @@ import './lib/zod-config';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { createDefaultApiClient } from './lib/api-client';
-import { createAppStore } from './lib/app-store';
 import { connectQueryClient, createQueryClient } from './lib/query/query-client';
 import './styles/app.css';
 
 const api = createDefaultApiClient();
-const store = createAppStore(api);
-void store.reload();
 const queryClient = createQueryClient();
 connectQueryClient(queryClient, api);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
-createRoot(container).render(<App api={api} store={store} queryClient={queryClient} />);
+createRoot(container).render(<App api={api} queryClient={queryClient} />);

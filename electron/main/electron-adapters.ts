@@ -5,6 +5,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type App, type BrowserWindow, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
+import type { JobRecord } from '../../shared/domain/job';
+import { type StopAction, stopQuestion } from '../../shared/domain/stopping-jobs';
+import type { StopChoice } from './stop-guard';
 import type { AppUpdater } from 'electron-updater';
 import type { AppPort, LoginItemsPort, NotifierPort, TrayPort, TrayStatus, WindowPort } from './desktop-ports';
 import type { UpdaterPort } from './auto-updater';
@@ -129,4 +132,20 @@ export async function promptUpdateDialog(window: BrowserWindow | null, version: 
   };
   const { response } = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
   return response === 0;
+}
+
+/** The stop question (stop-guard.ts) as a native dialog: finish first, stop now, or cancel. */
+export async function askStopDialog(window: BrowserWindow | null, action: StopAction, jobs: readonly Pick<JobRecord, 'name'>[]): Promise<StopChoice> {
+  const words = stopQuestion(action, jobs);
+  const options = {
+    type: 'warning' as const,
+    title: action === 'pause' ? 'Pause renting?' : 'Quit RigShift?',
+    message: words.message,
+    detail: words.detail,
+    buttons: [words.finish, words.stopNow, 'Cancel'],
+    defaultId: 0,
+    cancelId: 2,
+  };
+  const { response } = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  return response === 0 ? 'finish-first' : response === 1 ? 'stop-now' : 'cancel';
 }

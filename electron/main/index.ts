@@ -23,6 +23,7 @@ import {
   createElectronTray,
   electronAppPort,
   electronUpdaterPort,
+  askStopDialog,
   electronWindowPort,
   promptUpdateDialog,
 } from './electron-adapters';
@@ -34,6 +35,8 @@ import { shouldStartHidden, syncLoginItem } from './login-items';
 import { createMainWindow } from './main-window';
 import { startNotificationController } from './notification-controller';
 import { applyContentSecurity, enforceSandbox } from './security';
+import { untilDelivered } from '../agent/jobs/until-delivered';
+import { createStopGuard } from './stop-guard';
 import { startTrayController } from './tray-controller';
 import { loadWindowState, restoreWindowState, saveWindowState, windowStateFile } from './window-bounds';
 import { claimSingleInstance, focusWindow, installCloseToTray, trackWindowBounds } from './window-lifecycle';
@@ -124,6 +127,16 @@ async function start(): Promise<void> {
     save: (state) => void saveWindowState(boundsFile, state).catch((error: unknown) => logger.warn('window bounds not saved', { error: String(error) })),
   });
 
+  const notifier = createElectronNotifier(join(iconsDir, 'icon.png'));
+  const guard = createStopGuard({
+    agent,
+    ask: (action, jobs) => askStopDialog(window, action, jobs),
+    untilDelivered: (jobIds) => untilDelivered(agent, jobIds),
+    notify: (message) => {
+      logger.info(message);
+      if (notifier.supported()) notifier.show({ title: 'RigShift', body: message });
+    },
+  });
   let trayOk = false;
   let stopTray = () => undefined as void;
   try {
@@ -131,6 +144,7 @@ async function start(): Promise<void> {
       tray: createElectronTray(iconsDir),
       agent,
       watch,
+      guard,
       now,
       openWindow: show,
       quit: () => app.quit(),
@@ -141,7 +155,6 @@ async function start(): Promise<void> {
     // Some Linux desktops have no status area: then closing the window quits.
     logger.warn('no system tray; closing the window will quit RigShift', { error: String(error) });
   }
-  const notifier = createElectronNotifier(join(iconsDir, 'icon.png'));
   const stopNotifications = startNotificationController({ notifier, agent, now, openWindow: show });
 
   let quitting = false;
@@ -175,16 +188,20 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => app.quit());
   let stopping = false;
   app.on('before-quit', (event) => {
-    quitting = true;
     if (stopping) return;
-    // Give the agent the chance to stop a running benchmark and remove its container.
+    // Every quit path asks before a job loses its unpaid work (stop-guard.ts); then the
+    // agent gets the chance to stop a running benchmark and remove its container.
     event.preventDefault();
-    stopping = true;
-    updates?.stop();
-    stopNotifications();
-    stopTray();
-    watch.stop();
-    void agent.stop().finally(() => app.quit());
+    void guard.mayQuit().then((go) => {
+      if (!go || stopping) return;
+      quitting = true;
+      stopping = true;
+      updates?.stop();
+      stopNotifications();
+      stopTray();
+      watch.stop();
+      void agent.stop().finally(() => app.quit());
+    });
   });
 }
 

@@ -4,12 +4,15 @@
  */
 import type { AgentWatch, ShellAgent } from './agent-watch';
 import type { TrayAction, TrayPort } from './desktop-ports';
+import type { StopGuard } from './stop-guard';
 import { trayView } from './tray-model';
 
 export interface TrayControllerDeps {
   tray: TrayPort;
   agent: ShellAgent;
   watch: AgentWatch;
+  /** Pausing asks first when a job would lose its unpaid work (stop-guard.ts). */
+  guard: Pick<StopGuard, 'pause'>;
   now: () => Date;
   /** Shows and focuses the window, on a page when given (`#/setup/checks`). */
   openWindow(hash?: string): void;
@@ -33,10 +36,8 @@ export function startTrayController(deps: TrayControllerDeps): () => void {
       case 'pause-hour':
       case 'pause-tomorrow': {
         const result =
-          action === 'resume'
-            ? await agent.call('resumeRenting', {})
-            : await agent.call('pauseRenting', { duration: action === 'pause-hour' ? 'hour' : 'tomorrow' });
-        if (!result.ok) deps.onError(result.error.message);
+          action === 'resume' ? await agent.call('resumeRenting', {}) : await deps.guard.pause(action === 'pause-hour' ? 'hour' : 'tomorrow');
+        if (result && !result.ok) deps.onError(result.error.message);
         return redraw();
       }
     }

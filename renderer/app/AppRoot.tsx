@@ -2,13 +2,13 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { FullPageMessage } from '../components/FullPageMessage';
 import { Spinner } from '../components/Spinner';
 import { useTheme } from '../features/settings/use-theme';
-import { useAppState, useStore } from './app-context';
+import { useConnection, useSnapshotState } from './app-context';
 import { HomeScreen } from './HomeScreen';
 
 /** Chooses between the three whole-window states and the home screen. */
 export function AppRoot() {
-  const store = useStore();
-  const { connection, snapshot, loadError } = useAppState();
+  const connection = useConnection();
+  const { snapshot, loadError, reload } = useSnapshotState();
   useTheme(snapshot?.settings.ui.theme);
 
   if (connection === 'unauthorized') {
@@ -29,7 +29,7 @@ export function AppRoot() {
     return (
       <FullPageMessage title="RigShift cannot start" testId="load-error">
         <ErrorNotice error={loadError} />
-        <button type="button" className="button-primary" onClick={() => void store.reload()}>
+        <button type="button" className="button-primary" onClick={reload}>
           Try again
         </button>
       </FullPageMessage>

@@ -4,8 +4,9 @@ import type { JobProgress, JobRecord } from '../../shared/domain/job';
 import type { Snapshot } from '../../shared/domain/snapshot';
 
 /**
- * Folds one pushed event into the snapshot. Pure, and safe to apply twice: events that
- * raced with a snapshot request are replayed on top of the fresh snapshot.
+ * Folds one pushed event into the snapshot (the `snapshot` query's fold, live-events.ts).
+ * Pure, and safe to apply twice: events that raced with a snapshot request are replayed on
+ * top of the fresh snapshot (lib/query/follow.ts).
  */
 export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
   switch (event.name) {
@@ -50,23 +51,15 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
       return jobs === snapshot.jobs ? snapshot : { ...snapshot, jobs };
     }
     case 'jobLog':
-      // Log lines arrive several times a second while a job runs: the log tail that shows
-      // them subscribes itself (use-job-log-tail.ts); the app does not re-render.
-      return snapshot;
     case 'walletState':
     case 'walletTx':
     case 'walletUnlockProgress':
-      // The wallet is not part of the snapshot: the wallet screens load it with getWallet
-      // and follow these events themselves (renderer/features/wallet/use-wallet.ts).
-      return snapshot;
     case 'chainStatus':
     case 'marketStatus':
     case 'marketJob':
     case 'marketJobs':
-      // The Market page loads getMarket and subscribes to these itself; not in the snapshot.
-      return snapshot;
     case 'ledgerUpdated':
-      // The Earnings page refetches its report on this event; not in the snapshot.
+      // Not part of the snapshot: their own queries fold them (lib/query/live-events.ts).
       return snapshot;
   }
 }

@@ -1,11 +1,10 @@
-import type { AgentEvent, RigshiftApi } from '../../shared/api/contract';
 import type { ApiError } from '../../shared/api/result';
 import type { JobLogLines } from '../../shared/domain/job';
 
 /*
  * The last lines of one job's log: the kept tail first (getJobLogs), then the lines the
- * agent pushes as `jobLog` events, bounded to `max`. Plain TypeScript so it is tested
- * without a DOM; use-job-log-tail.ts wraps it for a component.
+ * agent pushes as `jobLog` events, bounded to `max`. The pure folds the query cache uses
+ * (lib/query/follow-queries.ts): plain TypeScript, tested without a DOM.
  */
 
 export type RawLogLine = JobLogLines['lines'][number];
@@ -23,9 +22,11 @@ export interface LogTail {
   error: ApiError | null;
   /** Lines dropped here to stay within `max` (the agent may have dropped more: logs.bytesDropped). */
   trimmed: number;
+  /** The number the next line gets. */
+  nextSeq: number;
 }
 
-export const INITIAL_LOG_TAIL: LogTail = { lines: [], loading: true, error: null, trimmed: 0 };
+export const INITIAL_LOG_TAIL: LogTail = { lines: [], loading: true, error: null, trimmed: 0, nextSeq: 0 };
 
 /** The most lines one getJobLogs may ask for (the contract's bound). */
 export const MAX_TAIL_LINES = 5000;
@@ -56,52 +57,32 @@ export function appendBounded(tail: LogTail, incoming: readonly LogLine[], max: 
   return { ...tail, lines: drop > 0 ? all.slice(drop) : all, trimmed: tail.trimmed + drop };
 }
 
-type TailApi = Pick<RigshiftApi, 'getJobLogs'> & { onEvent(listener: (event: AgentEvent) => void): () => void };
+/** The number of lines a tail of `max` keeps: what the contract allows, at least one. */
+export function tailLimit(max: number): number {
+  return Math.min(MAX_TAIL_LINES, Math.max(1, Math.floor(max)));
+}
+
+/** `lines` pushed by the agent, numbered on from the tail's last line and kept within `limit`. */
+export function foldLogLines(tail: LogTail, lines: readonly RawLogLine[], limit: number): LogTail {
+  if (lines.length === 0) return tail;
+  const numbered = lines.map((line, i) => ({ stream: line.stream, text: line.text, seq: tail.nextSeq + i }));
+  return { ...appendBounded(tail, numbered, limit), nextSeq: tail.nextSeq + lines.length };
+}
 
 /**
- * Loads the tail of `jobId`, then follows it. `onChange` is only ever called later (after
- * the answer, or on an event), never during the call. Returns the function that stops it.
+ * The tail getJobLogs answered (`kept`, or its error), with the lines pushed while it was
+ * in flight after it, less those the answer already has. `nextSeq` continues the numbers
+ * of the tail shown before (a refetch after a reconnect), so row keys stay unique.
  */
-export function watchJobLogTail(api: TailApi, jobId: string, max: number, onChange: (tail: LogTail) => void): () => void {
-  const limit = Math.min(MAX_TAIL_LINES, Math.max(1, Math.floor(max)));
-  let tail = INITIAL_LOG_TAIL;
-  let seq = 0;
-  let stopped = false;
-  /** Lines pushed before getJobLogs answered; null once it has. */
-  let early: RawLogLine[] | null = [];
-
-  const number = (lines: readonly RawLogLine[]): LogLine[] =>
-    lines.map((line) => ({ stream: line.stream, text: line.text, seq: seq++ }));
-  const emit = (next: LogTail) => {
-    tail = next;
-    if (!stopped) onChange(tail);
-  };
-
-  const off = api.onEvent((event) => {
-    if (event.name !== 'jobLog' || event.payload.jobId !== jobId || event.payload.lines.length === 0) return;
-    if (early) {
-      // Only the newest `limit` lines can be shown anyway.
-      early = early.concat(event.payload.lines).slice(-limit);
-      return;
-    }
-    emit(appendBounded(tail, number(event.payload.lines), limit));
-  });
-
-  void api.getJobLogs({ jobId, tail: limit }).then((result) => {
-    if (stopped) return;
-    const pushed = early ?? [];
-    early = null;
-    if (!result.ok) {
-      emit(appendBounded({ ...tail, loading: false, error: result.error }, number(pushed), limit));
-      return;
-    }
-    const kept = result.value.lines.slice(-limit);
-    const fresh = pushed.slice(overlap(kept, pushed));
-    emit(appendBounded({ ...tail, loading: false, error: null }, number(kept.concat(fresh)), limit));
-  });
-
-  return () => {
-    stopped = true;
-    off();
-  };
+export function tailFromAnswer(
+  answer: { ok: true; lines: readonly RawLogLine[] } | { ok: false; error: ApiError },
+  pushed: readonly RawLogLine[],
+  limit: number,
+  nextSeq: number,
+): LogTail {
+  const start: LogTail = { ...INITIAL_LOG_TAIL, loading: false, nextSeq };
+  if (!answer.ok) return foldLogLines({ ...start, error: answer.error }, pushed.slice(-limit), limit);
+  const kept = answer.lines.slice(-limit);
+  const fresh = pushed.slice(overlap(kept, pushed));
+  return foldLogLines(start, kept.concat(fresh), limit);
 }

@@ -15,6 +15,8 @@ module.exports = {
       mining: { auto: true, interval: Number.isFinite(intervalMs) && intervalMs > 0 ? intervalMs : 0 },
       // Enough gas for a batch of posts in one block when interval mining batches them.
       blockGasLimit: 60_000_000,
+      // Arbitrum One's L2 gas price floor (0.01 gwei); devnet-node.cjs holds it there.
+      initialBaseFeePerGas: 10_000_000,
       loggingEnabled: false,
     },
   },

@@ -153,6 +153,12 @@ export const ProviderJobSchema = z.object({
   resultsRemoveAt: z.string().nullable().optional(),
   /** When they were removed (ISO). */
   resultsRemovedAt: z.string().nullable().optional(),
+  /**
+   * A job that is not preemptible and was stopped (a game, the agent restarting) starts
+   * again from the beginning: how often, and the seconds of run thrown away in all. Shown
+   * on the job; absent while it never restarted.
+   */
+  restarts: z.object({ count: z.number().int().positive(), lostSeconds: z.number().int().nonnegative() }).optional(),
   updatedAt: z.string(),
 });
 export type ProviderJob = z.infer<typeof ProviderJobSchema>;

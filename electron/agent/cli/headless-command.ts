@@ -7,7 +7,9 @@ import { readWalletPasswordFile } from '../wallet/password-file';
 import { rendererBuilt } from './cli-paths';
 import { readJobSpec } from './run-job-command';
 import { createNodeAgent } from './node-agent';
+import { jobsLostByStopping } from '../../../shared/domain/stopping-jobs';
 import { escapeUntrusted } from '../../../shared/domain/untrusted-text';
+import { untilDelivered } from '../jobs/until-delivered';
 
 export async function runHeadless(options: {
   port: number;
@@ -152,7 +154,7 @@ async function finishRunningJobs(agent: HeadlessAgent): Promise<() => Promise<vo
   const restore = async () => {
     await agent.call('updateSettings', { patch: { controls: { pause: before } } }).catch(() => undefined);
   };
-  const finishing = running.filter((job) => !job.preemptible);
+  const finishing = jobsLostByStopping(running);
   const released = running.filter((job) => job.preemptible);
   const names = (jobs: typeof running) => jobs.map((job) => `"${escapeUntrusted(job.name)}"`).join(', ');
   if (released.length > 0) process.stderr.write(`rigshift: releasing the preemptible job ${names(released)} (paid for the time it ran)\n`);
@@ -163,7 +165,7 @@ async function finishRunningJobs(agent: HeadlessAgent): Promise<() => Promise<vo
     );
   }
   await agent.call('pauseRenting', { duration: 'indefinite', finishRunningJob: true });
-  const drained = untilDelivered(agent, running.map((job) => job.id));
+  const drained = untilDelivered(agent, running.map((job) => job.id)).then(() => 'drained' as const);
   const outcome = await Promise.race([drained, nextStopSignal()]);
   if (outcome === 'drained') {
     if (finishing.length > 0) process.stderr.write(`rigshift: the job ${names(finishing)} finished and its result was handed in\n`);
@@ -171,42 +173,4 @@ async function finishRunningJobs(agent: HeadlessAgent): Promise<() => Promise<vo
     process.stderr.write('rigshift: stopping now; the running job is cancelled and its unpaid work is lost\n');
   }
   return restore;
-}
-
-/** A market job still needs us in these states: its result is not on chain yet. */
-const DELIVERING = new Set(['claiming', 'claimed', 'running', 'uploading']);
-/** How long a finished job waits for the market to say it is one of its own. */
-const MARKET_FOLLOW_MS = 2_000;
-
-/**
- * Resolves once every job in `jobIds` has ended and, for a market job, its result is
- * submitted (or the job released): stopping between the run and the submission would lose
- * the payment just the same.
- */
-function untilDelivered(agent: HeadlessAgent, jobIds: string[]): Promise<'drained'> {
-  const finishedAt = new Map<string, number>();
-  const marketState = new Map<string, string>();
-  return new Promise((resolve) => {
-    const check = () => {
-      const active = new Set(agent.snapshot().jobs.active.map((job) => job.id));
-      const now = Date.now();
-      for (const id of jobIds) if (!active.has(id) && !finishedAt.has(id)) finishedAt.set(id, now);
-      const done = jobIds.every((id) => {
-        const ended = finishedAt.get(id);
-        if (ended === undefined) return false;
-        const state = marketState.get(id);
-        return state === undefined ? now - ended >= MARKET_FOLLOW_MS : !DELIVERING.has(state);
-      });
-      if (!done) return;
-      off();
-      clearInterval(timer);
-      resolve('drained');
-    };
-    const off = agent.onEvent((event) => {
-      if (event.name === 'marketJob' && event.payload.localJobId) marketState.set(event.payload.localJobId, event.payload.state);
-      if (event.name === 'marketJob' || event.name === 'jobFinished') check();
-    });
-    const timer = setInterval(check, 250);
-    check();
-  });
 }

@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
+import { addRestart, formatSeconds } from '../../../shared/domain/job-restarts';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
 <<<<<<< HEAD
@@ -236,8 +237,13 @@ export function createMarketProvider(deps: MarketProviderDeps) {
     }
     if (interrupted && !entry.extra.releaseRequested) {
       // Not preemptible: it cannot be handed back, so it runs again when the device is free,
-      // as long as it can still finish before runBy (checked when it restarts).
-      await fire(entry, 'run-interrupted', { message: 'Interrupted; will run again when the device is available' });
+      // as long as it can still finish before runBy (checked when it restarts). It starts
+      // from the beginning: the job says so, with the run time that is lost.
+      const restarts = addRestart(entry.record.restarts, runSeconds);
+      await fire(entry, 'run-interrupted', {
+        restarts,
+        message: `${record.message.replace(/\.$/, '')}. Not preemptible: it starts again from the beginning when the device is free (${formatSeconds(restarts.lostSeconds)} of unpaid work lost so far)`,
+      });
       return;
     }
     await giveUp(

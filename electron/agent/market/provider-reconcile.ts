@@ -4,6 +4,7 @@
  * through the state machine's events. Run before anything is sent after a (re)load.
  */
 import { AgentError } from '../../../shared/api/result';
+import { addRestart, formatSeconds } from '../../../shared/domain/job-restarts';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import type { ProviderJobEvent } from '../../../shared/domain/provider-job-machine';
 import type { ProviderContext } from './market-provider';
@@ -50,7 +51,15 @@ export function createReconcile(core: ReconcileCore) {
       if (state === 'claiming') {
         await fire(entry, 'claim-confirmed', { attempt: chainJob.attempt, claimedAt: entry.record.claimedAt ?? nowIso(), message: 'Claimed' }, { claimedAtChain: chainJob.claimedAt, runBy: chainJob.runBy });
       } else if (state === 'running' && !core.running(id)) {
-        await fire(entry, 'run-interrupted', { message: 'The agent restarted during the run; running it again' }, { claimedAtChain: chainJob.claimedAt });
+        // The run is gone with the old process: it starts from the beginning, and says so.
+        const lost = entry.record.runStartedAt ? (Date.parse(nowIso()) - Date.parse(entry.record.runStartedAt)) / 1000 : 0;
+        const restarts = addRestart(entry.record.restarts, lost);
+        await fire(
+          entry,
+          'run-interrupted',
+          { restarts, message: `The agent restarted during the run; running it again from the beginning (${formatSeconds(restarts.lostSeconds)} of unpaid work lost so far)` },
+          { claimedAtChain: chainJob.claimedAt },
+        );
       }
       return;
     }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { describePause, isPauseActive } from '../../../shared/domain/schedule';
+import { jobsLostByStopping } from '../../../shared/domain/stopping-jobs';
 import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
@@ -21,7 +22,7 @@ const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
 export function StatusBanner() {
   const { availability, settings, detection, jobs } = useSnapshot();
   // A non-preemptible job pays only when it completes: pausing asks before throwing that away.
-  const unfinished = jobs.active.filter((job) => !job.preemptible && job.state !== 'finished');
+  const unfinished = jobsLostByStopping(jobs.active);
   const [asking, setAsking] = useState<PauseDuration | null>(null);
   const choose = (duration: PauseDuration) => {
     if (unfinished.length > 0) setAsking(duration);

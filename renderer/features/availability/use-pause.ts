@@ -1,5 +1,5 @@
 import type { ManualPause } from '../../../shared/domain/controls';
-import { useApi, useSnapshot, useStore } from '../../app/app-context';
+import { useApi, useApplyAnswer, useCurrentSnapshot, useSnapshot } from '../../app/app-context';
 import { useCall } from '../../lib/use-call';
 
 export type PauseDuration = 'hour' | 'tomorrow' | 'indefinite';
@@ -10,12 +10,13 @@ export type PauseDuration = 'hour' | 'tomorrow' | 'indefinite';
  */
 export function usePause() {
   const api = useApi();
-  const store = useStore();
+  const applyAnswer = useApplyAnswer();
+  const currentSnapshot = useCurrentSnapshot();
   const { settings } = useSnapshot();
 
   const applyPause = (pause: ManualPause) => {
-    const current = store.getState().snapshot?.settings ?? settings;
-    store.apply({ name: 'settings', payload: { ...current, controls: { ...current.controls, pause } } });
+    const current = currentSnapshot()?.settings ?? settings;
+    applyAnswer({ name: 'settings', payload: { ...current, controls: { ...current.controls, pause } } });
   };
 
   return useCall(async (action: PauseDuration | 'resume', finishRunningJob?: boolean) => {

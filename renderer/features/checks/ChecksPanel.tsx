@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useApi, useSnapshot, useStore } from '../../app/app-context';
+import { useApi, useApplyAnswer, useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
@@ -16,7 +16,7 @@ const VERDICTS = {
 
 export function ChecksPanel() {
   const api = useApi();
-  const store = useStore();
+  const applyAnswer = useApplyAnswer();
   const { checks, checksRunning, settings, agent, detection } = useSnapshot();
   const noGpu = detection !== null && detection.gpus.length === 0;
   // null = follow the setting; a tab click overrides it for this screen only.
@@ -24,7 +24,7 @@ export function ChecksPanel() {
   const os = chosenOs ?? defaultFixOs(settings.ui.fixOs, agent.platform);
   const run = useCall(async () => {
     const result = await api.runChecks({});
-    if (result.ok) store.apply({ name: 'checks', payload: { report: result.value, running: false } });
+    if (result.ok) applyAnswer({ name: 'checks', payload: { report: result.value, running: false } });
     return result;
   });
   const busy = checksRunning || run.pending;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Controls } from '../../../shared/domain/controls';
-import { useStore } from '../../app/app-context';
+import { useCurrentSnapshot } from '../../app/app-context';
 import { useUpdateSettings } from '../settings/use-update-settings';
 
 /** How long "Saved · Undo" stays offered after a save. */
@@ -23,7 +23,7 @@ export function previousGroups(current: Controls, patch: ControlsPatch): Control
  * UNDO_WINDOW_MS afterwards, offers to put the previous value of those groups back.
  */
 export function useControlsSave() {
-  const store = useStore();
+  const currentSnapshot = useCurrentSnapshot();
   const update = useUpdateSettings();
   const [notice, setNotice] = useState<Notice>(null);
 
@@ -37,7 +37,7 @@ export function useControlsSave() {
   }, [notice]);
 
   const save = async (patch: ControlsPatch) => {
-    const current = store.getState().snapshot?.settings.controls;
+    const current = currentSnapshot()?.settings.controls;
     const previous = current ? previousGroups(current, patch) : null;
     setNotice(null);
     const result = await update.run({ controls: patch });

@@ -1,4 +1,4 @@
-import { useApi, useSnapshot, useStore } from '../../app/app-context';
+import { useApi, useApplyAnswer, useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
@@ -10,11 +10,11 @@ import { NoGpuMessage } from './NoGpuMessage';
 
 export function HardwarePanel() {
   const api = useApi();
-  const store = useStore();
+  const applyAnswer = useApplyAnswer();
   const { detection, detecting } = useSnapshot();
   const detect = useCall(async () => {
     const result = await api.detectHardware({});
-    if (result.ok) store.apply({ name: 'detection', payload: result.value });
+    if (result.ok) applyAnswer({ name: 'detection', payload: result.value });
     return result;
   });
   const busy = detecting || detect.pending;

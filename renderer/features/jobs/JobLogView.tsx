@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
-import { useJobLogTail } from '../../lib/use-job-log-tail';
+import { useJobLogTail } from '../../lib/query/followed-hooks';
 import { formatKiB } from './job-view';
 import { UntrustedText } from '../../components/UntrustedText';
 

@@ -13,6 +13,7 @@ import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerH
 import { addBlockedRequester } from './market-lists';
 import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
 import { useMarketSettings } from './use-market-settings';
+import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 
 interface Props {
@@ -179,6 +180,11 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             Timeline <span className="muted small">· {PROVIDER_STATES[mine.state].label}</span>
           </h4>
           <p className="muted small">{mine.message}</p>
+          {mine.restarts ? (
+            <p className="notice small" role="note" data-testid={`market-detail-restarts-${job.chainJobId}`}>
+              {restartNote(mine.restarts)}
+            </p>
+          ) : null}
           <ol className="market-timeline" data-testid={`market-timeline-${job.chainJobId}`}>
             {steps.map((step) => (
               <li key={step.key} data-step={step.key}>

@@ -6,15 +6,15 @@ import { MarketFilters } from './MarketFilters';
 import { MyJobs } from './MyJobs';
 import { OpenJobs } from './OpenJobs';
 import { chainFromHub } from './market-view';
+import { useMarketList } from '../../lib/query/followed-hooks';
 import { useChainStatus } from './use-chain-status';
-import { useMarket } from './use-market';
 
 /**
  * The marketplace as this PC sees it: the chain and whether it is bidding, the open jobs
  * (which fit and why not), the jobs it claimed, and the owner's rules. Live from events.
  */
 export function MarketPage() {
-  const market = useMarket();
+  const market = useMarketList();
   const chain = useChainStatus();
   const { state, error } = market;
   const jobs = useMemo(() => (state ? [...state.jobs.values()] : []), [state]);

@@ -8,6 +8,7 @@ import { RelativeTime } from './RelativeTime';
 import { usdPerHour } from './market-format';
 import { amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
+import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText } from '../../components/UntrustedText';
 
 const COLUMNS = 7;
@@ -121,6 +122,11 @@ function StateCell({ mine }: { mine: ProviderJob }) {
         </a>
       ) : null}
       {mine.problem ? <span className="field-error small">{mine.problem}</span> : null}
+      {mine.restarts ? (
+        <span className="small" role="note" data-testid={`market-restarts-${mine.chainJobId}`}>
+          {restartNote(mine.restarts)}
+        </span>
+      ) : null}
     </div>
   );
 }

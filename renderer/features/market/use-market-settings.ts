@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../shared/domain/settings';
-import { useStore } from '../../app/app-context';
+import { useCurrentSnapshot } from '../../app/app-context';
 import { useUpdateSettings } from '../settings/use-update-settings';
 
 type MarketSettings = Settings['market'];
@@ -22,7 +22,7 @@ export function previousMarketFields(current: MarketSettings, patch: MarketSetti
  * the new truth: the switch shows what the agent saved, not what was clicked.
  */
 export function useMarketSettings() {
-  const store = useStore();
+  const currentSnapshot = useCurrentSnapshot();
   const update = useUpdateSettings();
   const [undo, setUndo] = useState<{ previous: MarketSettingsPatch; label: string } | null>(null);
 
@@ -33,7 +33,7 @@ export function useMarketSettings() {
   }, [undo]);
 
   const save = async (patch: MarketSettingsPatch, label: string) => {
-    const current = store.getState().snapshot?.settings.market;
+    const current = currentSnapshot()?.settings.market;
     const result = await update.run({ market: patch });
     setUndo(result.ok && current ? { previous: previousMarketFields(current, patch), label } : null);
     return result;

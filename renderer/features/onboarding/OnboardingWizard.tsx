@@ -10,7 +10,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { OnboardingStep } from '../../../shared/domain/onboarding';
 import { formatMicros } from '../../../shared/domain/price-floor';
-import { useSnapshot, useStore } from '../../app/app-context';
+import { useCurrentSnapshot, useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { type BelowBreakEven, belowBreakEven, pricedDevices } from '../controls/price-form';
 import { UnsavedEditsProvider, useUnsavedEdits } from '../controls/unsaved-edits';
@@ -45,7 +45,7 @@ export function OnboardingWizard(props: Props) {
 
 function Wizard({ initialStep, onClose, firstRun }: Props) {
   const { settings, benchmark } = useSnapshot();
-  const store = useStore();
+  const currentSnapshot = useCurrentSnapshot();
   const unsaved = useUnsavedEdits();
   const [prompt, setPrompt] = useState<Prompt>(null);
   const [step, setStep] = useState<WizardStep>(initialStep);
@@ -78,7 +78,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
 
   /** The saved price after any save just made (the store has the agent's answer). */
   const checkBreakEven = (proceed: () => void) => {
-    const snapshot = store.getState().snapshot;
+    const snapshot = currentSnapshot();
     const below =
       step === 'controls' && snapshot
         ? belowBreakEven(snapshot.settings.controls.price, pricedDevices(snapshot.detection, snapshot.benchmark.history))

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SettingsRecovery } from '../../../shared/domain/settings-recovery';
-import { useApi, useStore } from '../../app/app-context';
+import { useApi, useApplyAnswer } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useCall } from '../../lib/use-call';
 
@@ -10,7 +10,7 @@ import { useCall } from '../../lib/use-call';
  */
 export function SettingsRecoveryNotice() {
   const api = useApi();
-  const store = useStore();
+  const applyAnswer = useApplyAnswer();
   const [recovery, setRecovery] = useState<SettingsRecovery | null>(null);
   useEffect(() => {
     let live = true;
@@ -24,7 +24,7 @@ export function SettingsRecoveryNotice() {
   const restore = useCall(async () => {
     const result = await api.restoreLastGoodSettings({});
     if (result.ok) {
-      store.apply({ name: 'settings', payload: result.value });
+      applyAnswer({ name: 'settings', payload: result.value });
       setRecovery(null);
     }
     return result;

@@ -1,5 +1,5 @@
 import type { SettingsPatch } from '../../../shared/domain/settings';
-import { useApi, useStore } from '../../app/app-context';
+import { useApi, useApplyAnswer } from '../../app/app-context';
 import { useCall } from '../../lib/use-call';
 
 /**
@@ -8,10 +8,10 @@ import { useCall } from '../../lib/use-call';
  */
 export function useUpdateSettings() {
   const api = useApi();
-  const store = useStore();
+  const applyAnswer = useApplyAnswer();
   return useCall(async (patch: SettingsPatch, password?: string) => {
     const result = await api.updateSettings(password === undefined ? { patch } : { patch, password });
-    if (result.ok) store.apply({ name: 'settings', payload: result.value });
+    if (result.ok) applyAnswer({ name: 'settings', payload: result.value });
     return result;
   });
 }

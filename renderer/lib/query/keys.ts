@@ -11,4 +11,11 @@ export const queryKeys = {
   chainStatus: ['chain', 'status'] as const,
   /** Everything read from the earnings ledger: invalidated as a whole on `ledgerUpdated`. */
   ledger: ['ledger'] as const,
+  /** The agent's snapshot (settings, detection, checks, benchmark, availability, jobs). */
+  snapshot: ['snapshot'] as const,
+  /** The Market page's list: status and every job it knows (market-state.ts). */
+  marketList: ['market', 'list'] as const,
+  /** Every log tail of one job (one query per size asked for). */
+  jobLogs: (jobId: string) => ['jobLog', jobId] as const,
+  jobLogTail: (jobId: string, max: number) => ['jobLog', jobId, max] as const,
 };

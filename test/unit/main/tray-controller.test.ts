@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { watchAgent } from '../../../electron/main/agent-watch';
+import { createStopGuard, type StopChoice } from '../../../electron/main/stop-guard';
 import { startTrayController } from '../../../electron/main/tray-controller';
+import { job } from '../renderer/fixtures';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { availabilityReport, device, fakeAgent, fakeTray, snapshot } from './fixtures';
 
 const now = () => new Date('2026-03-02T10:00:00.000Z');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup() {
+function setup(options: { choice?: StopChoice } = {}) {
   const fake = fakeAgent(snapshot({ availability: availabilityReport({ gpus: [device('available', 'Available')] }) }));
+  const asked: string[] = [];
+  const guard = createStopGuard({
+    agent: fake.agent,
+    ask: async (action, jobs) => {
+      asked.push(`${action}: ${jobs.map((j) => j.name).join(', ')}`);
+      return options.choice ?? 'cancel';
+    },
+    untilDelivered: async () => undefined,
+    notify: () => undefined,
+  });
   const { tray, state } = fakeTray();
   const opened: (string | undefined)[] = [];
   const errors: string[] = [];
@@ -18,12 +30,13 @@ function setup() {
     tray,
     agent: fake.agent,
     watch,
+    guard,
     now,
     openWindow: (hash) => opened.push(hash),
     quit: () => (quits += 1),
     onError: (message) => errors.push(message),
   });
-  return { fake, state, opened, errors, quits: () => quits, stop };
+  return { fake, state, opened, errors, asked, quits: () => quits, stop };
 }
 
 describe('tray controller', () => {
@@ -54,6 +67,31 @@ describe('tray controller', () => {
       { name: 'resumeRenting', request: {} },
     ]);
     expect(t.errors).toEqual(['resumeRenting is not available']);
+  });
+
+  it('pausing from the tray asks before a non-preemptible job loses its unpaid work (the dashboard\'s rule)', async () => {
+    const running = { jobs: { active: [job('a', { name: 'render', preemptible: false })], history: [] } };
+    for (const [choice, request] of [
+      ['cancel', null],
+      ['finish-first', { duration: 'hour', finishRunningJob: true }],
+      ['stop-now', { duration: 'hour' }],
+    ] as const) {
+      const t = setup({ choice });
+      t.fake.set(running);
+      t.fake.answer('pauseRenting', { ok: true, value: { kind: 'until', until: '2026-03-02T11:00:00.000Z' } });
+      t.state.onAction!('pause-hour');
+      await settle();
+      expect(t.asked).toEqual(['pause: render']);
+      expect(t.fake.calls.filter((c) => c.name === 'pauseRenting').map((c) => c.request)).toEqual(request ? [request] : []);
+      expect(t.errors).toEqual([]);
+    }
+    // A preemptible job is released and paid for its time: no question.
+    const t = setup();
+    t.fake.set({ jobs: { active: [job('b', { preemptible: true })], history: [] } });
+    t.state.onAction!('pause-tomorrow');
+    await settle();
+    expect(t.asked).toEqual([]);
+    expect(t.fake.calls.filter((c) => c.name === 'pauseRenting')).toHaveLength(1);
   });
 
   it('open, a click on the icon, quit, and "show what needs attention" (market problem)', () => {

@@ -4,6 +4,7 @@
  * leaves persisted before its effect.
  */
 import { describe, expect, it } from 'vitest';
+import { restartNote } from '../../../shared/domain/job-restarts';
 import { createHarness, ME } from './provider-harness';
 
 describe('market provider: transitions through the fake chain', () => {
@@ -106,11 +107,19 @@ describe('market provider: transitions through the fake chain', () => {
     const h = createHarness();
     h.chain.post({ id: '1' });
     await h.claim('1');
-    h.runs[0]!.finish('preempted', 1000);
+    h.runs[0]!.finish('preempted', 47_000);
     await h.settle();
     expect(h.runs).toHaveLength(2);
     expect(h.job('1')?.state).toBe('running');
     expect(h.extra('1')?.localJobIds).toHaveLength(2);
+    // It started from scratch, and the job says so, with the unpaid run time lost.
+    expect(h.job('1')?.restarts).toEqual({ count: 1, lostSeconds: 47 });
+    const interrupted = h.log.find((e) => e.message === 'market job transition' && e.fields?.to === 'claimed' && e.fields?.from === 'running');
+    expect(interrupted).toBeDefined();
+    h.runs[1]!.finish('preempted', 13_000);
+    await h.settle();
+    expect(h.job('1')?.restarts).toEqual({ count: 2, lostSeconds: 60 });
+    expect(restartNote(h.job('1')!.restarts!)).toBe('Restarted from the beginning 2 times (not preemptible): 1 min 00 s of unpaid work lost.');
   });
 
   it('survives RPC failures at every step: retried on the next tick, no transaction repeated', async () => {

@@ -8,7 +8,8 @@ import {
   TOKEN_STORAGE_KEY,
   type ConnectionState,
 } from '../../../renderer/lib/api-client';
-import { createAppStore } from '../../../renderer/lib/app-store';
+import { snapshotQuery } from '../../../renderer/lib/query/follow-queries';
+import { observe } from './query-harness';
 import { fakeBrowser, flush, json } from './fake-browser';
 import { checksReport, detection, snapshot } from './fixtures';
 
@@ -217,29 +218,29 @@ describe('headless events', () => {
     expect(browser.timers).toHaveLength(0);
   });
 
-  it('re-fetches the snapshot after reconnecting, and the store shows it', async () => {
+  it('re-fetches the snapshot after reconnecting, and the query cache shows it', async () => {
     let version = '1';
     const browser = fakeBrowser(undefined, (url) => {
       if (url !== '/api/call/getSnapshot') return json({ ok: false, error: { code: 'x', message: 'unexpected' } });
       return json({ ok: true, value: snapshot({ agent: { ...snapshot().agent, version } }) });
     });
     const { client } = httpClient(browser);
-    const store = createAppStore(client);
+    const view = observe(client, (c) => snapshotQuery(c, client));
     browser.lastSocket().open();
     await flush();
-    expect(store.getState().snapshot?.agent.version).toBe('1');
+    expect(view.data()?.agent.version).toBe('1');
     const snapshotCalls = () => browser.env.fetch.mock.calls.filter(([u]) => u === '/api/call/getSnapshot').length;
     const before = snapshotCalls();
 
     browser.lastSocket().drop();
-    expect(store.getState().connection).toBe('reconnecting');
+    expect(client.connection()).toBe('reconnecting');
     version = '2';
     browser.fireTimers();
     browser.lastSocket().open();
     await flush();
     expect(snapshotCalls()).toBe(before + 1);
-    expect(store.getState().connection).toBe('connected');
-    expect(store.getState().snapshot?.agent.version).toBe('2');
+    expect(client.connection()).toBe('connected');
+    expect(view.data()?.agent.version).toBe('2');
   });
 });
 

@@ -1,9 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../shared/api/contract';
 import type { JobRecord } from '../../../shared/domain/job';
 import type { ApiClient } from '../../../renderer/lib/api-client';
 import { applyEvent } from '../../../renderer/lib/apply-event';
-import { createAppStore } from '../../../renderer/lib/app-store';
+import { snapshotQuery } from '../../../renderer/lib/query/follow-queries';
+import { flush, observe } from './query-harness';
 import { finishedJob, job, snapshot } from './fixtures';
 
 const progress = (jobId: string, state: JobRecord['state'], label: string = state) => ({
@@ -85,7 +86,7 @@ describe('applyEvent: jobs', () => {
   });
 });
 
-describe('app store: job events', () => {
+describe('the snapshot query: job events', () => {
   it('notifies nobody for log lines and label-only progress, and re-renders on a state change', async () => {
     let emit: (e: AgentEvent) => void = () => {};
     const client = {
@@ -97,17 +98,19 @@ describe('app store: job events', () => {
       connection: () => 'connected',
       onConnection: () => () => {},
     } as unknown as ApiClient;
-    const store = createAppStore(client);
-    await store.reload();
-    const listener = vi.fn();
-    store.subscribe(listener);
+    const view = observe(client, (c) => snapshotQuery(c, client));
+    await flush();
+    expect(view.data()?.jobs.active[0]?.state).toBe('pulling');
+    view.resetNotified();
     for (let i = 0; i < 50; i += 1) {
       emit({ name: 'jobLog', payload: { jobId: 'a', lines: [{ stream: 'stdout', text: `line ${i}` }] } });
       emit(progress('a', 'pulling', `Pulling image: ${i} of 840 MB`));
     }
-    expect(listener).not.toHaveBeenCalled();
+    await flush();
+    expect(view.notified()).toBe(0);
     emit(progress('a', 'running'));
-    expect(listener).toHaveBeenCalledTimes(1);
-    expect(store.getState().snapshot?.jobs.active[0]?.state).toBe('running');
+    await flush();
+    expect(view.notified()).toBe(1);
+    expect(view.data()?.jobs.active[0]?.state).toBe('running');
   });
 });

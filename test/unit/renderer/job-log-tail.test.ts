@@ -8,8 +8,10 @@ import {
   type LogTail,
   overlap,
   type RawLogLine,
-  watchJobLogTail,
 } from '../../../renderer/lib/job-log-tail';
+import type { ApiClient } from '../../../renderer/lib/api-client';
+import { jobLogTailQuery } from '../../../renderer/lib/query/follow-queries';
+import { observe } from './query-harness';
 
 const out = (...texts: string[]): RawLogLine[] => texts.map((text) => ({ stream: 'stdout', text }));
 const texts = (tail: LogTail | undefined) => tail?.lines.map((l) => l.text) ?? [];
@@ -18,11 +20,18 @@ const texts = (tail: LogTail | undefined) => tail?.lines.map((l) => l.text) ?? [
 function fakeApi() {
   const listeners = new Set<(e: AgentEvent) => void>();
   const answers: ((r: Result<JobLogLines>) => void)[] = [];
+  let connection: 'connected' | 'reconnecting' = 'connected';
+  let connectionListener: (s: 'connected' | 'reconnecting') => void = () => undefined;
   const api = {
     getJobLogs: vi.fn((_req: { jobId: string; tail?: number }) => new Promise<Result<JobLogLines>>((resolve) => answers.push(resolve))),
     onEvent: (l: (e: AgentEvent) => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
+    },
+    connection: () => connection,
+    onConnection: (l: (s: 'connected' | 'reconnecting') => void) => {
+      connectionListener = l;
+      return () => undefined;
     },
   };
   return {
@@ -31,18 +40,27 @@ function fakeApi() {
     push: (jobId: string, lines: RawLogLine[]) => {
       for (const l of [...listeners]) l({ name: 'jobLog', payload: { jobId, lines } });
     },
+    connect: (s: 'connected' | 'reconnecting') => {
+      connection = s;
+      connectionListener(s);
+    },
     answer: async (r: Result<JobLogLines>) => {
       answers.shift()?.(r);
-      await Promise.resolve();
-      await Promise.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 0));
     },
   };
 }
 
+/** A mounted log view: the tail's query in the shared cache, fed by the fake's events. */
 function watch(fake: ReturnType<typeof fakeApi>, jobId = 'j1', max = 500) {
+  const api = fake.api as unknown as ApiClient;
+  const view = observe(api, (client) => jobLogTailQuery(client, api, jobId, max));
   const seen: LogTail[] = [];
-  const stop = watchJobLogTail(fake.api, jobId, max, (tail) => seen.push(tail));
-  return { seen, stop, last: () => seen[seen.length - 1] };
+  view.client.getQueryCache().subscribe(() => {
+    const tail = view.data();
+    if (tail && tail !== seen[seen.length - 1]) seen.push(tail);
+  });
+  return { seen, stop: view.stop, last: () => seen[seen.length - 1] };
 }
 
 describe('overlap', () => {
@@ -71,7 +89,7 @@ describe('appendBounded', () => {
   });
 });
 
-describe('watchJobLogTail', () => {
+describe('a job log tail in the query cache', () => {
   it('loads the kept tail first, asking for `max` lines', async () => {
     const fake = fakeApi();
     const w = watch(fake, 'j1', 200);
@@ -137,13 +155,23 @@ describe('watchJobLogTail', () => {
     expect(texts(w.last())).toEqual(['live', 'more']);
   });
 
-  it('stops listening and ignores a late answer once stopped', async () => {
+  it('loads the tail again after a reconnect: lines written while the stream was down show', async () => {
+    const fake = fakeApi();
+    const w = watch(fake);
+    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a') } });
+    fake.connect('reconnecting');
+    fake.connect('connected');
+    expect(fake.api.getJobLogs).toHaveBeenCalledTimes(2);
+    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a', 'missed') } });
+    expect(texts(w.last())).toEqual(['a', 'missed']);
+    expect(new Set(w.last()?.lines.map((l) => l.seq)).size).toBe(2);
+  });
+
+  it('stops listening once the cache is disconnected', () => {
     const fake = fakeApi();
     const w = watch(fake);
     w.stop();
     expect(fake.listeners.size).toBe(0);
-    await fake.answer({ ok: true, value: { jobId: 'j1', lines: out('a') } });
-    expect(w.seen).toEqual([]);
   });
 
   it('clamps the tail it asks for to what the contract allows', () => {
