@@ -159,6 +159,7 @@ describe.skipIf(!ready)('the Overview dashboard is live: current job, then non-z
     await expect.poll(() => page.textContent('[data-testid="current-job-elapsed"]'), { timeout: 5_000 }).not.toBe(clock);
     expect(await page.getAttribute('[data-testid="renting-state"]', 'data-state')).toBe('renting');
     expect(await page.textContent('[data-testid="renting-state"]')).toMatch(/Renting now/);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'dashboard-job-running.png') });
     const snapshot = await api<Snapshot>('getSnapshot');
     expect(snapshot.jobs.active.map((j) => j.name)).toContain(JOB_NAME);
   }, 120_000);
@@ -175,6 +176,7 @@ describe.skipIf(!ready)('the Overview dashboard is live: current job, then non-z
     await expect.poll(positive('today-earnings'), { timeout: 30_000 }).toBe(true);
     await expect.poll(positive('month-earnings'), { timeout: 10_000 }).toBe(true);
     await expect.poll(positive('earnings-sparkline'), { timeout: 10_000 }).toBe(true);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'dashboard-paid.png') });
     const today = (await page.textContent('[data-testid="today-earnings"]'))!;
     expect(today).toMatch(/\$0\.\d*[1-9]/);
     expect(today).toMatch(/net of 1 job/);

@@ -19,7 +19,7 @@ export function EarningsSparkline({ report }: { report: EarningsReport }) {
       <strong className={styles.figure}>{formatUsdMicros(total)}</strong>
       <span className={styles.note}>{jobs === 0 ? 'No paid job in the last 24 h.' : `net from ${jobs} job${jobs === 1 ? '' : 's'}, hour by hour`}</span>
       <div className={styles.spark} role="img" aria-label={`Net earned over the last 24 hours, hour by hour: ${formatUsdMicros(total)} in all`}>
-        <ResponsiveContainer width="100%" height={56}>
+        <ResponsiveContainer width="100%" height={48}>
           <AreaChart data={points} margin={{ top: 4, right: 0, bottom: 0, left: 0 }}>
             <YAxis hide domain={[0, 'dataMax']} />
             <Area type="monotone" dataKey="cumulative" className={styles.sparkArea} isAnimationActive={false} dot={false} activeDot={false} />
