@@ -16,6 +16,8 @@ import { stepFromPath } from '../features/onboarding/wizard-steps';
 import type { ConnectionState } from '../lib/api-client';
 import { ROUTES, type Route, useHashRoute, useHashSubPath } from '../lib/use-hash-route';
 import { OverviewPage } from './OverviewPage';
+import { cx } from '../lib/cx';
+import styles from './HomeScreen.module.css';
 
 interface Props {
   snapshot: Snapshot;
@@ -39,12 +41,12 @@ export function HomeScreen({ snapshot, connection, loadError }: Props) {
 
   return (
     <>
-      <div className="top">
+      <div className={styles.top}>
         <Header agent={snapshot.agent} connection={connection} route={route} />
         <ConnectionBanner connection={connection} />
       </div>
       <StatusBanner />
-      <main className="home" data-testid={`page-${route}`}>
+      <main className={styles.home} data-testid={`page-${route}`}>
         {loadError && connection === 'connected' ? <ErrorNotice error={loadError} testId="refresh-error" /> : null}
         {wizard ? (
           <OnboardingWizard
@@ -59,7 +61,7 @@ export function HomeScreen({ snapshot, connection, loadError }: Props) {
           <Page route={route} snapshot={snapshot} />
         )}
       </main>
-      <footer className="app-footer muted small">
+      <footer className={cx(styles.appFooter, 'muted', 'small')}>
         RigShift agent {snapshot.agent.version} · {snapshot.agent.platform}
       </footer>
     </>

@@ -2,7 +2,7 @@ import type { Snapshot } from '../../shared/domain/snapshot';
 import { BenchmarkPanel } from '../features/benchmark/BenchmarkPanel';
 import { ChecksPanel } from '../features/checks/ChecksPanel';
 import { HardwarePanel } from '../features/hardware/HardwarePanel';
-import { DashboardSummary } from '../features/onboarding/DashboardSummary';
+import { Dashboard } from '../features/dashboard/Dashboard';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { SettingsRecoveryNotice } from '../features/settings/SettingsRecoveryNotice';
 import { DesktopSettings } from './DesktopSettings';
@@ -13,7 +13,7 @@ export function OverviewPage({ snapshot }: { snapshot: Snapshot }) {
     <>
       <h1 className="visually-hidden">Overview</h1>
       <SettingsRecoveryNotice />
-      <DashboardSummary />
+      <Dashboard />
       <div className="columns">
         <HardwarePanel />
         <ChecksPanel />

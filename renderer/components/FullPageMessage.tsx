@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import styles from './FullPageMessage.module.css';
 
 interface Props {
   title: string;
@@ -9,8 +10,8 @@ interface Props {
 /** For states where nothing else can be shown: no token, no agent, first load. */
 export function FullPageMessage({ title, children, testId }: Props) {
   return (
-    <main className="full-page" data-testid={testId}>
-      <div className="full-page-box">
+    <main className={styles.fullPage} data-testid={testId}>
+      <div className={styles.fullPageBox}>
         <h1>{title}</h1>
         {children}
       </div>

@@ -1,6 +1,8 @@
 import type { Snapshot } from '../../shared/domain/snapshot';
 import type { ConnectionState } from '../lib/api-client';
+import { cx } from '../lib/cx';
 import { ROUTES, type Route } from '../lib/use-hash-route';
+import styles from './Header.module.css';
 
 interface Props {
   agent: Snapshot['agent'];
@@ -15,19 +17,26 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
   unauthorized: 'Not authorised',
 };
 
+const CONNECTION_CLASSES: Record<ConnectionState, string | undefined> = {
+  connecting: styles.connectionConnecting,
+  connected: styles.connectionConnected,
+  reconnecting: styles.connectionReconnecting,
+  unauthorized: styles.connectionUnauthorized,
+};
+
 export function Header({ agent, connection, route }: Props) {
   return (
-    <header className="app-header">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true" />
-        <h1 className="brand-name">RigShift</h1>
+    <header className={styles.appHeader}>
+      <div className={styles.brand}>
+        <span className={styles.brandMark} aria-hidden="true" />
+        <h1 className={styles.brandName}>RigShift</h1>
       </div>
-      <nav className="page-nav" aria-label="Pages">
+      <nav className={styles.pageNav} aria-label="Pages">
         {ROUTES.map((r) => (
           <a
             key={r.route}
             href={r.hash}
-            className="page-link"
+            className={styles.pageLink}
             aria-current={r.route === route ? 'page' : undefined}
             data-testid={`nav-${r.route}`}
           >
@@ -35,11 +44,11 @@ export function Header({ agent, connection, route }: Props) {
           </a>
         ))}
       </nav>
-      <div className="header-meta">
-        <span className="pill" data-testid="agent-mode" title={`Agent ${agent.version} on ${agent.platform}`}>
+      <div className={styles.headerMeta}>
+        <span className={styles.pill} data-testid="agent-mode" title={`Agent ${agent.version} on ${agent.platform}`}>
           {agent.mode === 'electron' ? 'Desktop app' : 'Headless (browser)'}
         </span>
-        <span className={`pill connection connection-${connection}`} data-testid="connection-state" data-state={connection}>
+        <span className={cx(styles.pill, CONNECTION_CLASSES[connection])} data-testid="connection-state" data-state={connection}>
           <span className="status-dot" aria-hidden="true" />
           {CONNECTION_LABELS[connection]}
         </span>

@@ -1,4 +1,6 @@
 import { escapeUntrusted, splitUntrusted, visibleCodePoint } from '../../shared/domain/untrusted-text';
+import { cx } from '../lib/cx';
+import styles from './UntrustedText.module.css';
 
 /**
  * Text a stranger chose (job, file and image names, a job's description): inside a <bdi>
@@ -9,10 +11,10 @@ import { escapeUntrusted, splitUntrusted, visibleCodePoint } from '../../shared/
  */
 export function UntrustedText({ text, className, keepTabs = false }: { text: string; className?: string; keepTabs?: boolean }) {
   return (
-    <bdi className={className ? `untrusted ${className}` : 'untrusted'}>
+    <bdi className={cx(styles.untrusted, className)}>
       {splitUntrusted(text).map((part, i) =>
         part.hidden && !(keepTabs && part.text === '\t') ? (
-          <span key={i} className="untrusted-hidden" title="A hidden or control character, shown by its code">
+          <span key={i} className={styles.untrustedHidden} title="A hidden or control character, shown by its code">
             {visibleCodePoint(part.text)}
           </span>
         ) : (

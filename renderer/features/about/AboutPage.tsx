@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
 import { CopyButton } from '../../components/CopyButton';
+import styles from './About.module.css';
 
 /** Versions of everything a support request needs, and where the data lives. */
 export function AboutPage() {
@@ -47,7 +48,7 @@ export function AboutPage() {
             <Spinner /> Reading versions…
           </p>
         ) : !value ? null : (
-          <table className="about-table" data-testid="about-versions">
+          <table className={styles.aboutTable} data-testid="about-versions">
             <tbody>
               <tr>
                 <th scope="row">RigShift</th>

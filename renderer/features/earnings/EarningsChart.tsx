@@ -2,6 +2,8 @@ import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Toolt
 import type { EarningsReport } from '../../../shared/domain/earnings';
 import { ChartLegend } from './ChartLegend';
 import { axisWidth, chartRows, type EarningsChartRow, formatGas, formatUsdMicros, projectionPerBucket } from './earnings-view';
+import { cx } from '../../lib/cx';
+import styles from './Earnings.module.css';
 
 export const NO_EARNINGS_TEXT =
   'No earnings yet: jobs you run appear here once the requester accepts or the challenge window passes.';
@@ -15,7 +17,7 @@ export function EarningsChart({ report }: { report: EarningsReport }) {
   const paid = report.totals.jobs > 0;
   if (!paid) {
     return (
-      <p className="earnings-empty muted" data-testid="earnings-empty">
+      <p className={cx(styles.earningsEmpty, 'muted')} data-testid="earnings-empty">
         {report.walletAddress === null ? 'No wallet yet: create one on the Wallet page; its earnings appear here.' : NO_EARNINGS_TEXT}
       </p>
     );
@@ -46,13 +48,13 @@ export function EarningsChart({ report }: { report: EarningsReport }) {
           <XAxis dataKey="label" className="chart-axis" minTickGap={12} />
           <YAxis className="chart-axis" tickFormatter={usdTick} width={yWidth} />
           <Tooltip content={<EarningsTooltip symbol={report.gasCoin.symbol} />} cursor={{ className: 'chart-cursor' }} />
-          <Bar dataKey="net" name="Net" stackId="gross" className="bar-net" isAnimationActive={false} />
-          <Bar dataKey="electricity" name="Electricity" stackId="gross" className="bar-electricity" isAnimationActive={false} />
-          {gasPriced ? <Bar dataKey="gas" name="Gas" stackId="gross" className="bar-gas" isAnimationActive={false} /> : null}
-          <Bar dataKey="fee" name="Market fee" stackId="gross" className="bar-fee" isAnimationActive={false} />
-          <Bar dataKey="stakeLost" name="Stake lost" stackId="gross" className="bar-stake" isAnimationActive={false} />
+          <Bar dataKey="net" name="Net" stackId="gross" className={styles.barNet} isAnimationActive={false} />
+          <Bar dataKey="electricity" name="Electricity" stackId="gross" className={styles.barElectricity} isAnimationActive={false} />
+          {gasPriced ? <Bar dataKey="gas" name="Gas" stackId="gross" className={styles.barGas} isAnimationActive={false} /> : null}
+          <Bar dataKey="fee" name="Market fee" stackId="gross" className={styles.barFee} isAnimationActive={false} />
+          <Bar dataKey="stakeLost" name="Stake lost" stackId="gross" className={styles.barStake} isAnimationActive={false} />
           {projection !== null ? (
-            <ReferenceLine y={projection} className="earnings-projection-line" strokeDasharray="6 4" label={{ value: 'at this rate', position: 'insideTopRight', className: 'chart-label' }} />
+            <ReferenceLine y={projection} className={styles.earningsProjectionLine} strokeDasharray="6 4" label={{ value: 'at this rate', position: 'insideTopRight', className: 'chart-label' }} />
           ) : null}
         </BarChart>
       </ResponsiveContainer>

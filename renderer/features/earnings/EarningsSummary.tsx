@@ -1,5 +1,6 @@
 import type { EarningsReport } from '../../../shared/domain/earnings';
 import { formatGas, formatUsdMicros } from './earnings-view';
+import styles from './Earnings.module.css';
 
 const PERIOD: Record<EarningsReport['range'], string> = { day: 'last 24 hours', week: 'last 7 days', month: 'last 30 days', year: 'last 12 months' };
 
@@ -9,7 +10,7 @@ export function EarningsSummary({ report }: { report: EarningsReport }) {
   const gasPriced = report.gasCoin.microsPerCoin !== null;
   return (
     <div data-testid="earnings-summary" data-net-micros={t.netMicros} data-jobs={t.jobs}>
-      <dl className="earnings-figures">
+      <dl className={styles.earningsFigures}>
         <Figure label={`Net, ${PERIOD[report.range]}`} value={formatUsdMicros(t.netMicros)} strong testId="earnings-net" />
         <Figure label="Gross paid" value={formatUsdMicros(t.grossMicros)} />
         <Figure label="Market fee" value={formatUsdMicros(t.feeMicros)} />
@@ -23,7 +24,7 @@ export function EarningsSummary({ report }: { report: EarningsReport }) {
           value={t.effectiveMicrosPerGpuHour === null ? '—' : `${formatUsdMicros(t.effectiveMicrosPerGpuHour)}/h`}
         />
       </dl>
-      <p className="earnings-projection" data-testid="earnings-projection">
+      <p className={styles.earningsProjection} data-testid="earnings-projection">
         {report.projection.monthlyNetMicros === null ? (
           <span className="muted">{report.projection.basis}</span>
         ) : (
@@ -44,7 +45,7 @@ export function EarningsSummary({ report }: { report: EarningsReport }) {
 
 function Figure({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
   return (
-    <div className="earnings-figure">
+    <div className={styles.earningsFigure}>
       <dt>{label}</dt>
       <dd className={strong ? 'strong' : undefined} data-testid={testId}>
         {value}

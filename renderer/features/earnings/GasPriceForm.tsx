@@ -5,6 +5,8 @@ import { useApi } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { useCall } from '../../lib/use-call';
+import { cx } from '../../lib/cx';
+import styles from './Earnings.module.css';
 
 /**
  * Gas is paid in the chain's coin, not in dollars, and RigShift has no price feed. The owner
@@ -44,7 +46,7 @@ export function GasPriceForm({ report }: { report: EarningsReport }) {
           : `Net includes gas at ${formatMicros(BigInt(current))} USD per ${symbol}. Clear the field to show gas in ${symbol} only.`
       }
     >
-      <form className="earnings-gas-form" onSubmit={submit}>
+      <form className={styles.earningsGasForm} onSubmit={submit}>
         <label className="field">
           <span className="field-label">Price of 1 {symbol} in USD</span>
           <input value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" placeholder="e.g. 3000" data-testid="gas-price-input" />
@@ -53,7 +55,7 @@ export function GasPriceForm({ report }: { report: EarningsReport }) {
           Save
         </button>
       </form>
-      {problem ? <p className="field-help earnings-problem">{problem}</p> : null}
+      {problem ? <p className={cx('field-help', styles.earningsProblem)}>{problem}</p> : null}
       {save.error ? <ErrorNotice error={save.error} onDismiss={save.clearError} /> : null}
     </Section>
   );

@@ -2,6 +2,7 @@ import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, 
 import type { EarningsReport } from '../../../shared/domain/earnings';
 import { ChartLegend } from './ChartLegend';
 import { axisWidth, chartRows } from './earnings-view';
+import styles from './Earnings.module.css';
 
 /** GPU-hours offered vs rented per bucket, and the effective net per billed GPU-hour (right axis). */
 export function HoursChart({ report }: { report: EarningsReport }) {
@@ -38,9 +39,9 @@ export function HoursChart({ report }: { report: EarningsReport }) {
           <YAxis yAxisId="hours" className="chart-axis" tickFormatter={hourTick} width={hoursWidth} />
           <YAxis yAxisId="rate" orientation="right" className="chart-axis" tickFormatter={rateTick} width={rateWidth} />
           <Tooltip />
-          <Bar yAxisId="hours" dataKey="hoursAvailable" name="Available (h)" className="bar-available" isAnimationActive={false} />
-          <Bar yAxisId="hours" dataKey="hoursRented" name="Rented (h)" className="bar-rented" isAnimationActive={false} />
-          <Line yAxisId="rate" dataKey="effectivePerHour" name="Net per GPU-hour ($)" className="line-rate" connectNulls dot={false} isAnimationActive={false} />
+          <Bar yAxisId="hours" dataKey="hoursAvailable" name="Available (h)" className={styles.barAvailable} isAnimationActive={false} />
+          <Bar yAxisId="hours" dataKey="hoursRented" name="Rented (h)" className={styles.barRented} isAnimationActive={false} />
+          <Line yAxisId="rate" dataKey="effectivePerHour" name="Net per GPU-hour ($)" className={styles.lineRate} connectNulls dot={false} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </figure>

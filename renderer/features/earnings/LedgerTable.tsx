@@ -8,6 +8,8 @@ import { formatDateTime } from '../../lib/format';
 import { NO_EARNINGS_TEXT } from './EarningsChart';
 import { formatGas, formatSeconds, formatUsdMicros, shortAddress } from './earnings-view';
 import { useLedgerQuery } from './use-earnings';
+import { cx } from '../../lib/cx';
+import styles from './Earnings.module.css';
 
 const PAGE = 25;
 const STATE_TEXT: Record<LedgerJob['state'], string> = {
@@ -38,7 +40,7 @@ export function LedgerTable() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table ledger-jobs" data-testid="ledger-jobs" data-count={list.total}>
+            <table className={cx('table', styles.ledgerJobs)} data-testid="ledger-jobs" data-count={list.total}>
               <caption className="visually-hidden">Jobs and their payments</caption>
               <thead>
                 <tr>
@@ -101,7 +103,7 @@ const TX_TEXT: Record<LedgerTx['kind'], string> = { claim: 'claim', submit: 'sub
 /** Links to the explorer on public networks; on the devnet (no explorer) the hash with a copy button. */
 function TxList({ txs, chain }: { txs: LedgerTx[]; chain: LedgerChain | null }) {
   return (
-    <ul className="ledger-txs">
+    <ul className={styles.ledgerTxs}>
       {txs.map((tx) => (
         <li key={`${tx.kind}:${tx.hash}`} data-testid={`ledger-tx-${tx.kind}`}>
           <span className="muted small">{TX_TEXT[tx.kind]}</span>{' '}

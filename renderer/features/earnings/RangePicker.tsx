@@ -1,9 +1,10 @@
 import type { EarningsRange } from '../../../shared/domain/earnings';
 import { RANGES } from './earnings-view';
+import styles from './Earnings.module.css';
 
 export function RangePicker({ value, onChange }: { value: EarningsRange; onChange: (range: EarningsRange) => void }) {
   return (
-    <div className="earnings-ranges" role="group" aria-label="Period">
+    <div className={styles.earningsRanges} role="group" aria-label="Period">
       {RANGES.map((r) => (
         <button
           key={r.id}

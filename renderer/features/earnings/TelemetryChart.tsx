@@ -5,6 +5,7 @@ import { useApi } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { ChartLegend } from './ChartLegend';
 import { useLedgerQuery } from './use-earnings';
+import styles from './Earnings.module.css';
 
 const RESOLUTION_TEXT = { raw: 'every reading', minute: 'per-minute means', '10-minute': '10-minute means', hour: 'hourly means' } as const;
 
@@ -62,8 +63,8 @@ export function TelemetryChart({ range }: { range: EarningsRange }) {
               <YAxis yAxisId="w" className="chart-axis" unit=" W" width={60} />
               <YAxis yAxisId="c" orientation="right" className="chart-axis" unit=" °C" width={56} />
               <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
-              <Line yAxisId="w" dataKey="powerW" name="Power (W)" className="line-power" dot={false} isAnimationActive={false} />
-              <Line yAxisId="c" dataKey="temperatureC" name="Temperature (°C)" className="line-temperature" dot={false} isAnimationActive={false} />
+              <Line yAxisId="w" dataKey="powerW" name="Power (W)" className={styles.linePower} dot={false} isAnimationActive={false} />
+              <Line yAxisId="c" dataKey="temperatureC" name="Temperature (°C)" className={styles.lineTemperature} dot={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
         </figure>
