@@ -111,9 +111,22 @@ export interface MarketJobTerms {
   open: boolean;
 }
 
+/**
+ * What the evaluation reads of a document: a parsed document has this shape, and so do the
+ * few facts kept in memory for open jobs (market-document-facts.ts).
+ */
+export type EvaluableDocument =
+  | {
+      ok: true;
+      spec: Pick<JobSpec, 'maxDurationSeconds' | 'preemptible' | 'image' | 'network'> & { resources: MarketJobSummary['resources'] };
+      document: { upload: { url: string }; requirements?: { minFp32Tflops?: number } };
+      summary: MarketJobSummary;
+    }
+  | { ok: false; reasons: string[] };
+
 export interface EvaluationInput {
   job: MarketJobTerms;
-  document: ParsedMarketDocument;
+  document: EvaluableDocument;
   /** Candidate devices with their admission for this job's shape. */
   devices: readonly EvaluationDevice[];
   machine: { cpus: number; memoryMiB: number };

@@ -7,7 +7,8 @@ import { Contract, Interface, NonceManager, Wallet } from 'ethers';
 import { composeAgent } from '../../electron/agent/compose';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
-import { evaluateMarketJob, parseMarketDocument } from '../../shared/domain/market-evaluation';
+import { evaluableOf } from '../../shared/domain/market-document-facts';
+import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { buildJobTestImage } from '../helpers/job-images';
 import { recordingLogger } from '../helpers/silent-logger';
@@ -62,7 +63,7 @@ async function measureIndexer(jobs: number): Promise<BenchFigure> {
     for (const book of indexer.book.all()) {
       const verdict = evaluateMarketJob({
         job: { ...book, open: book.state === 'open' },
-        document: parseMarketDocument(book.spec),
+        document: evaluableOf(book.facts, () => indexer.document(book.id) ?? ''),
         devices: [{ deviceId: 'cpu', kind: 'cpu', name: 'CPU', vramMiB: null, fp32Tflops: null, powerW: 0, admission: { ok: true }, busy: false }],
         machine: { cpus: 8, memoryMiB: 16_384 },
         price: { ...DEFAULT_SETTINGS.controls.price, neverBelowBreakEven: false, floorMicrosPerHour: '1000000' },

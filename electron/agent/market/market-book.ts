@@ -5,13 +5,22 @@
  * whose JobPosted is dropped disappears. Dedupes logs by txHash:logIndex.
  */
 import type { ChainJobState } from '../../../shared/domain/market';
+import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import type { MarketEvent } from './market-events';
 
 export interface BookJob {
   id: string;
   requester: string;
   specHash: string;
-  spec: string;
+  /**
+   * The posted document when it is held in memory (our own unusable posts, logs written
+   * before the document file); '' when it is in the document file (the posted event's `doc`, which
+   * compaction moves) or was dropped.
+   * Read documents through the event log's document(id), never from here.
+   */
+  inlineSpec: string;
+  /** What the verdicts and the list need of a valid document (null: read the document). */
+  facts: MarketDocumentFacts | null;
   /** Why the posted spec is unusable (not UTF-8, oversized, bad ABI data): an invalid job. */
   specError: string | null;
   maxPricePerHour: bigint;
@@ -52,7 +61,8 @@ export function foldJob(events: readonly MarketEvent[], reopenClaimWindow: numbe
     id: posted.id,
     requester: posted.requester,
     specHash: posted.specHash,
-    spec: posted.spec,
+    inlineSpec: posted.spec,
+    facts: posted.facts ?? null,
     // An invalid post (specError) and a document nobody can run (documentError) read the same to the verdicts.
     specError: posted.specError ?? posted.documentError ?? null,
     maxPricePerHour: posted.maxPricePerHour,

@@ -23,6 +23,8 @@ export interface MarketCallsApi {
   view(book: BookJob): MarketJob;
   status(): MarketStatus;
   parsedFor(book: BookJob): ParsedMarketDocument;
+  /** The posted document as it was on chain (read back from disk); null when unreadable. */
+  document(book: BookJob): string | null;
   provider: MarketProvider;
   context(): AgentFeatureContext | null;
   tick(): Promise<void>;
@@ -51,9 +53,10 @@ return {
     const book = api.book.get(chainJobId);
     if (!book) throw new AgentError('market_job_not_found', `Job ${chainJobId} has not been seen on this market.`, 'Check the job id, or wait until the market view has caught up.');
     const doc = api.parsedFor(book);
-    let document = book.spec;
+    const posted = api.document(book);
+    let document = posted ?? '(the posted document cannot be read back from disk)';
     try {
-      document = JSON.stringify(JSON.parse(book.spec), null, 2);
+      if (posted !== null) document = JSON.stringify(JSON.parse(posted), null, 2);
     } catch {
       // Shown as posted.
     }

@@ -9,6 +9,8 @@ import { AbiCoder, getAddress, Interface, toUtf8String } from 'ethers';
 import type { ChainLog } from '../chain/chain-port';
 import { MARKET_ABI } from '../chain/market-abi';
 import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
+import { documentFacts, type MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
+import type { DocRef } from './market-doc-file';
 
 export const marketInterface = new Interface(MARKET_ABI);
 
@@ -45,6 +47,13 @@ export type MarketEvent =
        * (it is still open on chain) without the text, which nobody will read again.
        */
       documentError?: string | null;
+      /**
+       * Where the document is kept on disk (the event log's document file; `spec` is then
+       * emptied): read back when the job is viewed in detail or claimed.
+       */
+      doc?: DocRef;
+      /** The facts of a valid document the verdicts and the list need (market-document-facts.ts). */
+      facts?: MarketDocumentFacts;
     })
   | (EventBase & { kind: 'claimed'; provider: string; ask: bigint; attempt: number })
   | (EventBase & { kind: 'submitted'; provider: string; outputsDigest: string; billedSeconds: number; resultUri: string })
@@ -366,14 +375,18 @@ export function partiesOf(event: DecodedLog): string[] {
 }
 
 /**
- * A posted event whose spec is not a runnable job document, for another requester, is
- * kept without its text (documentError says why): a flood of such posts then costs neither
- * memory nor disk per job. Our own posts keep their text. Anything else is returned as is.
+ * A posted event's document, parsed once here: a valid document gets its facts (what the
+ * verdicts and the list need; the text then goes to the document file, see
+ * storeDocuments in market-indexer). A spec that is not a runnable job document, for
+ * another requester, is kept without its text (documentError says why): a flood of such
+ * posts then costs neither memory nor disk per job. Our own posts keep their text.
+ * Anything else is returned as is.
  */
-export function withoutUnusableSpec(event: DecodedLog, account: string | null): DecodedLog {
+export function withDocumentFacts(event: DecodedLog, account: string | null): DecodedLog {
   if (event.kind !== 'posted' || event.spec === '' || event.specError || event.documentError) return event;
-  if (account && event.requester.toLowerCase() === account) return event;
   const parsed = parseMarketDocument(event.spec);
-  if (parsed.ok) return event;
-  return { ...event, spec: '', documentError: parsed.reasons.join('; ').slice(0, 1_000) };
+  const facts = documentFacts(parsed);
+  if (facts) return { ...event, facts };
+  if (account && event.requester.toLowerCase() === account) return event;
+  return { ...event, spec: '', documentError: parsed.ok ? null : parsed.reasons.join('; ').slice(0, 1_000) };
 }

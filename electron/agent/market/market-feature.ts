@@ -149,7 +149,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     clock,
     specOf: (id) => {
       const book = indexer.book.get(id);
-      const doc = book ? parseMarketDocument(book.spec) : null;
+      const doc = book ? parseMarketDocument(indexer.document(id) ?? '') : null;
       return doc?.ok ? doc.spec : null;
     },
   });
@@ -186,18 +186,19 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     clock,
     wallet,
     book: indexer.book,
+    document: (book) => indexer.document(book.id),
     busyDevices,
     chainTime: () => chainState.chainTime(),
     onStale: (id) => queueList(id),
     onReset: () => list.reset(),
   });
-  const { parsedFor, evaluate, evaluateAll, verdictOf, currentChainTime } = judge;
+  const { parsedFor, factsFor, evaluate, evaluateAll, verdictOf, currentChainTime } = judge;
   const verdicts = judge.verdicts;
 
   // ------------------------------------------------------------------ views
 
   const view = (book: BookJob): MarketJob =>
-    marketJobView(book, parsedFor(book), verdictOf(book), provider.get(book.id)?.record ?? null, chain.connection()?.network.chainId ?? 0);
+    marketJobView(book, factsFor(book), verdictOf(book), provider.get(book.id)?.record ?? null, chain.connection()?.network.chainId ?? 0);
 
   const status = (): MarketStatus =>
     marketStatusOf({
@@ -397,6 +398,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     view,
     status,
     parsedFor,
+    document: (book) => indexer.document(book.id),
     provider,
     context: () => state.ctx,
     tick: () => loop.tick(),

@@ -18,94 +18,18 @@
  */
 import { join } from 'node:path';
 import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
-import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-port';
+import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
-import type { Clock, Logger } from '../ports';
-import { createMarketBook, type MarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withoutUnusableSpec } from './market-events';
+import { createMarketBook } from './market-book';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { packDocuments } from './market-doc-file';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
+import type { GetLogs, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
 
-/** eth_getLogs through the port (tests wrap it to count calls). */
-export type GetLogs = (port: ChainPort, filter: LogFilter, fromBlock: number, toBlock: number) => Promise<ChainLog[]>;
+export type { GetLogs, IndexerStatus, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
 
+/** Aim of the adaptive step: logs per eth_getLogs request. */
 const TARGET_LOGS_PER_STEP = 300;
-
-export interface IndexerUpdate {
-  changed: Set<string>;
-  removed: Set<string>;
-  /** The book was replaced (another chain, or a rewind past everything remembered). */
-  reset: boolean;
-}
-
-/** A log that could not be used, kept (a bounded window) for the owner to see. */
-export interface InvalidJob {
-  id: string;
-  key: string;
-  blockNumber: number;
-  txHash: string;
-  reason: string;
-}
-
-export interface MarketIndexerDeps {
-  connection: () => ChainConnection | null;
-  reportFailure: (error: unknown) => void;
-  getLogs?: GetLogs;
-  dataDir: string;
-  logger: Logger;
-  clock: Clock;
-  /** Blocks to wait before an event counts (0 on the devnet). */
-  confirmations: (connection: ChainConnection) => number;
-  /** The market's reopenClaimWindow (seconds), read once per chain. */
-  reopenClaimWindow: (connection: ChainConnection) => Promise<number>;
-  /** Also told of every update (onUpdate() adds more listeners). */
-  onUpdate?: (update: IndexerUpdate) => void;
-  /** Our wallet: its jobs and withdrawals are always kept. */
-  account?: () => string | null;
-  /** The shared head stream; without it (tests) the log polls every pollMs. */
-  onHead?: (listener: (head: ChainBlock) => void) => () => void;
-  pollMs?: number;
-  /** Largest block range applied (and checkpointed) per step. */
-  stepBlocks?: number;
-  /** How many recent block hashes are remembered for finding a rewind point. */
-  rememberBlocks?: number;
-  /** How many invalid jobs are remembered (newest kept). */
-  invalidWindow?: number;
-  /** Compact the file when it holds more than this many bytes and twice what is live. */
-  compactAfterBytes?: number;
-}
-
-export interface IndexerStatus {
-  block: number | null;
-  headBlock: number | null;
-  syncing: boolean;
-  lastError: string | null;
-  chainKey: string | null;
-}
-
-export interface MarketIndexer {
-  book: MarketBook;
-  status(): IndexerStatus;
-  /** Runs one poll now (tests, and after our own transactions). */
-  poll(): Promise<void>;
-  start(): void;
-  stop(): Promise<void>;
-  /** Resolves once the cursor has reached the head seen at the time of the call. */
-  caughtUp(): Promise<void>;
-  onStatus(listener: () => void): () => void;
-  onUpdate(listener: (update: IndexerUpdate) => void): () => void;
-  /** Logs that could not be used (newest last), bounded. */
-  invalid(): readonly InvalidJob[];
-  /**
-   * Every event of the jobs this account took part in, and its withdrawals, in chain
-   * order: what the ledger folds. Null until the log has reached the head of this chain.
-   */
-  accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
-  /** Drops what is not needed any more and rewrites the file (also done on its own). */
-  compact(): void;
-  /** Bytes appended to the index file since start (benchmarks). */
-  bytesWritten(): number;
-}
-
 
 const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 
@@ -338,13 +262,25 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const events: DecodedLog[] = [];
     for (const log of logs) {
       const event = decodeMarketLog(log, (block) => timestamps.get(block) ?? 0);
-      // A spec that is no runnable document is neither kept in memory nor written (flood bound).
-      if (event) events.push(withoutUnusableSpec(event, account));
+      // Parsed once: valid documents get their facts; a spec that is no runnable document is
+      // neither kept in memory nor written (flood bound).
+      if (event) events.push(withDocumentFacts(event, account));
     }
+    // Documents go to the document file (deflated off the main thread), not to memory.
+    const posts = events.filter((e): e is Extract<DecodedLog, { kind: 'posted' }> => e.kind === 'posted' && e.spec !== '');
+    const packed = await packDocuments(posts.map((e) => e.spec));
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
     if (logs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return true;
+    if (file) {
+      file.storeDocuments(packed).forEach((ref, i) => {
+        const post = posts[i]!;
+        post.doc = ref;
+        post.spec = '';
+        written += ref.len;
+      });
+    }
     const changed = applyAll(events);
     remember(to, end.hash);
     // Persist what is needed of this step: our own and open jobs' events, and the cursor.
@@ -486,5 +422,13 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     },
     compact,
     bytesWritten: () => written,
+    document(id) {
+      const job = book.get(id);
+      if (!job) return null;
+      const posted = job.events.find((e) => e.kind === 'posted');
+      const ref = posted?.kind === 'posted' ? posted.doc : undefined;
+      if (job.inlineSpec !== '' || !ref) return job.inlineSpec;
+      return file?.readDocument(ref) ?? null;
+    },
   };
 }

@@ -8,9 +8,10 @@
  * A torn last line (a crash mid-append) is ignored at load; a file that cannot be read at
  * all is moved aside and the chain is rescanned.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Clock, Logger } from '../ports';
+import { copyDocuments, type DocFile, type DocRef, openDocFile, type PackedDocument } from './market-doc-file';
 import { type DecodedLog, eventFromJson, eventToJson } from './market-events';
 
 export interface LoggedInvalid {
@@ -29,6 +30,8 @@ export interface MarketLogContents {
   events: DecodedLog[];
   /** Written by compaction (jobs not needed were left out). */
   compacted?: boolean;
+  /** The generation of the document file the events' references point into. */
+  generation?: number;
 }
 
 export interface MarketLogFile {
@@ -39,7 +42,11 @@ export interface MarketLogFile {
   appendRewind(block: number, cursor: { block: number; hash: string }): number;
   /** Replaces the file with exactly this content; returns the bytes written. */
   rewrite(contents: MarketLogContents): number;
-  /** Current size in bytes. */
+  /** Stores posted documents (before the events naming them are appended). */
+  storeDocuments(docs: readonly PackedDocument[]): DocRef[];
+  /** A stored document's text; null when it cannot be read. */
+  readDocument(ref: DocRef): string | null;
+  /** Current size in bytes (the log and its document file). */
   size(): number;
   /** Size right after the last rewrite (what was live then). */
   liveEstimate(): number;
@@ -52,13 +59,31 @@ type Line =
   | { t: 'c'; b: number; h: string }
   | { t: 'w'; b: number }
   | { t: 'i'; x: LoggedInvalid }
-  | { t: 'a'; a: string | null; k?: boolean };
+  | { t: 'a'; a: string | null; k?: boolean; d?: number };
 
 export function createMarketLogFile(path: string, logger: Logger, clock: Clock): MarketLogFile {
   const file = `${path}.jsonl`;
   const legacy = `${path}.json`;
+  const docsPath = (generation: number) => `${path}.${generation}.docs`;
+  let generation = 0;
+  let docs: DocFile = openDocFile(docsPath(generation));
   let bytes = existsSync(file) ? statSync(file).size : 0;
-  let live = bytes;
+  let live = bytes + docs.size();
+
+  /** Document files of this log but another generation (a compaction cut short): removed. */
+  const removeStrayDocs = () => {
+    const pattern = new RegExp(`^${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.docs$`);
+    let names: string[];
+    try {
+      names = readdirSync(dirname(path));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const match = pattern.exec(name);
+      if (match && Number(match[1]) !== generation) unlinkSync(join(dirname(path), name));
+    }
+  };
 
   const write = (lines: Line[]): number => {
     if (lines.length === 0) return 0;
@@ -103,6 +128,7 @@ export function createMarketLogFile(path: string, logger: Logger, clock: Clock):
         case 'a':
           contents.account = line.a;
           contents.compacted = line.k === true;
+          contents.generation = line.d ?? 0;
           break;
       }
     }
@@ -130,11 +156,20 @@ export function createMarketLogFile(path: string, logger: Logger, clock: Clock):
           return null;
         }
       }
-      if (!existsSync(file)) return null;
+      if (!existsSync(file)) {
+        removeStrayDocs();
+        return null;
+      }
       try {
-        return replay(readFileSync(file, 'utf8'));
+        const contents = replay(readFileSync(file, 'utf8'));
+        generation = contents.generation ?? 0;
+        docs = openDocFile(docsPath(generation));
+        live = bytes + docs.size();
+        removeStrayDocs();
+        return contents;
       } catch (error) {
         setAside(file, String(error));
+        docs.remove();
         bytes = 0;
         live = 0;
         return null;
@@ -147,7 +182,17 @@ export function createMarketLogFile(path: string, logger: Logger, clock: Clock):
       return write([{ t: 'w', b: block }, { t: 'c', b: cursor.block, h: cursor.hash }]);
     },
     rewrite(contents) {
-      const lines: Line[] = [{ t: 'a', a: contents.account, k: contents.compacted === true }];
+      // The documents still referenced go into the next generation's file first (synced);
+      // the log then names it, and only then is the old file removed.
+      const next = generation + 1;
+      const posted = contents.events.filter((e): e is Extract<DecodedLog, { kind: 'posted' }> => e.kind === 'posted' && e.doc !== undefined);
+      const moved = copyDocuments(docs, docsPath(next), posted.map((e) => e.doc!));
+      posted.forEach((e, i) => {
+        const ref = moved[i];
+        if (ref) e.doc = ref;
+        else delete e.doc;
+      });
+      const lines: Line[] = [{ t: 'a', a: contents.account, k: contents.compacted === true, d: next }];
       for (const e of contents.events) lines.push({ t: 'e', e: eventToJson(e) });
       for (const x of contents.invalid) lines.push({ t: 'i', x });
       // The remembered hashes first, the cursor last (replay takes the last 'c' as the cursor).
@@ -164,14 +209,19 @@ export function createMarketLogFile(path: string, logger: Logger, clock: Clock):
         closeSync(fd);
       }
       renameSync(temp, file);
+      docs.remove();
+      generation = next;
+      docs = openDocFile(docsPath(next));
       bytes = Buffer.byteLength(text);
-      live = bytes;
-      return bytes;
+      live = bytes + docs.size();
+      return live;
     },
-    size: () => bytes,
+    storeDocuments: (packed) => docs.append(packed),
+    readDocument: (ref) => docs.read(ref),
+    size: () => bytes + docs.size(),
     liveEstimate: () => live,
     markLive() {
-      live = bytes;
+      live = bytes + docs.size();
     },
   };
   return self;

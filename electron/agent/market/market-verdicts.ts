@@ -4,13 +4,15 @@
  * what they depend on changes (settings, availability, busy devices, every 15 s of chain
  * time for the deadlines).
  *
- * Parsed documents are kept in a bounded cache (least recently used out), not one per job:
- * a parsed 4 KB document costs ~5 KB of heap, so a flood of 10,000 open jobs held ~50 MB of
- * them for jobs the provider will mostly never run. A miss parses again (~20 µs for 4 KB);
- * the verdicts, which are small, stay per job.
+ * Verdicts are evaluated from the few facts of each document the event log keeps in
+ * memory (market-document-facts.ts), not from the document: a flood of 10,000 open 4 KB
+ * documents stays on disk. The whole document is read back and parsed (parsedFor) only when
+ * a job is viewed in detail or claimed, into a small cache (least recently used out); a job
+ * without facts (a log written before them) is evaluated from its parsed document.
  */
 import { cpus, totalmem } from 'node:os';
-import { CLAIMED_BY_YOU, type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
+import { evaluableFacts } from '../../../shared/domain/market-document-facts';
+import { CLAIMED_BY_YOU, type EvaluableDocument, type Evaluation, evaluateMarketJob, parseMarketDocument, type ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
 import type { AgentFeatureContext } from '../agent-feature';
 import type { ChainHub } from '../chain/chain-hub';
 import type { Clock } from '../ports';
@@ -28,7 +30,9 @@ export interface VerdictDeps {
   busyDevices(): Set<string>;
   /** The latest block's timestamp seen (0 before the first). */
   chainTime(): number;
-  /** How many parsed documents to keep (default 500). */
+  /** A job's posted document (the event log's document(id)); null when it cannot be read. */
+  document(book: BookJob): string | null;
+  /** How many parsed documents to keep (default 50). */
   parsedCapacity?: number;
   /** A single job's verdict changed. */
   onStale(id: string): void;
@@ -40,7 +44,7 @@ export function createVerdicts(deps: VerdictDeps) {
   const { clock } = deps;
   /** Insertion order is recency order: a hit is moved to the end, the first key goes out. */
   const parsed = new Map<string, ParsedMarketDocument>();
-  const parsedCapacity = Math.max(1, deps.parsedCapacity ?? 500);
+  const parsedCapacity = Math.max(1, deps.parsedCapacity ?? 50);
   const verdicts = new Map<string, Evaluation>();
   let verdictContext = '';
   const isLocal = () => {
@@ -56,10 +60,22 @@ export function createVerdicts(deps: VerdictDeps) {
       parsed.set(book.id, p);
       return p;
     }
-    p = book.specError ? { ok: false, reasons: [book.specError] } : parseMarketDocument(book.spec);
+    if (book.specError) p = { ok: false, reasons: [book.specError] };
+    else {
+      const text = deps.document(book);
+      // Not cached when unreadable: a later read may succeed.
+      if (text === null) return { ok: false, reasons: ['the posted document cannot be read back from disk'] };
+      p = parseMarketDocument(text);
+    }
     parsed.set(book.id, p);
     if (parsed.size > parsedCapacity) parsed.delete(parsed.keys().next().value!);
     return p;
+  }
+
+  /** What the verdicts and the list read: the facts in memory, else the parsed document. */
+  function factsFor(book: BookJob): EvaluableDocument {
+    if (book.specError) return { ok: false, reasons: [book.specError] };
+    return book.facts ? evaluableFacts(book.facts) : parsedFor(book);
   }
 
   function evaluate(book: BookJob, busy: Set<string>): Evaluation {
@@ -76,7 +92,7 @@ export function createVerdicts(deps: VerdictDeps) {
         preemptible: book.preemptible,
         open: book.state === 'open',
       },
-      document: parsedFor(book),
+      document: factsFor(book),
       devices: evaluationDevices(ctx, book, busy, clock.now()),
       machine: { cpus: cpus().length, memoryMiB: Math.floor(totalmem() / 1024 / 1024) },
       price: settings.controls.price,
@@ -144,6 +160,7 @@ export function createVerdicts(deps: VerdictDeps) {
   return {
     verdicts,
     parsedFor,
+    factsFor,
     evaluate,
     evaluateAll,
     verdictOf,

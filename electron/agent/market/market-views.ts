@@ -9,13 +9,13 @@ import type { ChainStatus } from '../../../shared/domain/chain';
 import type { ChainConnection } from '../chain/chain-hub';
 import { MIN_GAS_WEI } from './market-funds';
 import { type BiddingBlockCode, type MarketJob, type MarketStatus, type ProviderJob } from '../../../shared/domain/market';
-import type { Evaluation, ParsedMarketDocument } from '../../../shared/domain/market-evaluation';
+import type { EvaluableDocument, Evaluation } from '../../../shared/domain/market-evaluation';
 import { type AccountReads, isLocalChain, type MarketConstants } from './chain-reads';
 import type { BookJob } from './market-book';
 import type { IndexerStatus } from './market-indexer';
 import { isActive, isTerminal } from '../../../shared/domain/provider-job-machine';
 
-export function marketJobView(book: BookJob, doc: ParsedMarketDocument, verdict: Evaluation, mine: ProviderJob | null, chainId: number): MarketJob {
+export function marketJobView(book: BookJob, doc: EvaluableDocument, verdict: Evaluation, mine: ProviderJob | null, chainId: number): MarketJob {
   return {
     chainJobId: book.id,
     chainId: chainId || mine?.chainId || 0,

@@ -87,7 +87,7 @@ describe('market event log: each log decoded on its own', () => {
     expect(log.status().lastError).toBeNull();
     expect(log.status().syncing).toBe(false);
     expect(log.status().block).toBe(1);
-    expect(log.book.get('2')?.spec).toContain('normal');
+    expect(log.document('2')).toContain('normal');
     const bad = log.book.get('1');
     expect(bad?.specError).toMatch(/not valid UTF-8/);
     expect(bad?.maxPricePerHour).toBe(1_000_000n);
@@ -96,7 +96,7 @@ describe('market event log: each log decoded on its own', () => {
     // Later blocks keep coming in: the cursor never sticks on the hostile log.
     chain.mine([postedLog(MARKET, 3, REQUESTER, jobDocument({ name: 'after' }))]);
     await log.poll();
-    expect(log.book.get('3')?.spec).toContain('after');
+    expect(log.document('3')).toContain('after');
     expect(log.status().block).toBe(2);
   });
 
@@ -108,7 +108,7 @@ describe('market event log: each log decoded on its own', () => {
     expect(failures).toEqual([]);
     expect(log.book.get('1')?.specError).toMatch(/not valid ABI/);
     expect(log.book.get('2')?.specError).toMatch(/KiB; the limit is 128 KiB/);
-    expect(log.book.get('2')?.spec).toBe('');
+    expect(log.document('2')).toBe('');
     expect(log.book.get('3')?.specError).toBeNull();
     expect(log.invalid().map((x) => x.id)).toEqual(['1', '2']);
   });
@@ -136,7 +136,7 @@ describe('market event log: reorgs, failures, restarts', () => {
     chain.reorg(1, [[postedLog(MARKET, 2, REQUESTER, jobDocument({ name: 'replacement' }))], []]);
     await log.poll();
     expect(log.book.get('1')?.state).toBe('open');
-    expect(log.book.get('2')?.spec).toContain('replacement');
+    expect(log.document('2')).toContain('replacement');
     expect(log.book.get('2')?.events).toHaveLength(1);
     expect(updates.some((u) => u.changed.has('1'))).toBe(true);
     expect(log.status().block).toBe(3);
@@ -156,7 +156,7 @@ describe('market event log: reorgs, failures, restarts', () => {
     chain.fail('getLogs', null);
     await log.poll();
     expect(log.status().lastError).toBeNull();
-    expect(log.book.get('2')?.spec).toContain('while away');
+    expect(log.document('2')).toContain('while away');
   });
 
   it('resumes from its file after a restart, reading only the new blocks', async () => {
@@ -170,8 +170,8 @@ describe('market event log: reorgs, failures, restarts', () => {
     const second = eventLog(chain, { dataDir: first.dataDir });
     await second.log.poll();
     expect(second.ranges[0]).toEqual([2, 2]);
-    expect(second.log.book.get('1')?.spec).toContain('first');
-    expect(second.log.book.get('2')?.spec).toContain('second');
+    expect(second.log.document('1')).toContain('first');
+    expect(second.log.document('2')).toContain('second');
   });
 
   it('keeps separate logs per chain identity (a restarted devnet is a new chain)', async () => {
@@ -193,7 +193,7 @@ describe('market event log: reorgs, failures, restarts', () => {
     expect(chain.listeners()).toBe(1);
     chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'pushed' }))]);
     for (let i = 0; i < 50 && !log.book.get('1'); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(log.book.get('1')?.spec).toContain('pushed');
+    expect(log.document('1')).toContain('pushed');
     await log.stop();
     expect(chain.listeners()).toBe(0);
   });
@@ -214,7 +214,7 @@ describe('market event log: the cost of following an idle chain', () => {
     expect(log.status().block).toBe(chain.blocks().length - 1);
     chain.mine([postedLog(MARKET, 1, REQUESTER, jobDocument({ name: 'seen' }))]);
     for (let i = 0; i < 50 && !log.book.get('1'); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(log.book.get('1')?.spec).toContain('seen');
+    expect(log.document('1')).toContain('seen');
     expect(chain.calls.getLogs).toBe(before + 1);
     await log.stop();
   });
@@ -230,11 +230,11 @@ describe('market event log: what is kept, and how it is written', () => {
     await log.poll();
     const flooded = log.book.get('7')!;
     expect(flooded.state).toBe('open');
-    expect(flooded.spec).toBe('');
+    expect(log.document('7')).toBe('');
     expect(flooded.specError).toMatch(/name is 3506 characters long/);
-    expect(log.book.get('101')?.spec).toContain('fine');
+    expect(log.document('101')).toContain('fine');
     // Our own post keeps its text; none of these is an undecodable (invalid) post.
-    expect(log.book.get('102')?.spec).toBe(unusable);
+    expect(log.document('102')).toBe(unusable);
     expect(log.invalid()).toEqual([]);
     // ~100 posts of 4 KB, written as a few hundred bytes each.
     const file = join(dataDir, 'market', 'index', `${log.status().chainKey}.jsonl`);
@@ -245,7 +245,7 @@ describe('market event log: what is kept, and how it is written', () => {
     await again.log.poll();
     expect(again.log.book.size()).toBe(102);
     expect(again.log.book.get('7')?.specError).toBe(flooded.specError);
-    expect(again.log.book.get('101')?.spec).toContain('fine');
+    expect(again.log.document('101')).toContain('fine');
   });
 
 
@@ -256,14 +256,16 @@ describe('market event log: what is kept, and how it is written', () => {
     for (let i = 1; i <= 20; i++) {
       chain.mine([postedLog(MARKET, i, REQUESTER, jobDocument({ name: `job ${i}` }))]);
       await log.poll();
-      sizes.push(statSync(join(dataDir, 'market', 'index', `${log.status().chainKey}.jsonl`)).size);
+      // The log and its document file (each document stored once there, deflated).
+      const base = join(dataDir, 'market', 'index', `${log.status().chainKey}`);
+      sizes.push(statSync(`${base}.jsonl`).size + statSync(`${base}.0.docs`).size);
     }
     const growth = sizes.slice(1).map((s, i) => s - sizes[i]!);
     const oneJob = Buffer.byteLength(JSON.stringify(jobDocument({ name: 'job 10' })));
-    // Each step writes about one job (its event and the cursor), not the whole index: the
-    // 20th step writes no more than the 2nd.
+    // Each step writes about one job (its event, facts, document and the cursor), not the
+    // whole index: the 20th step writes no more than the 2nd.
     for (const g of growth) {
-      expect(g).toBeGreaterThan(oneJob);
+      expect(g).toBeGreaterThan(300);
       expect(g).toBeLessThan(oneJob + 1500);
     }
     expect(Math.max(...growth) - Math.min(...growth)).toBeLessThan(50);

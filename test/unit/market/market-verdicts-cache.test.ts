@@ -11,7 +11,7 @@ import type { WalletAccess } from '../../../electron/agent/wallet/wallet-access'
 import { jobDocument } from './chain-fixture';
 
 const bookJob = (id: number): BookJob => ({
-  id: String(id), requester: '0x000000000000000000000000000000000000bEEF', specHash: '0x', spec: jobDocument({ name: `job ${id}` }), specError: null,
+  id: String(id), requester: '0x000000000000000000000000000000000000bEEF', specHash: '0x', inlineSpec: jobDocument({ name: `job ${id}` }), facts: null, specError: null,
   maxPricePerHour: 1_000_000n, maxDurationSeconds: 600, claimBy: 2_000_000_000, runBy: 2_000_000_600, preemptible: false, escrow: 1n,
   postedBlock: id, postedTx: '0x', state: 'open', provider: null, ask: null, attempt: 0, billedSeconds: null, resultUri: null, events: [],
 });
@@ -26,6 +26,7 @@ function verdictsOver(jobs: BookJob[], parsedCapacity: number) {
     clock: { now: () => new Date(0) },
     wallet: { address: () => null } as unknown as WalletAccess,
     book,
+    document: (job) => job.inlineSpec,
     busyDevices: () => new Set(),
     chainTime: () => 0,
     parsedCapacity,

@@ -1,0 +1,104 @@
+/**
+ * Open jobs' documents live in the event log's document file, not in memory (issue 11
+ * flood): the book keeps a job's facts, the text is read back when asked for, after a
+ * restart and after compaction too; the log file never holds the text.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
+import { createMarketIndexer } from '../../../electron/agent/market/market-indexer';
+import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
+import { claimedLog, postedLog, settledLog } from '../../fakes/market-logs';
+import { recordingLogger } from '../../helpers/silent-logger';
+import { tempDir } from '../../helpers/temp-dir';
+import { jobDocument } from './chain-fixture';
+
+const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const OTHER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const ME = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+
+const dirs: Array<ReturnType<typeof tempDir>> = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+function eventLog(chain: FakeChain, dataDir: string) {
+  const connection: ChainConnection = {
+    network: { label: 'fake', isDevnet: true, chainId: 31337, rpcUrl: 'http://fake', marketAddress: MARKET, tokenAddress: '0x0000000000000000000000000000000000000001', token: { symbol: 'tUSD', decimals: 6 }, deploymentBlock: 1, genesisHash: chain.blocks()[0]!.hash },
+    port: chain,
+  };
+  return createMarketIndexer({
+    connection: () => connection,
+    reportFailure: () => undefined,
+    dataDir,
+    logger: recordingLogger().logger,
+    clock: { now: () => new Date() },
+    confirmations: () => 0,
+    reopenClaimWindow: async () => 300,
+    account: () => ME,
+  });
+}
+
+const text = (id: number) => jobDocument({ name: `job ${id}`, command: ['echo', `${id} `.repeat(400)] });
+
+describe('the event log\'s document file', () => {
+  it('keeps facts in memory and each document once on disk, read back exactly, across a restart and a compaction', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    for (let id = 1; id <= 40; id++) chain.mine([postedLog(MARKET, id, REQUESTER, text(id))]);
+    const log = eventLog(chain, d.path);
+    await log.poll();
+    const key = log.status().chainKey!;
+    const folder = join(d.path, 'market', 'index');
+    for (let id = 1; id <= 40; id++) {
+      const job = log.book.get(String(id))!;
+      expect(job.inlineSpec).toBe('');
+      expect(job.facts?.summary.name).toBe(`job ${id}`);
+      expect(log.document(String(id))).toBe(text(id));
+    }
+    // The log names documents; it does not hold them (deflated, they are smaller too).
+    const logText = readFileSync(join(folder, `${key}.jsonl`), 'utf8');
+    expect(logText).not.toContain('40 40 40');
+    const docs = readFileSync(join(folder, `${key}.0.docs`));
+    expect(docs.length).toBeLessThan(40 * text(40).length);
+    await log.stop();
+
+    // A restart reads the same documents back; a stray generation (a compaction cut short) goes.
+    writeFileSync(join(folder, `${key}.7.docs`), 'left over');
+    const again = eventLog(chain, d.path);
+    await again.poll();
+    expect(again.document('17')).toBe(text(17));
+    expect(existsSync(join(folder, `${key}.7.docs`))).toBe(false);
+
+    // Settle half the jobs for another provider: compaction drops them and moves the rest.
+    for (let id = 1; id <= 20; id++) chain.mine([claimedLog(MARKET, id, OTHER, 1n), settledLog(MARKET, id, OTHER, REQUESTER, 1n, 0n)]);
+    await again.poll();
+    again.compact();
+    expect(again.book.get('5')).toBeUndefined();
+    for (let id = 21; id <= 40; id++) expect(again.document(String(id))).toBe(text(id));
+    expect(readdirSync(folder).filter((f) => f.endsWith('.docs'))).toEqual([`${key}.1.docs`]);
+    await again.stop();
+    const third = eventLog(chain, d.path);
+    await third.poll();
+    expect(third.document('33')).toBe(text(33));
+    expect(third.book.get('33')?.facts?.summary.name).toBe('job 33');
+    await third.stop();
+  });
+
+  it('says when a document cannot be read back instead of inventing one', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    chain.mine([postedLog(MARKET, 1, REQUESTER, text(1))]);
+    const log = eventLog(chain, d.path);
+    await log.poll();
+    writeFileSync(join(d.path, 'market', 'index', `${log.status().chainKey}.0.docs`), '');
+    // The file no longer holds the bytes: no text, but the facts still answer the verdicts.
+    expect(log.document('1')).toBeNull();
+    expect(log.book.get('1')?.facts?.summary.name).toBe('job 1');
+    await log.stop();
+  });
+});
