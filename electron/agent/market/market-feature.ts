@@ -291,11 +291,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     evaluateAll();
     const busy = busyDevices();
     const candidates = [...indexer.book.all()]
-<<<<<<< HEAD
       // Never a job we hold in any state before its end (the index may lag behind our claim).
-=======
-      // Not a job we still work on: the book may lag the chain (its claim not read yet).
->>>>>>> chain-idle
       .filter((b) => b.state === 'open' && verdicts.get(b.id)?.fits && !isActive(provider.get(b.id)?.record.state ?? 'seen'))
       .sort((a, b) => a.claimBy - b.claimBy || Number(BigInt(a.id) - BigInt(b.id)));
     for (const book of candidates) {

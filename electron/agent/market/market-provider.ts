@@ -19,10 +19,7 @@ import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/j
 import { addRestart, formatSeconds } from '../../../shared/domain/job-restarts';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
-<<<<<<< HEAD
 import { isEngineGone, isMachineFault, MACHINE_FAULT_WAIT_MS, MAX_MACHINE_FAULT_RERUNS } from './machine-fault';
-=======
->>>>>>> chain-idle
 import { isActive, isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
@@ -401,12 +398,6 @@ export function createMarketProvider(deps: MarketProviderDeps) {
      */
     async claim(book: BookJob, spec: JobSpec, uploadUrl: string, ask: bigint, deviceId: string) {
       const ctx = need();
-<<<<<<< HEAD
-      // A job we hold is never claimed again, whatever a lagging index says (it may still show
-      // the job open after our claim): a fresh record would replace the one of a job in flight.
-      const held = jobs.get(book.id)?.record;
-      if (held && isActive(held.state)) return { claimed: false, reason: `job ${book.id} is already ours (${held.state})` };
-=======
       // A job we still work on (claiming, running, uploading, submitted) is never claimed again,
       // whatever a book that lags the chain says: a second claim would be reconciled as "ours"
       // and run the job twice.
@@ -414,7 +405,6 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       if (busy.has(book.id) || (current && isActive(current.record.state))) {
         return { claimed: false, reason: `already ${current?.record.state ?? 'claiming'}` };
       }
->>>>>>> chain-idle
       try {
         await deps.checkUploadHost(uploadUrl, ctx.chain.isLocal);
       } catch (error) {
