@@ -36,27 +36,35 @@ function toMatcher(entry: string): (name: string) => boolean {
   return (name) => pattern.test(name);
 }
 
-/** The last call's answer: the monitor asks every second with the same list and settings. */
-let lastMatch: { names: readonly string[]; key: string; matchers: Array<(name: string) => boolean>; found: string[] } | null = null;
+/** The last call's answer and, per process name, whether it matched (the same entries). */
+let lastMatch: { names: readonly string[]; key: string; matchers: Array<(name: string) => boolean>; found: string[]; byName: Map<string, boolean> } | null = null;
 
 /**
  * The process names (as the OS reported them) that match the built-in list (when on) or the
  * owner's entries. Case-insensitive; "game" and "game.exe" are the same; `*` is a wildcard.
- * Memoized on the last call: the same frozen names array (the Linux scanner returns the same
- * one while nothing changed) and the same entries give the same answer without any matching.
+ * Memoized while the entries stay the same: the same frozen names array (the Linux scanner
+ * returns the same one while nothing changed) gives the same answer without any matching,
+ * and a name seen before is not matched again (most names stay from one second to the next).
  */
 export function matchWatchList(processNames: readonly string[], options: { builtIn: boolean; watchList: readonly string[] }): string[] {
   const entries = [...(options.builtIn ? BUILT_IN_WATCH_LIST : []), ...options.watchList].filter((e) => e.trim() !== '');
   const key = entries.join('\0');
   if (lastMatch && lastMatch.key === key && lastMatch.names === processNames && Object.isFrozen(processNames)) return [...lastMatch.found];
-  const matchers = lastMatch?.key === key ? lastMatch.matchers : entries.map(toMatcher);
+  const same = lastMatch?.key === key;
+  const matchers = same ? lastMatch!.matchers : entries.map(toMatcher);
+  const byName = same && lastMatch!.byName.size < 20_000 ? lastMatch!.byName : new Map<string, boolean>();
   const found = new Set<string>();
   for (const name of processNames) {
-    const normalized = normalizeExecutable(name);
-    if (normalized !== '' && matchers.some((matches) => matches(normalized))) found.add(name);
+    let matched = byName.get(name);
+    if (matched === undefined) {
+      const normalized = normalizeExecutable(name);
+      matched = normalized !== '' && matchers.some((matches) => matches(normalized));
+      byName.set(name, matched);
+    }
+    if (matched) found.add(name);
   }
   const sorted = [...found].sort();
-  lastMatch = { names: processNames, key, matchers, found: sorted };
+  lastMatch = { names: processNames, key, matchers, found: sorted, byName };
   return [...sorted];
 }
 
