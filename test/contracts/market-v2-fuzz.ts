@@ -361,7 +361,8 @@ class Run {
   }
 }
 
-export async function property(env: Env, checks: Set<Invariant>, runs: number, stats: Map<string, number>, seed?: number) {
+/** `afterRun` (optional) looks at the chain after each sequence has ended (records folded from events, say). */
+export async function property(env: Env, checks: Set<Invariant>, runs: number, stats: Map<string, number>, seed?: number, afterRun?: () => Promise<void>) {
   await fc.assert(
     // Every sequence starts with a post, and posts again now and then.
     fc.asyncProperty(postAction, fc.array(action, { minLength: 15, maxLength: 45, size: 'max' }), async (first, rest) => {
@@ -378,6 +379,7 @@ export async function property(env: Env, checks: Set<Invariant>, runs: number, s
       if (process.env.MARKET_FUZZ_DEBUG) console.log(run.log.join('\n'));
       await run.settleEverything();
       run.checkOutcomes();
+      await afterRun?.();
     }),
     { numRuns: runs, endOnFailure: true, ...(seed === undefined ? {} : { seed }) },
   );

@@ -35,6 +35,7 @@ describe('three v2 provider loops on one devnet', () => {
   const loops: V2ProviderLoop[] = [];
   const lines: string[][] = [[], [], []];
   const delivered: string[][] = [[], [], []];
+  const gasUsed: string[][] = [[], [], []];
   const signers: NonceManager[] = [];
   const advance = async (seconds: number) => {
     await provider.send('evm_increaseTime', [seconds]);
@@ -70,6 +71,7 @@ describe('three v2 provider loops on one devnet', () => {
             const gas = await contract.getFunction(call.method).estimateGas(...call.args);
             const receipt = await ((await contract.getFunction(call.method)(...call.args, { gasLimit: (gas * 3n) / 2n })) as ContractTransactionResponse).wait();
             if (receipt?.status !== 1) throw new Error(`${call.method} reverted`);
+            gasUsed[i]!.push(`${call.method} ${receipt.gasUsed}`);
           } catch (error) {
             signer.reset();
             throw error;
@@ -140,5 +142,7 @@ describe('three v2 provider loops on one devnet', () => {
     expect(lines[0]!.some((l) => /award (sent|refused)/.test(l))).toBe(true);
     expect(lines[0]).toContain(`job ${id}: commit sent`);
     expect(lines[0]!.some((l) => l.includes('reveal'))).toBe(false);
+    // Figures, not assertions: what each provider's own calls cost (gas used).
+    console.log(`v2 provider loops, gas used per call: winner ${gasUsed[0]!.join(', ')}; losers ${gasUsed[1]!.join(', ')} / ${gasUsed[2]!.join(', ')}`);
   }, 120_000);
 });

@@ -60,6 +60,8 @@ export function createV2ProviderLoop(o: V2ProviderLoopOptions): V2ProviderLoop {
   const passes = new Map<string, string>();
   const report = o.report ?? (() => undefined);
   let cursor = o.fromBlock;
+  /** Calls sent and not yet settled (`id:method`): a slow send is never repeated by a later tick. */
+  const inFlight = new Set<string>();
 
   const callFor = (action: V2Action, now: number, startedAt: number): V2Call | null => {
     switch (action.kind) {
@@ -142,12 +144,17 @@ export function createV2ProviderLoop(o: V2ProviderLoopOptions): V2ProviderLoop {
         const slot = action.kind === 'commit' ? job.slots.find((s) => s.slot === action.slot) : undefined;
         const startedAt = slot ? ((await o.port.block(slot.assignedBlock))?.timestamp ?? head.timestamp) : head.timestamp;
         const call = callFor(action, head.timestamp, startedAt)!;
+        const key = `${action.id}:${call.method}`;
+        if (inFlight.has(key)) continue;
+        inFlight.add(key);
         try {
           await o.send(call);
           report(`job ${action.id}: ${call.method} sent`);
         } catch (error) {
           const words = describeMarketV2Revert(error)?.words ?? (error as Error).message.split('\n')[0];
           report(`job ${action.id}: ${call.method} refused: ${words}`);
+        } finally {
+          inFlight.delete(key);
         }
       }
       return actions;
