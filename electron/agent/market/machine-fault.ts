@@ -28,3 +28,10 @@ export function isMachineFault(record: Pick<JobRecord, 'reason' | 'error'>): boo
   if (code === 'job_disk_full') return true;
   return code === 'job_start_failed' && isEngineGone(message);
 }
+
+/** The next try after a machine fault (how many so far, when), or undefined once they are used up. */
+export function nextMachineRerun(reruns: number | undefined, nowMs: number): { machineReruns: number; nextRunAt: number } | undefined {
+  const done = reruns ?? 0;
+  if (done >= MAX_MACHINE_FAULT_RERUNS) return undefined;
+  return { machineReruns: done + 1, nextRunAt: nowMs + MACHINE_FAULT_WAIT_MS * (done + 1) };
+}

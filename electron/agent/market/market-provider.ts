@@ -19,12 +19,13 @@ import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/j
 import { addRestart, formatSeconds } from '../../../shared/domain/job-restarts';
 import type { MarketTx, ProviderJob } from '../../../shared/domain/market';
 import { SUBMIT_MARGIN_SECONDS } from '../../../shared/domain/market-evaluation';
-import { isEngineGone, isMachineFault, MACHINE_FAULT_WAIT_MS, MAX_MACHINE_FAULT_RERUNS } from './machine-fault';
 import { isActive, isTerminal, type ProviderJobEvent, transitionFor, transitionRows } from '../../../shared/domain/provider-job-machine';
 import type { Clock, Logger } from '../ports';
 import type { SentTx } from '../wallet/wallet-access';
 import type { MarketConstants } from './chain-reads';
 import { isDiskFull } from './disk-full';
+import { isEngineGone, isMachineFault, nextMachineRerun } from './machine-fault';
+import { isRevert, shortError } from './provider-errors';
 import type { BookJob } from './market-book';
 import type { ProviderChain, ProviderTxKind } from './provider-chain';
 import type { ProviderRecords, StoredProviderJob } from './provider-records';
@@ -80,12 +81,6 @@ export const DEFAULT_RESULT_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** The states an event leads to, from wherever it applies. */
 const arrivesAt = (event: ProviderJobEvent) => new Set(transitionRows().filter((r) => r.event === event).map((r) => r.to));
-
-export const shortError = (error: unknown) =>
-  (error instanceof AgentError ? error.message : error instanceof Error ? (error as { shortMessage?: string }).shortMessage ?? error.message : String(error)).split('\n')[0] ?? 'error';
-
-const isRevert = (error: unknown) =>
-  typeof error === 'object' && error !== null && ((error as { code?: unknown }).code === 'CALL_EXCEPTION' || /execution reverted/i.test(String((error as { message?: unknown }).message)));
 
 /** A send was refused because a transaction of that kind is still in flight from before a restart. */
 class TxInFlight extends Error {}
@@ -225,11 +220,9 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       await release(entry, served, interrupted ? 'the GPU went back to its owner' : `the job ${record.reason}: ${record.message}`);
       return;
     }
-    const machineFault = isMachineFault(record) && (entry.extra.machineReruns ?? 0) < MAX_MACHINE_FAULT_RERUNS;
-    if (machineFault && !entry.extra.releaseRequested) {
-      const reruns = (entry.extra.machineReruns ?? 0) + 1;
-      const extra = { machineReruns: reruns, nextRunAt: clock.now().getTime() + MACHINE_FAULT_WAIT_MS * reruns };
-      await fire(entry, 'run-interrupted', { message: `The run failed on this machine (${record.message}); running it again shortly` }, extra);
+    const rerun = isMachineFault(record) ? nextMachineRerun(entry.extra.machineReruns, clock.now().getTime()) : undefined;
+    if (rerun && !entry.extra.releaseRequested) {
+      await fire(entry, 'run-interrupted', { message: `The run failed on this machine (${record.message}); running it again shortly` }, rerun);
       return;
     }
     if (interrupted && !entry.extra.releaseRequested) {
@@ -273,10 +266,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
       started = await deps.startJob(entry.spec, entry.record.deviceId, localJobId);
     } catch (error) {
       const message = shortError(error);
-      const reruns = entry.extra.machineReruns ?? 0;
-      if (isEngineGone(message) && reruns < MAX_MACHINE_FAULT_RERUNS) {
-        return annotate(entry, { message: `The engine is not answering (${message}); trying again shortly` }, { machineReruns: reruns + 1, nextRunAt: clock.now().getTime() + MACHINE_FAULT_WAIT_MS * (reruns + 1) });
-      }
+      const rerun = isEngineGone(message) ? nextMachineRerun(entry.extra.machineReruns, clock.now().getTime()) : undefined;
+      if (rerun) return annotate(entry, { message: `The engine is not answering (${message}); trying again shortly` }, rerun);
       if (entry.record.preemptible) return release(entry, 0, `the job could not start: ${message}`);
       return giveUp(entry, `The job could not start: ${message}. It will be refunded after its run deadline.`);
     }
@@ -398,9 +389,8 @@ export function createMarketProvider(deps: MarketProviderDeps) {
      */
     async claim(book: BookJob, spec: JobSpec, uploadUrl: string, ask: bigint, deviceId: string) {
       const ctx = need();
-      // A job we still work on (claiming, running, uploading, submitted) is never claimed again,
-      // whatever a book that lags the chain says: a second claim would be reconciled as "ours"
-      // and run the job twice.
+      // A job we still work on is never claimed again, whatever a lagging book says: a second
+      // claim would be reconciled as "ours" and run the job twice.
       const current = jobs.get(book.id);
       if (busy.has(book.id) || (current && isActive(current.record.state))) {
         return { claimed: false, reason: `already ${current?.record.state ?? 'claiming'}` };
