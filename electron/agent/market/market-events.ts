@@ -54,6 +54,8 @@ export type MarketEvent =
       doc?: DocRef;
       /** The facts of a valid document the verdicts and the list need (market-document-facts.ts). */
       facts?: MarketDocumentFacts;
+      /** Why the text was not kept (it can never fit this machine): read again from the chain if needed. */
+      notKept?: string;
     })
   | (EventBase & { kind: 'claimed'; provider: string; ask: bigint; attempt: number })
   | (EventBase & { kind: 'submitted'; provider: string; outputsDigest: string; billedSeconds: number; resultUri: string })
@@ -100,6 +102,7 @@ export const WITHDRAWN_TOPIC = topicOf('Withdrawn');
 /** What the event log asks getLogs for: the job events and withdrawals. */
 export const EVENT_LOG_TOPICS: string[] = [...JOB_EVENT_TOPICS, WITHDRAWN_TOPIC];
 export const RELEASED_TOPIC = topicOf('JobReleased');
+export const POSTED_TOPIC = topicOf('JobPosted');
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 const POSTED = marketInterface.getEvent('JobPosted')!;

@@ -21,7 +21,8 @@ import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
 import { createMarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, POSTED_TOPIC, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import { packDocuments } from './market-doc-file';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
 import type { GetLogs, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
@@ -30,6 +31,8 @@ export type { GetLogs, IndexerStatus, IndexerUpdate, InvalidJob, MarketIndexer, 
 
 /** Aim of the adaptive step: logs per eth_getLogs request. */
 const TARGET_LOGS_PER_STEP = 300;
+
+type Posted = Extract<DecodedLog, { kind: 'posted' }>;
 
 const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 
@@ -41,6 +44,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const compactAfterBytes = deps.compactAfterBytes ?? 4 * 1024 * 1024;
   const getLogs: GetLogs = deps.getLogs ?? ((port, filter, from, to) => port.getLogs(filter, from, to));
   let reopenWindow = 300;
+  let neverFits: ((facts: MarketDocumentFacts) => string | null) | null = null;
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
   let withdrawals: WithdrawnEvent[] = [];
@@ -266,8 +270,17 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       // neither kept in memory nor written (flood bound).
       if (event) events.push(withDocumentFacts(event, account));
     }
-    // Documents go to the document file (deflated off the main thread), not to memory.
-    const posts = events.filter((e): e is Extract<DecodedLog, { kind: 'posted' }> => e.kind === 'posted' && e.spec !== '');
+    // Documents go to the document file (deflated off the main thread), not to memory; one
+    // that can never fit this machine keeps its facts and place only.
+    const posts: Posted[] = [];
+    for (const e of events) {
+      if (e.kind !== 'posted' || e.spec === '') continue;
+      const never = e.facts && (!account || e.requester.toLowerCase() !== account) ? neverFits?.(e.facts) : null;
+      if (never) {
+        e.spec = '';
+        e.notKept = never;
+      } else posts.push(e);
+    }
     const packed = await packDocuments(posts.map((e) => e.spec));
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
@@ -422,6 +435,23 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     },
     compact,
     bytesWritten: () => written,
+    setNeverFits(predicate) {
+      neverFits = predicate;
+    },
+    async fetchDocument(id) {
+      const job = book.get(id);
+      const posted = job?.events.find((e): e is Posted => e.kind === 'posted');
+      const connection = deps.connection();
+      if (!posted?.notKept || !connection || !file) return this.document(id);
+      const logs = await connection.port.getLogs({ address: connection.network.marketAddress, topics: [POSTED_TOPIC] }, posted.blockNumber, posted.blockNumber);
+      const log = logs.find((l) => l.transactionHash === posted.txHash && l.index === posted.logIndex);
+      const again = log ? decodeMarketLog(log, () => 0) : null;
+      if (again?.kind !== 'posted' || again.spec === '' || again.specHash !== posted.specHash) return this.document(id);
+      const [ref] = file.storeDocuments(await packDocuments([again.spec]));
+      posted.doc = ref;
+      delete posted.notKept;
+      return again.spec;
+    },
     document(id) {
       const job = book.get(id);
       if (!job) return null;

@@ -101,4 +101,29 @@ describe('the event log\'s document file', () => {
     expect(log.book.get('1')?.facts?.summary.name).toBe('job 1');
     await log.stop();
   });
+
+  it('keeps only the facts and place of a post that can never fit this machine, and reads its text from the chain when asked', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    const gpuJob = JSON.parse(text(2)) as { job: { resources: Record<string, number> } };
+    gpuJob.job.resources = { ...gpuJob.job.resources, gpus: 1, minVramMiB: 24_000 };
+    const gpuText = JSON.stringify(gpuJob);
+    chain.mine([postedLog(MARKET, 1, REQUESTER, text(1)), postedLog(MARKET, 2, REQUESTER, gpuText)]);
+    const log = eventLog(chain, d.path);
+    log.setNeverFits((facts) => (facts.summary.resources.gpus > 0 ? 'it needs an NVIDIA GPU and this machine has none' : null));
+    await log.poll();
+    const docs = join(d.path, 'market', 'index', `${log.status().chainKey}.0.docs`);
+    const stored = readFileSync(docs).length;
+    expect(log.document('2')).toBe('');
+    expect(log.book.get('2')?.facts?.summary.resources.minVramMiB).toBe(24_000);
+    expect(log.document('1')).toBe(text(1));
+    // Its text was never written: the file holds the CPU job's document alone.
+    expect(stored).toBeLessThan(text(1).length);
+    // Asked for (a claim after a hardware change, the detail page): read from its JobPosted log.
+    expect(await log.fetchDocument('2')).toBe(gpuText);
+    expect(log.document('2')).toBe(gpuText);
+    expect(readFileSync(docs).length).toBeGreaterThan(stored);
+    await log.stop();
+  });
 });
