@@ -82,7 +82,7 @@ async function measureIdleOnDevnet(idleSeconds: number): Promise<BenchFigure[]> 
 }
 
 /** Posts `jobs` jobs with ~4 KB specs through the unlocked account 1, mined in batches. */
-async function postFlood(chain: ChainFixture, jobs: number, onBatch: () => void): Promise<void> {
+export async function postFlood(chain: ChainFixture, jobs: number, onBatch: () => void): Promise<void> {
   const from = chain.accounts[1]!.address;
   const market = new Interface(MARKET_ABI);
   const token = new Interface(TOKEN_ABI);
