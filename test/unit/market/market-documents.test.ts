@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
+import { neverFitsOn } from '../../../electron/agent/market/market-devices';
 import { createMarketIndexer } from '../../../electron/agent/market/market-indexer';
+import type { GpuDetection } from '../../../shared/domain/gpu';
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { claimedLog, postedLog, settledLog } from '../../fakes/market-logs';
 import { recordingLogger } from '../../helpers/silent-logger';
@@ -125,5 +127,26 @@ describe('the event log\'s document file', () => {
     expect(log.document('2')).toBe(gpuText);
     expect(readFileSync(docs).length).toBeGreaterThan(stored);
     await log.stop();
+  });
+});
+
+describe('what can never fit this machine', () => {
+  const facts = (resources: Partial<Record<'gpus' | 'minVramMiB' | 'cpus' | 'memoryMiB' | 'scratchMiB', number>>) => ({
+    summary: { name: 'j', image: 'i', resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0, ...resources }, network: 'none' as const, description: null, uploadHost: 'h' },
+    maxDurationSeconds: 60,
+    preemptible: false,
+    uploadUrl: 'https://h/u',
+  });
+  const machine = { cpus: 8, memoryMiB: 16_000 };
+  const withGpus = (gpus: Array<{ vramMiB: number | null }> | null) => ({ detection: () => (gpus ? ({ gpus } as unknown as GpuDetection) : null) });
+
+  it('is decided from the machine alone, and GPU needs only once detection has run', () => {
+    expect(neverFitsOn(withGpus(null), machine)(facts({ cpus: 16 }))).toMatch(/16 CPUs/);
+    expect(neverFitsOn(withGpus(null), machine)(facts({ memoryMiB: 15_000, scratchMiB: 2_000 }))).toMatch(/17000 MiB of memory/);
+    expect(neverFitsOn(withGpus(null), machine)(facts({ gpus: 1, minVramMiB: 8_000 }))).toBeNull();
+    expect(neverFitsOn(withGpus([]), machine)(facts({ gpus: 1 }))).toMatch(/no/);
+    expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }, { vramMiB: 24_576 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toBeNull();
+    expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toMatch(/24000 MiB of VRAM/);
+    expect(neverFitsOn(withGpus([]), machine)(facts({ cpus: 8, memoryMiB: 16_000 }))).toBeNull();
   });
 });
