@@ -74,6 +74,8 @@ export type MarketEvent =
   /** A job event that could not be decoded at all: recorded with its reason, never applied. */
   | (EventBase & { kind: 'invalid'; event: string; requester: string | null; reason: string });
 
+export type PostedEvent = Extract<MarketEvent, { kind: 'posted' }>;
+
 /** Not a job event: credit withdrawn by an account (the ledger's withdrawals). */
 export interface WithdrawnEvent {
   kind: 'withdrawn';

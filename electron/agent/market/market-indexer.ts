@@ -21,7 +21,7 @@ import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
 import { createMarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, POSTED_TOPIC, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, POSTED_TOPIC, type PostedEvent as Posted, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
 import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import { packDocuments } from './market-doc-file';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
@@ -31,8 +31,6 @@ export type { GetLogs, IndexerStatus, IndexerUpdate, InvalidJob, MarketIndexer, 
 
 /** Aim of the adaptive step: logs per eth_getLogs request. */
 const TARGET_LOGS_PER_STEP = 300;
-
-type Posted = Extract<DecodedLog, { kind: 'posted' }>;
 
 const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 
@@ -45,6 +43,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const getLogs: GetLogs = deps.getLogs ?? ((port, filter, from, to) => port.getLogs(filter, from, to));
   let reopenWindow = 300;
   let neverFits: ((facts: MarketDocumentFacts) => string | null) | null = null;
+  /** Set by a step that left blocks to read in the same poll: its head and the cursor it set. */
+  let catchingUp: { latest: ChainBlock; cursorHash: string } | null = null;
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
   let withdrawals: WithdrawnEvent[] = [];
@@ -238,11 +238,16 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
     const announced = pushedHead;
     pushedHead = null;
-    const latest = announced ?? (await port.latestBlock());
+    // Catching up within one poll: the head read by the previous step will do, and the cursor
+    // that step set from a block it had just read needs no second check (issue 11 ingest:
+    // two RPCs per step saved; the next poll checks the cursor again).
+    const resumed = catchingUp;
+    catchingUp = null;
+    const latest = announced ?? resumed?.latest ?? (await port.latestBlock());
     head = latest.number;
     chainTime = latest.timestamp;
     const target = head - deps.confirmations(connection);
-    if (cursor) {
+    if (cursor && resumed?.cursorHash !== cursor.hash) {
       // The chain just grew on top of our cursor: nothing to check. Otherwise read the block.
       const grewOnTop = (latest.number === cursor.block && latest.hash === cursor.hash) || (latest.number === cursor.block + 1 && latest.parentHash === cursor.hash);
       if (!grewOnTop) {
@@ -315,6 +320,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const blocks = to - from + 1;
     span = Math.max(1, Math.min(stepBlocks, blocks * 2, Math.round((blocks * TARGET_LOGS_PER_STEP) / Math.max(1, logs.length))));
     if (changed.size > 0 || events.length > 0) publish({ changed, removed: new Set(), reset: false });
+    if (to < target) catchingUp = { latest, cursorHash: end.hash };
     return to < target;
   };
 
@@ -323,6 +329,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     if (!connection) return;
     try {
       let more = true;
+      catchingUp = null;
       while (more && !stopped) more = await step(connection);
       lastError = null;
     } catch (error) {

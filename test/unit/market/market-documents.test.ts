@@ -26,7 +26,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) d.cleanup();
 });
 
-function eventLog(chain: FakeChain, dataDir: string) {
+function eventLog(chain: FakeChain, dataDir: string, stepBlocks?: number) {
   const connection: ChainConnection = {
     network: { label: 'fake', isDevnet: true, chainId: 31337, rpcUrl: 'http://fake', marketAddress: MARKET, tokenAddress: '0x0000000000000000000000000000000000000001', token: { symbol: 'tUSD', decimals: 6 }, deploymentBlock: 1, genesisHash: chain.blocks()[0]!.hash },
     port: chain,
@@ -40,6 +40,7 @@ function eventLog(chain: FakeChain, dataDir: string) {
     confirmations: () => 0,
     reopenClaimWindow: async () => 300,
     account: () => ME,
+    stepBlocks,
   });
 }
 
@@ -148,5 +149,28 @@ describe('what can never fit this machine', () => {
     expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }, { vramMiB: 24_576 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toBeNull();
     expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toMatch(/24000 MiB of VRAM/);
     expect(neverFitsOn(withGpus([]), machine)(facts({ cpus: 8, memoryMiB: 16_000 }))).toBeNull();
+  });
+});
+
+describe('catching up', () => {
+  it('reads the head once per poll and each step\'s end block once, not the head and the cursor again per step', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    for (let id = 1; id <= 12; id++) chain.mine([postedLog(MARKET, id, REQUESTER, text(id))]);
+    chain.mineEmpty(1);
+    const log = eventLog(chain, d.path, 2);
+    await log.poll();
+    expect(log.book.size()).toBe(12);
+    expect(log.status().syncing).toBe(false);
+    const steps = chain.calls.getLogs ?? 0;
+    expect(steps).toBeGreaterThan(3);
+    expect(chain.calls.latestBlock).toBe(1);
+    expect(chain.calls.block ?? 0).toBeLessThanOrEqual(steps);
+    // A later poll still checks its cursor against the chain (the one reorg policy).
+    chain.reorg(1, [[postedLog(MARKET, 13, REQUESTER, text(13))]]);
+    await log.poll();
+    expect(log.book.get('13')).toBeDefined();
+    await log.stop();
   });
 });
