@@ -5,6 +5,9 @@
  * through the chain port as the event log asks. `npx tsx test/bench/chain-getlogs-probe.ts [N]`
  */
 import { EVENT_LOG_TOPICS } from '../../electron/agent/market/market-events';
+import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
+import { recordingLogger } from '../helpers/silent-logger';
+import { tempDir } from '../helpers/temp-dir';
 import { startChainFixture } from '../unit/market/chain-fixture';
 import { postFlood } from './chain-figures';
 
@@ -37,6 +40,32 @@ try {
     const best = Math.min(...times);
     console.log(`eth_getLogs of ${count} logs: best of 3 ${Math.round(best)} ms (${(best / count).toFixed(2)} ms per log)`);
   }
+  // The whole event log's ingest of these jobs: time waiting for eth_getLogs, and the rest.
+  const dir = tempDir('rigshift-getlogs-probe-');
+  let rpcMs = 0;
+  const log = createMarketIndexer({
+    connection: () => chain.connection,
+    getLogs: async (p, f, from, to) => {
+      const t = performance.now();
+      try {
+        return await p.getLogs(f, from, to);
+      } finally {
+        rpcMs += performance.now() - t;
+      }
+    },
+    reportFailure: () => undefined,
+    dataDir: dir.path,
+    logger: recordingLogger().logger,
+    clock: { now: () => new Date() },
+    confirmations: () => 0,
+    reopenClaimWindow: async () => 300,
+  });
+  const started = performance.now();
+  await log.poll();
+  const total = performance.now() - started;
+  console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs)} ms eth_getLogs + ${Math.round(total - rpcMs)} ms the rest`);
+  await log.stop();
+  dir.cleanup();
 } finally {
   await chain.stop();
 }
