@@ -5,11 +5,10 @@
  * through the chain port as the event log asks. `npx tsx test/bench/chain-getlogs-probe.ts [N]`
  */
 import { EVENT_LOG_TOPICS } from '../../electron/agent/market/market-events';
-import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
-import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
 import { startChainFixture } from '../unit/market/chain-fixture';
 import { postFlood } from './chain-figures';
+import { timedEventLog } from './ingest-helpers';
 
 const jobs = Number(process.argv[2] ?? 1500);
 const chain = await startChainFixture();
@@ -42,28 +41,11 @@ try {
   }
   // The whole event log's ingest of these jobs: time waiting for eth_getLogs, and the rest.
   const dir = tempDir('rigshift-getlogs-probe-');
-  let rpcMs = 0;
-  const log = createMarketIndexer({
-    connection: () => chain.connection,
-    getLogs: async (p, f, from, to) => {
-      const t = performance.now();
-      try {
-        return await p.getLogs(f, from, to);
-      } finally {
-        rpcMs += performance.now() - t;
-      }
-    },
-    reportFailure: () => undefined,
-    dataDir: dir.path,
-    logger: recordingLogger().logger,
-    clock: { now: () => new Date() },
-    confirmations: () => 0,
-    reopenClaimWindow: async () => 300,
-  });
+  const { log, rpcMs } = timedEventLog(chain.connection, dir.path);
   const started = performance.now();
   await log.poll();
   const total = performance.now() - started;
-  console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs)} ms eth_getLogs + ${Math.round(total - rpcMs)} ms the rest`);
+  console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs())} ms eth_getLogs + ${Math.round(total - rpcMs())} ms the rest`);
   await log.stop();
   dir.cleanup();
 } finally {
