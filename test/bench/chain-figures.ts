@@ -12,15 +12,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interface } from 'ethers';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
-import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
-import { evaluableOf } from '../../shared/domain/market-document-facts';
-import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
-import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { cliShim, repoRoot } from '../helpers/cli';
-import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
 import { type ChainFixture, jobDocument, startChainFixture } from '../unit/market/chain-fixture';
 import { type BenchFigure, round } from './figure';
+import { evaluateBook, timedEventLog } from './ingest-helpers';
 import { measurePostToRunning } from './market-figures';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -82,7 +78,7 @@ async function measureIdleOnDevnet(idleSeconds: number): Promise<BenchFigure[]> 
 }
 
 /** Posts `jobs` jobs with ~4 KB specs through the unlocked account 1, mined in batches. */
-async function postFlood(chain: ChainFixture, jobs: number, onBatch: () => void): Promise<void> {
+export async function postFlood(chain: ChainFixture, jobs: number, onBatch: () => void): Promise<void> {
   const from = chain.accounts[1]!.address;
   const market = new Interface(MARKET_ABI);
   const token = new Interface(TOKEN_ABI);
@@ -149,44 +145,13 @@ async function measureFlood(jobs: number): Promise<BenchFigure[]> {
 
     // The same jobs, ingested and evaluated by a fresh event log in this process; the time
     // spent waiting for the node's eth_getLogs answers is counted apart ("RPC time").
-    let rpcMs = 0;
-    const log = createMarketIndexer({
-      connection: () => chain.connection,
-      getLogs: async (port, filter, from, to) => {
-        const asked = performance.now();
-        try {
-          return await port.getLogs(filter, from, to);
-        } finally {
-          rpcMs += performance.now() - asked;
-        }
-      },
-      reportFailure: () => undefined,
-      dataDir: indexDir.path,
-      logger: recordingLogger().logger,
-      clock: { now: () => new Date() },
-      confirmations: () => 0,
-      reopenClaimWindow: async () => 300,
-    });
+    const { log, rpcMs } = timedEventLog(chain.connection, indexDir.path);
     const ingestStarted = performance.now();
     await log.poll();
-    let fitting = 0;
-    for (const book of log.book.all()) {
-      const verdict = evaluateMarketJob({
-        job: { ...book, open: book.state === 'open' },
-        document: evaluableOf(book.facts, () => log.document(book.id) ?? ''),
-        devices: [{ deviceId: 'cpu', kind: 'cpu', name: 'CPU', vramMiB: null, fp32Tflops: null, powerW: 0, admission: { ok: true }, busy: false }],
-        machine: { cpus: 8, memoryMiB: 16_384 },
-        price: { ...DEFAULT_SETTINGS.controls.price, neverBelowBreakEven: false, floorMicrosPerHour: '1000000' },
-        market: DEFAULT_SETTINGS.market,
-        allowEgress: false,
-        isDevnet: true,
-        nowSeconds: Math.floor(Date.now() / 1000),
-      });
-      if (verdict.fits) fitting++;
-    }
+    const fitting = evaluateBook(log, Math.floor(Date.now() / 1000));
     const ingest = (performance.now() - ingestStarted) / 1000;
     if (log.book.size() < jobs) throw new Error(`indexed ${log.book.size()} of ${jobs} jobs`);
-    const rpc = rpcMs / 1000;
+    const rpc = rpcMs() / 1000;
     console.log(`      ingest: ${log.book.size()} jobs indexed, ${fitting} fitting; ${round(ingest)} s = ${round(rpc)} s eth_getLogs (RPC) + ${round(ingest - rpc)} s ours`);
     await log.stop();
     return [

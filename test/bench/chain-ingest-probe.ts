@@ -5,15 +5,11 @@
  * and time go without Hardhat. `node --expose-gc --import tsx test/bench/chain-ingest-probe.ts [N]`
  */
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
-import { createMarketIndexer } from '../../electron/agent/market/market-indexer';
-import { evaluableOf } from '../../shared/domain/market-document-facts';
-import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
-import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { createFakeChain } from '../fakes/fake-chain';
 import { postedLog } from '../fakes/market-logs';
-import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
 import { jobDocument } from '../unit/market/chain-fixture';
+import { evaluateBook, timedEventLog } from './ingest-helpers';
 
 const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -37,43 +33,14 @@ gc();
 const baseHeap = process.memoryUsage().heapUsed;
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-let rpcMs = 0;
-const log = createMarketIndexer({
-  connection: () => connection,
-  reportFailure: (e) => console.error(e),
-  getLogs: async (port, filter, from, to) => {
-    const t = performance.now();
-    const logs = await port.getLogs(filter, from, to);
-    rpcMs += performance.now() - t;
-    return logs;
-  },
-  dataDir: dir.path,
-  logger: recordingLogger().logger,
-  clock: { now: () => new Date() },
-  confirmations: () => 0,
-  reopenClaimWindow: async () => 300,
-});
+const { log, rpcMs } = timedEventLog(connection, dir.path);
 const started = performance.now();
 await log.poll();
 const ingested = performance.now();
-let fitting = 0;
-for (const book of log.book.all()) {
-  const verdict = evaluateMarketJob({
-    job: { ...book, open: book.state === 'open' },
-    document: evaluableOf(book.facts, () => log.document(book.id) ?? ''),
-    devices: [{ deviceId: 'cpu', kind: 'cpu', name: 'CPU', vramMiB: null, fp32Tflops: null, powerW: 0, admission: { ok: true }, busy: false }],
-    machine: { cpus: 8, memoryMiB: 16_384 },
-    price: { ...DEFAULT_SETTINGS.controls.price, neverBelowBreakEven: false, floorMicrosPerHour: '1000000' },
-    market: DEFAULT_SETTINGS.market,
-    allowEgress: false,
-    isDevnet: true,
-    nowSeconds: 1_900_000_100,
-  });
-  if (verdict.fits) fitting++;
-}
+const fitting = evaluateBook(log, 1_900_000_100);
 const evaluated = performance.now();
 clearInterval(sampler);
 gc();
-console.log(`${log.book.size()} jobs (${fitting} fitting): ingest ${Math.round(ingested - started)} ms (fake getLogs ${Math.round(rpcMs)} ms), evaluate ${Math.round(evaluated - ingested)} ms; heap live +${mib(process.memoryUsage().heapUsed - baseHeap)} MB; peak RSS ${mib(peakRss)} MB; written ${mib(log.bytesWritten())} MB`);
+console.log(`${log.book.size()} jobs (${fitting} fitting): ingest ${Math.round(ingested - started)} ms (fake getLogs ${Math.round(rpcMs())} ms), evaluate ${Math.round(evaluated - ingested)} ms; heap live +${mib(process.memoryUsage().heapUsed - baseHeap)} MB; peak RSS ${mib(peakRss)} MB; written ${mib(log.bytesWritten())} MB`);
 await log.stop();
 dir.cleanup();

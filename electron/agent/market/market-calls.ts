@@ -23,8 +23,8 @@ export interface MarketCallsApi {
   view(book: BookJob): MarketJob;
   status(): MarketStatus;
   parsedFor(book: BookJob): ParsedMarketDocument;
-  /** The posted document as it was on chain (read back from disk); null when unreadable. */
-  document(book: BookJob): string | null;
+  /** The posted document as it was on chain (read back from disk, or the chain); null when unreadable. */
+  document(book: BookJob): Promise<string | null>;
   provider: MarketProvider;
   context(): AgentFeatureContext | null;
   tick(): Promise<void>;
@@ -53,7 +53,7 @@ return {
     const book = api.book.get(chainJobId);
     if (!book) throw new AgentError('market_job_not_found', `Job ${chainJobId} has not been seen on this market.`, 'Check the job id, or wait until the market view has caught up.');
     const doc = api.parsedFor(book);
-    const posted = api.document(book);
+    const posted = await api.document(book);
     let document = posted ?? '(the posted document cannot be read back from disk)';
     try {
       if (posted !== null) document = JSON.stringify(JSON.parse(posted), null, 2);

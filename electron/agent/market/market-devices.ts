@@ -3,6 +3,7 @@
  * CPU) with its availability's admission for the job's shape (admitJob), VRAM, its latest
  * FP32 benchmark and the power draw the break-even floor is computed from.
  */
+import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import type { EvaluationDevice } from '../../../shared/domain/market-evaluation';
 import type { AgentFeatureContext } from '../agent-feature';
 import { admitJob } from '../availability/job-admission';
@@ -48,4 +49,24 @@ now: Date,
     });
   }
   return out;
+}
+
+/**
+ * Why a job can never fit this machine whatever the owner's settings (more CPUs or memory
+ * than it has, a GPU job with no NVIDIA GPU detected, more VRAM than any of its GPUs):
+ * the event log keeps such posts' facts and place, not their text. Null when it may fit
+ * (and for GPU needs while detection has not run).
+ */
+export function neverFitsOn(ctx: Pick<AgentFeatureContext, 'detection'>, machine: { cpus: number; memoryMiB: number }) {
+  return (facts: MarketDocumentFacts): string | null => {
+    const r = facts.summary.resources;
+    if (r.cpus > machine.cpus) return `it needs ${r.cpus} CPUs; this machine has ${machine.cpus}`;
+    if (r.memoryMiB + r.scratchMiB > machine.memoryMiB) return `it needs ${r.memoryMiB + r.scratchMiB} MiB of memory; this machine has ${machine.memoryMiB} MiB`;
+    if (r.gpus === 0) return null;
+    const gpus = ctx.detection()?.gpus;
+    if (!gpus) return null;
+    if (gpus.length === 0) return 'it needs an NVIDIA GPU and this machine has none';
+    const most = Math.max(...gpus.map((g) => g.vramMiB ?? 0));
+    return r.minVramMiB > most ? `it needs ${r.minVramMiB} MiB of VRAM; the largest GPU here has ${most} MiB` : null;
+  };
 }

@@ -54,6 +54,8 @@ export type MarketEvent =
       doc?: DocRef;
       /** The facts of a valid document the verdicts and the list need (market-document-facts.ts). */
       facts?: MarketDocumentFacts;
+      /** Why the text was not kept (it can never fit this machine): read again from the chain if needed. */
+      notKept?: string;
     })
   | (EventBase & { kind: 'claimed'; provider: string; ask: bigint; attempt: number })
   | (EventBase & { kind: 'submitted'; provider: string; outputsDigest: string; billedSeconds: number; resultUri: string })
@@ -71,6 +73,8 @@ export type MarketEvent =
   | (EventBase & { kind: 'refunded'; requester: string; provider: string | null; amount: bigint; slashed: bigint })
   /** A job event that could not be decoded at all: recorded with its reason, never applied. */
   | (EventBase & { kind: 'invalid'; event: string; requester: string | null; reason: string });
+
+export type PostedEvent = Extract<MarketEvent, { kind: 'posted' }>;
 
 /** Not a job event: credit withdrawn by an account (the ledger's withdrawals). */
 export interface WithdrawnEvent {
@@ -100,6 +104,7 @@ export const WITHDRAWN_TOPIC = topicOf('Withdrawn');
 /** What the event log asks getLogs for: the job events and withdrawals. */
 export const EVENT_LOG_TOPICS: string[] = [...JOB_EVENT_TOPICS, WITHDRAWN_TOPIC];
 export const RELEASED_TOPIC = topicOf('JobReleased');
+export const POSTED_TOPIC = topicOf('JobPosted');
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 const POSTED = marketInterface.getEvent('JobPosted')!;

@@ -9,6 +9,8 @@
  * missing or locked, the stake cannot be covered or availability has no free device; job
  * records are kept through all of it and reconciled with the chain when it comes back.
  */
+import { cpus, totalmem } from 'node:os';
+import { neverFitsOn } from './market-devices';
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import { AgentError } from '../../../shared/api/result';
 import type { GpuAvailability } from '../../../shared/domain/availability';
@@ -298,6 +300,8 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
       // Fresh verdict at the moment of claiming (devices may have been taken this tick).
       const verdict = evaluate(book, busy);
       if (!verdict.fits || verdict.ask === null || verdict.deviceId === null || busy.has(verdict.deviceId)) continue;
+      // A document not kept (it could never fit here, until the hardware changed): from the chain.
+      if (indexer.document(book.id) === '') await indexer.fetchDocument(book.id);
       const doc = parsedFor(book);
       if (!doc.ok || state.uploadRefused.has(book.id)) continue;
       // The upload host is resolved and checked before claiming: results that could never be
@@ -394,7 +398,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     view,
     status,
     parsedFor,
-    document: (book) => indexer.document(book.id),
+    document: (book) => indexer.fetchDocument(book.id),
     provider,
     context: () => state.ctx,
     tick: () => loop.tick(),
@@ -413,6 +417,7 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
       state.ctx = context;
       state.longRunning = options.longRunning;
       if (!state.longRunning) return;
+      indexer.setNeverFits(neverFitsOn(context, { cpus: cpus().length, memoryMiB: Math.floor(totalmem() / 1024 / 1024) }));
       state.unsubscribers = [
         chain.onStatus(() => {
           if (chain.connection()) indexer.start();

@@ -7,6 +7,7 @@ import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-
 import type { Clock, Logger } from '../ports';
 import type { DecodedLog } from './market-events';
 import type { MarketBook } from './market-book';
+import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 
 /** eth_getLogs through the port (tests wrap it to count calls). */
 export type GetLogs = (port: ChainPort, filter: LogFilter, fromBlock: number, toBlock: number) => Promise<ChainLog[]>;
@@ -91,4 +92,16 @@ export interface MarketIndexer {
    * a document that cannot be read.
    */
   document(id: string): string | null;
+  /**
+   * The document, read again from the chain (its JobPosted log, by block, transaction and
+   * log index) when its text was not kept because it could never fit this machine, then
+   * kept. Resolves what document(id) gives otherwise.
+   */
+  fetchDocument(id: string): Promise<string | null>;
+  /**
+   * Why a valid document can never fit this machine (null: it may): such posts keep their
+   * facts and place, not their text (the flood bound). Set by the market once the machine
+   * is known; null until then (every text kept).
+   */
+  setNeverFits(neverFits: ((facts: MarketDocumentFacts) => string | null) | null): void;
 }

@@ -21,7 +21,8 @@ import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
 import { createMarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, POSTED_TOPIC, type PostedEvent as Posted, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import { packDocuments } from './market-doc-file';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
 import type { GetLogs, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
@@ -41,6 +42,9 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const compactAfterBytes = deps.compactAfterBytes ?? 4 * 1024 * 1024;
   const getLogs: GetLogs = deps.getLogs ?? ((port, filter, from, to) => port.getLogs(filter, from, to));
   let reopenWindow = 300;
+  let neverFits: ((facts: MarketDocumentFacts) => string | null) | null = null;
+  /** Set by a step that left blocks to read in the same poll: its head and the cursor it set. */
+  let catchingUp: { latest: ChainBlock; cursorHash: string } | null = null;
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
   let withdrawals: WithdrawnEvent[] = [];
@@ -234,11 +238,16 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
     const announced = pushedHead;
     pushedHead = null;
-    const latest = announced ?? (await port.latestBlock());
+    // Catching up within one poll: the head read by the previous step will do, and the cursor
+    // that step set from a block it had just read needs no second check (issue 11 ingest:
+    // two RPCs per step saved; the next poll checks the cursor again).
+    const resumed = catchingUp;
+    catchingUp = null;
+    const latest = announced ?? resumed?.latest ?? (await port.latestBlock());
     head = latest.number;
     chainTime = latest.timestamp;
     const target = head - deps.confirmations(connection);
-    if (cursor) {
+    if (cursor && resumed?.cursorHash !== cursor.hash) {
       // The chain just grew on top of our cursor: nothing to check. Otherwise read the block.
       const grewOnTop = (latest.number === cursor.block && latest.hash === cursor.hash) || (latest.number === cursor.block + 1 && latest.parentHash === cursor.hash);
       if (!grewOnTop) {
@@ -266,8 +275,17 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       // neither kept in memory nor written (flood bound).
       if (event) events.push(withDocumentFacts(event, account));
     }
-    // Documents go to the document file (deflated off the main thread), not to memory.
-    const posts = events.filter((e): e is Extract<DecodedLog, { kind: 'posted' }> => e.kind === 'posted' && e.spec !== '');
+    // Documents go to the document file (deflated off the main thread), not to memory; one
+    // that can never fit this machine keeps its facts and place only.
+    const posts: Posted[] = [];
+    for (const e of events) {
+      if (e.kind !== 'posted' || e.spec === '') continue;
+      const never = e.facts && (!account || e.requester.toLowerCase() !== account) ? neverFits?.(e.facts) : null;
+      if (never) {
+        e.spec = '';
+        e.notKept = never;
+      } else posts.push(e);
+    }
     const packed = await packDocuments(posts.map((e) => e.spec));
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
@@ -302,6 +320,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const blocks = to - from + 1;
     span = Math.max(1, Math.min(stepBlocks, blocks * 2, Math.round((blocks * TARGET_LOGS_PER_STEP) / Math.max(1, logs.length))));
     if (changed.size > 0 || events.length > 0) publish({ changed, removed: new Set(), reset: false });
+    if (to < target) catchingUp = { latest, cursorHash: end.hash };
     return to < target;
   };
 
@@ -310,6 +329,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     if (!connection) return;
     try {
       let more = true;
+      catchingUp = null;
       while (more && !stopped) more = await step(connection);
       lastError = null;
     } catch (error) {
@@ -422,6 +442,23 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     },
     compact,
     bytesWritten: () => written,
+    setNeverFits(predicate) {
+      neverFits = predicate;
+    },
+    async fetchDocument(id) {
+      const job = book.get(id);
+      const posted = job?.events.find((e): e is Posted => e.kind === 'posted');
+      const connection = deps.connection();
+      if (!posted?.notKept || !connection || !file) return this.document(id);
+      const logs = await connection.port.getLogs({ address: connection.network.marketAddress, topics: [POSTED_TOPIC] }, posted.blockNumber, posted.blockNumber);
+      const log = logs.find((l) => l.transactionHash === posted.txHash && l.index === posted.logIndex);
+      const again = log ? decodeMarketLog(log, () => 0) : null;
+      if (again?.kind !== 'posted' || again.spec === '' || again.specHash !== posted.specHash) return this.document(id);
+      const [ref] = file.storeDocuments(await packDocuments([again.spec]));
+      posted.doc = ref;
+      delete posted.notKept;
+      return again.spec;
+    },
     document(id) {
       const job = book.get(id);
       if (!job) return null;

@@ -65,6 +65,8 @@ export function createVerdicts(deps: VerdictDeps) {
       const text = deps.document(book);
       // Not cached when unreadable: a later read may succeed.
       if (text === null) return { ok: false, reasons: ['the posted document cannot be read back from disk'] };
+      // Not kept (it can never fit here): not cached, the chain may give it back (fetchDocument).
+      if (text === '' && book.facts) return { ok: false, reasons: ['the posted document was not kept: it can never fit this machine'] };
       p = parseMarketDocument(text);
     }
     parsed.set(book.id, p);

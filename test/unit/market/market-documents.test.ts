@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
+import { neverFitsOn } from '../../../electron/agent/market/market-devices';
 import { createMarketIndexer } from '../../../electron/agent/market/market-indexer';
+import type { GpuDetection } from '../../../shared/domain/gpu';
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { claimedLog, postedLog, settledLog } from '../../fakes/market-logs';
 import { recordingLogger } from '../../helpers/silent-logger';
@@ -24,7 +26,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) d.cleanup();
 });
 
-function eventLog(chain: FakeChain, dataDir: string) {
+function eventLog(chain: FakeChain, dataDir: string, stepBlocks?: number) {
   const connection: ChainConnection = {
     network: { label: 'fake', isDevnet: true, chainId: 31337, rpcUrl: 'http://fake', marketAddress: MARKET, tokenAddress: '0x0000000000000000000000000000000000000001', token: { symbol: 'tUSD', decimals: 6 }, deploymentBlock: 1, genesisHash: chain.blocks()[0]!.hash },
     port: chain,
@@ -38,6 +40,7 @@ function eventLog(chain: FakeChain, dataDir: string) {
     confirmations: () => 0,
     reopenClaimWindow: async () => 300,
     account: () => ME,
+    stepBlocks,
   });
 }
 
@@ -99,6 +102,75 @@ describe('the event log\'s document file', () => {
     // The file no longer holds the bytes: no text, but the facts still answer the verdicts.
     expect(log.document('1')).toBeNull();
     expect(log.book.get('1')?.facts?.summary.name).toBe('job 1');
+    await log.stop();
+  });
+
+  it('keeps only the facts and place of a post that can never fit this machine, and reads its text from the chain when asked', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    const gpuJob = JSON.parse(text(2)) as { job: { resources: Record<string, number> } };
+    gpuJob.job.resources = { ...gpuJob.job.resources, gpus: 1, minVramMiB: 24_000 };
+    const gpuText = JSON.stringify(gpuJob);
+    chain.mine([postedLog(MARKET, 1, REQUESTER, text(1)), postedLog(MARKET, 2, REQUESTER, gpuText)]);
+    const log = eventLog(chain, d.path);
+    log.setNeverFits((facts) => (facts.summary.resources.gpus > 0 ? 'it needs an NVIDIA GPU and this machine has none' : null));
+    await log.poll();
+    const docs = join(d.path, 'market', 'index', `${log.status().chainKey}.0.docs`);
+    const stored = readFileSync(docs).length;
+    expect(log.document('2')).toBe('');
+    expect(log.book.get('2')?.facts?.summary.resources.minVramMiB).toBe(24_000);
+    expect(log.document('1')).toBe(text(1));
+    // Its text was never written: the file holds the CPU job's document alone.
+    expect(stored).toBeLessThan(text(1).length);
+    // Asked for (a claim after a hardware change, the detail page): read from its JobPosted log.
+    expect(await log.fetchDocument('2')).toBe(gpuText);
+    expect(log.document('2')).toBe(gpuText);
+    expect(readFileSync(docs).length).toBeGreaterThan(stored);
+    await log.stop();
+  });
+});
+
+describe('what can never fit this machine', () => {
+  const facts = (resources: Partial<Record<'gpus' | 'minVramMiB' | 'cpus' | 'memoryMiB' | 'scratchMiB', number>>) => ({
+    summary: { name: 'j', image: 'i', resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0, ...resources }, network: 'none' as const, description: null, uploadHost: 'h' },
+    maxDurationSeconds: 60,
+    preemptible: false,
+    uploadUrl: 'https://h/u',
+  });
+  const machine = { cpus: 8, memoryMiB: 16_000 };
+  const withGpus = (gpus: Array<{ vramMiB: number | null }> | null) => ({ detection: () => (gpus ? ({ gpus } as unknown as GpuDetection) : null) });
+
+  it('is decided from the machine alone, and GPU needs only once detection has run', () => {
+    expect(neverFitsOn(withGpus(null), machine)(facts({ cpus: 16 }))).toMatch(/16 CPUs/);
+    expect(neverFitsOn(withGpus(null), machine)(facts({ memoryMiB: 15_000, scratchMiB: 2_000 }))).toMatch(/17000 MiB of memory/);
+    expect(neverFitsOn(withGpus(null), machine)(facts({ gpus: 1, minVramMiB: 8_000 }))).toBeNull();
+    expect(neverFitsOn(withGpus([]), machine)(facts({ gpus: 1 }))).toMatch(/no/);
+    expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }, { vramMiB: 24_576 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toBeNull();
+    expect(neverFitsOn(withGpus([{ vramMiB: 8_192 }]), machine)(facts({ gpus: 1, minVramMiB: 24_000 }))).toMatch(/24000 MiB of VRAM/);
+    expect(neverFitsOn(withGpus([]), machine)(facts({ cpus: 8, memoryMiB: 16_000 }))).toBeNull();
+  });
+});
+
+describe('catching up', () => {
+  it('reads the head once per poll and each step\'s end block once, not the head and the cursor again per step', async () => {
+    const d = tempDir('rigshift-docs-');
+    dirs.push(d);
+    const chain = createFakeChain();
+    for (let id = 1; id <= 12; id++) chain.mine([postedLog(MARKET, id, REQUESTER, text(id))]);
+    chain.mineEmpty(1);
+    const log = eventLog(chain, d.path, 2);
+    await log.poll();
+    expect(log.book.size()).toBe(12);
+    expect(log.status().syncing).toBe(false);
+    const steps = chain.calls.getLogs ?? 0;
+    expect(steps).toBeGreaterThan(3);
+    expect(chain.calls.latestBlock).toBe(1);
+    expect(chain.calls.block ?? 0).toBeLessThanOrEqual(steps);
+    // A later poll still checks its cursor against the chain (the one reorg policy).
+    chain.reorg(1, [[postedLog(MARKET, 13, REQUESTER, text(13))]]);
+    await log.poll();
+    expect(log.book.get('13')).toBeDefined();
     await log.stop();
   });
 });

@@ -1,0 +1,53 @@
+/**
+ * What the chain benches share for an ingest: a fresh event log over a connection that
+ * counts the time spent waiting for eth_getLogs ("RPC time"), and the evaluation of every
+ * job in its book on one fixed CPU machine, as the verdicts do (facts, else the document).
+ */
+import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
+import { createMarketIndexer, type MarketIndexer } from '../../electron/agent/market/market-indexer';
+import { evaluableOf } from '../../shared/domain/market-document-facts';
+import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
+import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
+import { recordingLogger } from '../helpers/silent-logger';
+
+export function timedEventLog(connection: ChainConnection, dataDir: string): { log: MarketIndexer; rpcMs: () => number } {
+  let rpcMs = 0;
+  const log = createMarketIndexer({
+    connection: () => connection,
+    getLogs: async (port, filter, from, to) => {
+      const asked = performance.now();
+      try {
+        return await port.getLogs(filter, from, to);
+      } finally {
+        rpcMs += performance.now() - asked;
+      }
+    },
+    reportFailure: () => undefined,
+    dataDir,
+    logger: recordingLogger().logger,
+    clock: { now: () => new Date() },
+    confirmations: () => 0,
+    reopenClaimWindow: async () => 300,
+  });
+  return { log, rpcMs: () => rpcMs };
+}
+
+/** Evaluates every job of the log's book on an 8-CPU, 16 GiB machine; returns how many fit. */
+export function evaluateBook(log: MarketIndexer, nowSeconds: number): number {
+  let fitting = 0;
+  for (const book of log.book.all()) {
+    const verdict = evaluateMarketJob({
+      job: { ...book, open: book.state === 'open' },
+      document: evaluableOf(book.facts, () => log.document(book.id) ?? ''),
+      devices: [{ deviceId: 'cpu', kind: 'cpu', name: 'CPU', vramMiB: null, fp32Tflops: null, powerW: 0, admission: { ok: true }, busy: false }],
+      machine: { cpus: 8, memoryMiB: 16_384 },
+      price: { ...DEFAULT_SETTINGS.controls.price, neverBelowBreakEven: false, floorMicrosPerHour: '1000000' },
+      market: DEFAULT_SETTINGS.market,
+      allowEgress: false,
+      isDevnet: true,
+      nowSeconds,
+    });
+    if (verdict.fits) fitting++;
+  }
+  return fitting;
+}
