@@ -52,6 +52,9 @@ describe('dashboard state', () => {
   it('off when bidding is off or the owner paused; ready with the market\'s reason when it cannot claim', () => {
     expect(dashboardState({ ...base, bidding: false, gpus: [gpu('available')] }).headline).toBe('Renting is off');
     expect(dashboardState({ ...base, pausedByOwner: true, gpus: [gpu('available')] }).headline).toBe('Renting is paused by you');
+    // A fresh install: the market says what to press.
+    const fresh = dashboardState({ ...base, bidding: false, blockedBecause: 'Press Start renting when you are ready.', gpus: [gpu('available')] });
+    expect(fresh.why).toBe('Not claiming jobs: Press Start renting when you are ready.');
     const ready = dashboardState({ ...base, blockedBecause: 'the wallet holds no tUSD for the stake', gpus: [gpu('available')] });
     expect(ready).toMatchObject({ state: 'available', why: 'Not claiming jobs: the wallet holds no tUSD for the stake' });
   });
