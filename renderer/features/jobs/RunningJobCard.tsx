@@ -2,12 +2,12 @@ import { useId } from 'react';
 import type { JobRecord } from '../../../shared/domain/job';
 import { useSnapshot } from '../../app/app-context';
 import { Spinner } from '../../components/Spinner';
-import { formatPercent } from '../../lib/format';
 import { useJobProgress } from '../../lib/use-job-progress';
 import { formatLiveTelemetry, useLiveTelemetry } from '../../lib/use-live-telemetry';
 import { useNow } from '../../lib/use-now';
 import { CancelJob } from './CancelJob';
 import { JobLogView } from './JobLogView';
+import { JobProgressBar } from './JobProgressBar';
 import { CPU_JOB_DEVICE, formatElapsed, jobDeviceLabel, jobStartMs, NETWORK_LABELS, NETWORK_WHY, shortImage, STATE_LABELS } from './job-view';
 import { RuntimeBadge } from './RuntimeBadge';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
@@ -78,17 +78,7 @@ function JobStateLabel({ job }: { job: JobRecord }) {
       {job.state === 'running' ? <span className={styles.jobRunningDot} aria-hidden="true" /> : <Spinner />}
       {label}
       {current?.fraction != null ? (
-        <span
-          className={cx('progress', styles.jobProgress)}
-          role="progressbar"
-          aria-label={label}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(current.fraction * 100)}
-          aria-valuetext={formatPercent(current.fraction)}
-        >
-          <span className="progress-fill" style={{ width: `${Math.round(current.fraction * 100)}%` }} />
-        </span>
+        <JobProgressBar label={label} fraction={current.fraction} className={styles.jobProgress} />
       ) : null}
     </span>
   );
