@@ -56,7 +56,7 @@ export function dashboardState(input: StateInput): StateView {
   if (!renting) {
     return input.pausedByOwner
       ? { state: 'off', headline: 'Renting is paused by you', why: blocked ?? 'Resume from the banner above, or wait for the pause to end.' }
-      : { state: 'off', headline: 'Renting is off', why: blocked ?? 'Nothing is claimed until you start renting (Market page).' };
+      : { state: 'off', headline: 'Renting is off', why: input.blockedBecause ? withoutLead(input.blockedBecause, 'Renting is off') : 'Nothing is claimed until you start renting (Market page).' };
   }
   if (input.gpus.some((d) => d.state === 'available')) {
     return {
@@ -75,6 +75,13 @@ export function dashboardState(input: StateInput): StateView {
 }
 
 const unique = (values: string[]) => [...new Set(values)];
+
+/** "Renting is off: nothing is claimed…" under the headline "Renting is off": never the same words twice. */
+function withoutLead(message: string, headline: string): string {
+  if (!message.toLowerCase().startsWith(headline.toLowerCase())) return message;
+  const rest = message.slice(headline.length).replace(/^[\s:.,—-]+/, '');
+  return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : message;
+}
 
 export interface MoneyView {
   netMicros: bigint;
