@@ -3,6 +3,7 @@ import { useSnapshot } from './app-context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Section } from '../components/Section';
 import { useUpdateSettings } from '../features/settings/use-update-settings';
+import styles from '../features/settings/Settings.module.css';
 
 /** Tray, login and notification options (they act in the desktop app; headless shows why not). */
 export function DesktopSettings({ mode }: { mode: 'electron' | 'headless' }) {
@@ -27,7 +28,7 @@ export function DesktopSettings({ mode }: { mode: 'electron' | 'headless' }) {
       }
     >
       {update.error ? <ErrorNotice error={update.error} onDismiss={update.clearError} /> : null}
-      <div className="settings-grid" aria-busy={update.pending}>
+      <div className={styles.settingsGrid} aria-busy={update.pending}>
         <label className="field field-check">
           <input
             type="checkbox"
@@ -53,7 +54,7 @@ export function DesktopSettings({ mode }: { mode: 'electron' | 'headless' }) {
           </span>
         </label>
       </div>
-      <fieldset className="notification-kinds">
+      <fieldset className={styles.notificationKinds}>
         <legend className="field-label">Notify me when</legend>
         {NOTIFICATION_KINDS.map(({ kind, label }) => (
           <label key={kind} className="field field-check">

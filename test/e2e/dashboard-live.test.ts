@@ -12,9 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_ABI } from '../../electron/agent/chain/market-abi';
 import { chainNow, postMarketJob } from '../../electron/agent/requester/post-job';
 import { startUploadServer, type UploadServer } from '../../electron/agent/requester/upload-server';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
-import { SCHEDULE_CELLS } from '../../shared/domain/controls';
-import type { MarketStatus } from '../../shared/domain/market';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
@@ -24,6 +21,7 @@ import { buildJobTestImage, busyboxAvailable, type JobTestImage } from '../helpe
 import { chromium, dockerEngine, fileExists, need } from '../helpers/requirements';
 import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
+import { startBidding } from '../helpers/bidding-agent';
 
 const ready =
   need(fileExists(cliBundle, 'npm run build')) &&
@@ -65,38 +63,7 @@ describe.skipIf(!ready)('the Overview dashboard is live: current job, then non-z
       ['--data-dir', dir.path, '--network', 'custom', '--rpc-url', devnet.rpcUrl, '--chain-id', String(devnet.chainId), '--market-address', devnet.marketAddress],
       60_000,
     );
-    const settings = await api<{ controls: { price: Record<string, unknown> } }>('updateSettings', { patch: {} });
-    await api('updateSettings', {
-      patch: {
-        controls: {
-          price: { ...settings.controls.price, floorMicrosPerHour: '1000000', neverBelowBreakEven: false },
-          presence: {
-            idle: { enabled: false, minutes: 10 },
-            processes: { enabled: false, builtIn: true, watchList: [] },
-            fullscreen: { enabled: false },
-            gpuInUse: { enabled: false, thresholdPercent: 5 },
-            battery: { enabled: false },
-          },
-          schedule: { timeZone: 'UTC', cells: '1'.repeat(SCHEDULE_CELLS) },
-          pause: { kind: 'none' },
-        },
-        onboarding: { firstRunDone: true },
-        market: { bidding: true },
-      },
-    });
-    const before = process.env[TEST_SCRYPT_N_ENV];
-    process.env[TEST_SCRYPT_N_ENV] = '1024';
-    try {
-      await api('importWallet', { source: { kind: 'privateKey', privateKey: devnet.privateKeys[7]! }, password: 'dashboard e2e password' });
-    } finally {
-      if (before === undefined) delete process.env[TEST_SCRYPT_N_ENV];
-      else process.env[TEST_SCRYPT_N_ENV] = before;
-    }
-    const end = Date.now() + 60_000;
-    while (!(await api<{ status: MarketStatus }>('getMarket', { limit: 1 })).status.biddingActive) {
-      if (Date.now() > end) throw new Error(`the agent never started bidding\n${agent.output().slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await startBidding(api, agent, { privateKey: devnet.privateKeys[7]!, password: 'dashboard e2e password', floorMicrosPerHour: '1000000' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = watchPageErrors(page);

@@ -165,7 +165,7 @@ describe.skipIf(!ready)('a claimed job appears live on every page (Chromium, rig
     const running = jobs.locator('[data-testid="jobs-running"]');
     expect(await running.textContent()).toMatch(/Running/);
     expect(await running.textContent()).not.toMatch(/Not started yet/);
-    expect(await running.locator('.runtime-badge').getAttribute('data-runtime')).toMatch(/^(gvisor|runc)$/);
+    expect(await running.locator('[data-runtime]').first().getAttribute('data-runtime')).toMatch(/^(gvisor|runc)$/);
   });
 
   it('a page that missed the events catches up when its event stream reconnects', async () => {

@@ -43,10 +43,10 @@ describe.skipIf(!ready)('words a gamer reads on the dashboard (Chromium, rigshif
   });
 
   it('never says the same word twice in the status banner', async () => {
-    const row = page.locator('[data-testid="status-banner"] .availability-row').first();
+    const row = page.locator('[data-testid="status-banner"] li[data-testid^="availability-"]').first();
     await row.locator('.status-label').waitFor();
     const label = (await row.locator('.status-label').textContent())!.trim().toLowerCase();
-    const headline = (await row.locator('.availability-headline').textContent())!.trim().replace(/\.$/, '').toLowerCase();
+    const headline = (await row.locator('[data-testid="availability-headline"]').textContent())!.trim().replace(/\.$/, '').toLowerCase();
     expect(headline).not.toBe(label);
   });
 

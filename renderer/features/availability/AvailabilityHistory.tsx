@@ -3,6 +3,8 @@ import { Section } from '../../components/Section';
 import { formatDateTime } from '../../lib/format';
 import { AvailabilityLight } from './AvailabilityLight';
 import { nameForUuid } from './availability-view';
+import { cx } from '../../lib/cx';
+import styles from './Availability.module.css';
 
 const SHOWN = 25;
 
@@ -32,7 +34,7 @@ export function AvailabilityHistory() {
                 <tr key={`${t.at}-${t.gpuUuid}-${i}`} data-testid="availability-transition" data-to={t.to}>
                   <td className="nowrap">{formatDateTime(t.at)}</td>
                   <td>{nameForUuid(t.gpuUuid, availability.gpus, detection)}</td>
-                  <td className="nowrap transition">
+                  <td className={cx('nowrap', styles.transition)}>
                     <AvailabilityLight state={t.from} />
                     <span aria-label="to"> → </span>
                     <AvailabilityLight state={t.to} />

@@ -11,6 +11,8 @@ import { CPU_DEVICE_ID, deviceLabel, STATE_LABELS } from './availability-view';
 
 const sameWords = (a: string, b: string) => a.trim().replace(/\.$/, '').toLowerCase() === b.trim().toLowerCase();
 import { type PauseDuration, usePause } from './use-pause';
+import { cx } from '../../lib/cx';
+import styles from './Availability.module.css';
 
 const PAUSE_BUTTONS: { duration: PauseDuration; label: string }[] = [
   { duration: 'hour', label: 'Pause 1 h' },
@@ -41,26 +43,26 @@ export function StatusBanner() {
   const walletLocked = Boolean(market?.biddingWanted && market.blocks.some((b) => b.code === 'wallet-locked'));
 
   return (
-    <section className="status-banner" aria-label="Renting status" data-testid="status-banner" data-paused={paused}>
-      <div className="status-banner-inner">
-        <ul className="availability-list" aria-live="polite">
+    <section className={styles.statusBanner} aria-label="Renting status" data-testid="status-banner" data-paused={paused}>
+      <div className={styles.statusBannerInner}>
+        <ul className={styles.availabilityList} aria-live="polite">
           {devices.length === 0 ? (
-            <li className="availability-row" data-testid={`availability-${CPU_DEVICE_ID}`} data-state="unknown">
-              <span className="availability-device">CPU only</span>
+            <li className={styles.availabilityRow} data-testid={`availability-${CPU_DEVICE_ID}`} data-state="unknown">
+              <span className={styles.availabilityDevice}>CPU only</span>
               <span className="muted">Working out availability…</span>
             </li>
           ) : (
             devices.map((entry) => (
               <li
                 key={entry.gpuUuid}
-                className="availability-row"
+                className={styles.availabilityRow}
                 data-testid={`availability-${entry.gpuUuid}`}
                 data-state={entry.state}
                 data-reasons={entry.reasons.map((r) => r.code).join(' ')}
               >
-                <span className="availability-device">{deviceLabel(entry, detection)}</span>
+                <span className={styles.availabilityDevice}>{deviceLabel(entry, detection)}</span>
                 <AvailabilityLight state={entry.state} />
-                <span className="availability-headline">
+                <span className={styles.availabilityHeadline} data-testid="availability-headline">
                   {entry.state === 'yielding' ? <Spinner /> : null}{' '}
                   {/* The light already says "Available": never the same word twice. */}
                   {sameWords(entry.headline, STATE_LABELS[entry.state]) ? null : entry.headline}
@@ -71,18 +73,18 @@ export function StatusBanner() {
           )}
         </ul>
         {walletLocked ? (
-          <p className="banner-wallet-locked" role="status" data-testid="banner-wallet-locked">
+          <p className={styles.bannerWalletLocked} role="status" data-testid="banner-wallet-locked">
             Waiting for the wallet to be unlocked: nothing is claimed, submitted or withdrawn until then.{' '}
             <a href="#/wallet">Unlock it</a>
           </p>
         ) : null}
-        <div className="pause-controls">
+        <div className={styles.pauseControls}>
           {paused ? (
-            <span className="pause-text" data-testid="pause-text">
+            <span className={styles.pauseText} data-testid="pause-text">
               {describePause(manual, new Date(now), schedule.timeZone)}
             </span>
           ) : null}
-          <div className="pause-buttons" role="group" aria-label="Pause renting">
+          <div className={styles.pauseButtons} role="group" aria-label="Pause renting">
             {PAUSE_BUTTONS.map((b) => (
               <button
                 key={b.duration}
@@ -110,12 +112,12 @@ export function StatusBanner() {
         </div>
       </div>
       {asking && unfinished.length > 0 ? (
-        <div className="pause-ask" role="alertdialog" aria-labelledby="pause-ask-title" data-testid="pause-ask">
+        <div className={styles.pauseAsk} role="alertdialog" aria-labelledby="pause-ask-title" data-testid="pause-ask">
           <p id="pause-ask-title">
             {unfinished.length === 1 ? `The job "${unfinished[0]!.name}" is` : `${unfinished.length} jobs are`} not preemptible: it is
             paid only when it completes.
           </p>
-          <div className="pause-ask-buttons">
+          <div className={styles.pauseAskButtons}>
             <button type="button" className="button-small button-primary" onClick={() => decide(true)} data-testid="pause-finish-first">
               Finish this job, then pause
             </button>
@@ -137,5 +139,5 @@ export function StatusBanner() {
 function OtherReasons({ headline, reasons }: { headline: string; reasons: { message: string }[] }) {
   const others = reasons.filter((r, i) => i > 0 && !headline.includes(r.message));
   if (others.length === 0) return null;
-  return <span className="muted small availability-also"> · also {others.map((r) => r.message).join(' · ')}</span>;
+  return <span className={cx('muted', 'small', styles.availabilityAlso)}> · also {others.map((r) => r.message).join(' · ')}</span>;
 }

@@ -9,6 +9,7 @@ import { BenchmarkProgress } from './BenchmarkProgress';
 import { BenchmarkResults } from './BenchmarkResults';
 import { HistoryTable } from './HistoryTable';
 import { TargetPicker } from './TargetPicker';
+import styles from './Benchmark.module.css';
 
 export function BenchmarkPanel() {
   const api = useApi();
@@ -37,7 +38,7 @@ export function BenchmarkPanel() {
       title="Benchmark"
       intro="Measures what this machine really delivers, checks its memory, and suggests a price per hour."
     >
-      <div className="benchmark-controls">
+      <div className={styles.benchmarkControls}>
         <TargetPicker value={target} gpus={gpus} disabled={Boolean(active) || start.pending} onChange={setTarget} />
         <button
           type="button"

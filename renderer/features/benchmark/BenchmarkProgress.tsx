@@ -3,6 +3,7 @@ import type { ActiveBenchmark } from '../../../shared/domain/benchmark';
 import { Spinner } from '../../components/Spinner';
 import { formatDuration, formatPercent } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import styles from './Benchmark.module.css';
 
 interface Props {
   active: ActiveBenchmark;
@@ -20,12 +21,12 @@ export function BenchmarkProgress({ active, cancelling, onCancel }: Props) {
   const percent = Math.round(active.fraction * 100);
 
   return (
-    <div className="progress-block">
-      <div className="progress-head">
-        <span className="progress-phase" data-testid="benchmark-phase" data-phase={active.phase}>
+    <div className={styles.progressBlock}>
+      <div className={styles.progressHead}>
+        <span className={styles.progressPhase} data-testid="benchmark-phase" data-phase={active.phase}>
           <Spinner /> {active.label}
         </span>
-        <span className="progress-time" aria-label="Elapsed time">
+        <span className={styles.progressTime} aria-label="Elapsed time">
           {formatDuration(elapsed)}
         </span>
       </div>
@@ -41,7 +42,7 @@ export function BenchmarkProgress({ active, cancelling, onCancel }: Props) {
       >
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
-      <div className="progress-foot">
+      <div className={styles.progressFoot}>
         <span className="muted">
           {formatPercent(active.fraction)} · {active.kind === 'gpu' ? 'GPU' : 'CPU'} benchmark
         </span>

@@ -5,6 +5,7 @@ import { RUNTIME_LABELS, summariseTelemetry } from './benchmark-view';
 import { ComparisonChart } from './ComparisonChart';
 import { IntegrityList } from './IntegrityList';
 import { MetricTable } from './MetricTable';
+import styles from './Benchmark.module.css';
 
 const STATUS_LABELS: Record<BenchmarkResult['status'], string> = {
   completed: 'Completed',
@@ -15,8 +16,8 @@ const STATUS_LABELS: Record<BenchmarkResult['status'], string> = {
 export function BenchmarkResults({ result }: { result: BenchmarkResult }) {
   const telemetry = summariseTelemetry(result);
   return (
-    <div className="results" data-testid="benchmark-results" data-status={result.status} data-run-id={result.id}>
-      <div className="results-head">
+    <div className={styles.results} data-testid="benchmark-results" data-status={result.status} data-run-id={result.id}>
+      <div className={styles.resultsHead}>
         <h3>
           {result.device.name}{' '}
           <span className={`badge badge-${result.status}`} data-testid="benchmark-status">
@@ -32,18 +33,18 @@ export function BenchmarkResults({ result }: { result: BenchmarkResult }) {
       {result.error ? <ErrorNotice error={result.error} testId="benchmark-run-error" /> : null}
 
       {result.suggestedPrice ? (
-        <div className="price" data-testid="suggested-price">
-          <span className="price-label">Suggested price</span>
-          <span className="price-value">
+        <div className={styles.price} data-testid="suggested-price">
+          <span className={styles.priceLabel}>Suggested price</span>
+          <span className={styles.priceValue}>
             {formatUsd(result.suggestedPrice.usdPerHour)}
-            <span className="price-unit"> per hour</span>
+            <span className={styles.priceUnit}> per hour</span>
           </span>
-          <span className="price-basis">{result.suggestedPrice.basis}</span>
+          <span className={styles.priceBasis}>{result.suggestedPrice.basis}</span>
         </div>
       ) : null}
 
       {result.warnings.length > 0 ? (
-        <ul className="warnings" data-testid="benchmark-warnings">
+        <ul className={styles.warnings} data-testid="benchmark-warnings">
           {result.warnings.map((warning, i) => (
             <li key={`${warning.code}-${i}`} data-code={warning.code}>
               <span className="status status-warn">

@@ -1,5 +1,6 @@
 import type { IntegrityCheck } from '../../../shared/domain/benchmark';
 import { formatBytes } from '../../lib/format';
+import styles from './Benchmark.module.css';
 
 const NAMES: Record<IntegrityCheck['name'], string> = {
   'vram-pattern': 'Video memory pattern test',
@@ -10,7 +11,7 @@ const NAMES: Record<IntegrityCheck['name'], string> = {
 export function IntegrityList({ checks }: { checks: IntegrityCheck[] }) {
   if (checks.length === 0) return <p className="muted">No memory integrity test ran.</p>;
   return (
-    <ul className="integrity" data-testid="benchmark-integrity">
+    <ul className={styles.integrity} data-testid="benchmark-integrity">
       {checks.map((check) => (
         <li key={check.name} data-state={check.ok ? 'ok' : 'fail'}>
           <span className={`status status-${check.ok ? 'ok' : 'fail'}`}>

@@ -3,6 +3,7 @@ import type { EnvironmentCheck } from '../../../shared/domain/checks';
 import { StatusLight } from '../../components/StatusLight';
 import type { FixOs } from './fix-os';
 import { FixTabs } from './FixTabs';
+import styles from './Checks.module.css';
 
 interface Props {
   check: EnvironmentCheck;
@@ -17,11 +18,11 @@ export function CheckRow({ check, os, onOsChange }: Props) {
   const expandable = Boolean(check.detail || check.fix);
   return (
     <li className={`check check-${check.state}`} data-testid={`check-${check.id}`} data-state={check.state}>
-      <div className="check-line">
+      <div className={styles.checkLine}>
         <StatusLight state={check.state} />
-        <div className="check-text">
-          <span className="check-title">{check.title}</span>
-          <span className="check-summary">{check.summary}</span>
+        <div className={styles.checkText}>
+          <span className={styles.checkTitle}>{check.title}</span>
+          <span className={styles.checkSummary}>{check.summary}</span>
         </div>
         {expandable ? (
           <button
@@ -36,7 +37,7 @@ export function CheckRow({ check, os, onOsChange }: Props) {
         ) : null}
       </div>
       {expandable && open ? (
-        <div className="check-detail" id={detailId}>
+        <div className={styles.checkDetail} id={detailId}>
           {check.detail ? <p>{check.detail}</p> : null}
           {check.fix ? <FixTabs fix={check.fix} os={os} onOsChange={onOsChange} /> : null}
         </div>

@@ -1,14 +1,15 @@
 import { CopyButton } from '../../components/CopyButton';
 import { parseFix, splitInlineCode } from './fix-text';
+import styles from './Checks.module.css';
 
 export function FixText({ fix }: { fix: string }) {
   const parts = parseFix(fix);
   const hasCommand = parts.some((part) => part.kind === 'command');
   return (
-    <div className="fix-text">
+    <div className={styles.fixText}>
       {parts.map((part, i) =>
         part.kind === 'command' ? (
-          <div className="command" key={i}>
+          <div className={styles.command} key={i}>
             <pre>
               <code>{part.text}</code>
             </pre>

@@ -17,6 +17,8 @@ import {
   powerRange,
 } from './limits-form';
 import { useControlsSave } from './use-controls-save';
+import { cx } from '../../lib/cx';
+import styles from './Controls.module.css';
 
 interface GpuRowProps {
   gpu: GpuInfo;
@@ -35,7 +37,7 @@ function GpuLimitRow({ gpu, form, error, status, temperatureC, onChange }: GpuRo
   const { min, max } = powerRange(gpu);
   const hasRange = min !== null && max !== null && max > min;
   return (
-    <fieldset className="gpu-limit" data-testid={`gpu-limits-${gpu.uuid}`}>
+    <fieldset className={styles.gpuLimit} data-testid={`gpu-limits-${gpu.uuid}`}>
       <legend>
         <span className="gpu-index">GPU {gpu.index}</span> {gpu.name}
         {temperatureC === undefined ? null : (
@@ -56,7 +58,7 @@ function GpuLimitRow({ gpu, form, error, status, temperatureC, onChange }: GpuRo
         <span className="field-label" id={`${inputId}-label`}>
           Power limit while rented
         </span>
-        <label className="field-check field-check-small">
+        <label className={cx('field-check', styles.fieldCheckSmall)}>
           <input
             type="checkbox"
             checked={form.leaveAsIs}
@@ -65,7 +67,7 @@ function GpuLimitRow({ gpu, form, error, status, temperatureC, onChange }: GpuRo
           />
           <span>Leave as is</span>
         </label>
-        <div className="power-inputs">
+        <div className={styles.powerInputs}>
           {hasRange ? (
             <input
               type="range"
@@ -108,7 +110,7 @@ function GpuLimitRow({ gpu, form, error, status, temperatureC, onChange }: GpuRo
         ) : null}
         {status ? (
           <p
-            className={status.state.endsWith('failed') ? 'reading reading-unavailable' : 'reading'}
+            className={cx(styles.reading, status.state.endsWith('failed') && styles.readingUnavailable)}
             data-testid={`power-status-${gpu.uuid}`}
             data-state={status.state}
           >

@@ -8,6 +8,8 @@ import { Toggle } from './Toggle';
 import { WatchListEditor } from './WatchListEditor';
 import { type DetectorId, type Reading, parseGpuThreshold, parseIdleMinutes, presenceReadings } from './presence-view';
 import { useControlsSave } from './use-controls-save';
+import { cx } from '../../lib/cx';
+import styles from './Controls.module.css';
 
 interface Draft {
   settings: PresenceSettings;
@@ -21,8 +23,9 @@ const clockTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 
 function ReadingLine({ reading, id }: { reading: Reading; id: DetectorId }) {
   return (
     <p
-      className={reading.unavailable ? 'reading reading-unavailable' : 'reading'}
+      className={cx(styles.reading, reading.unavailable && styles.readingUnavailable)}
       data-testid={`reading-${id}`}
+      data-unavailable={reading.unavailable}
       aria-live="polite"
     >
       <span className="visually-hidden">Latest reading: </span>
@@ -93,8 +96,8 @@ export function PresenceSection() {
       title="When you are using the PC"
       intro="RigShift pauses renting, and hands a running job's GPU back, as soon as one of these says you are here."
     >
-      <div className="detectors">
-        <div className="detector" data-testid="detector-idle">
+      <div className={styles.detectors}>
+        <div className={styles.detector} data-testid="detector-idle">
           <Toggle
             checked={p.idle.enabled}
             onChange={(enabled) => set('idle', { ...p.idle, enabled })}
@@ -102,7 +105,7 @@ export function PresenceSection() {
             help="No keyboard or mouse input for a while."
             testId="presence-idle"
           />
-          <div className="detector-extra">
+          <div className={styles.detectorExtra}>
             <label htmlFor={minutesId} className="small">
               Idle for at least
             </label>
@@ -131,7 +134,7 @@ export function PresenceSection() {
           <ReadingLine reading={readings.idle} id="idle" />
         </div>
 
-        <div className="detector" data-testid="detector-processes">
+        <div className={styles.detector} data-testid="detector-processes">
           <Toggle
             checked={p.processes.enabled}
             onChange={(enabled) => set('processes', { ...p.processes, enabled })}
@@ -139,7 +142,7 @@ export function PresenceSection() {
             help="While a watched program runs."
             testId="presence-processes"
           />
-          <div className="detector-extra detector-nested">
+          <div className={cx(styles.detectorExtra, styles.detectorNested)}>
             <Toggle
               checked={p.processes.builtIn}
               disabled={!p.processes.enabled}
@@ -157,7 +160,7 @@ export function PresenceSection() {
           <ReadingLine reading={readings.processes} id="processes" />
         </div>
 
-        <div className="detector" data-testid="detector-fullscreen">
+        <div className={styles.detector} data-testid="detector-fullscreen">
           <Toggle
             checked={p.fullscreen.enabled}
             onChange={(enabled) => set('fullscreen', { enabled })}
@@ -168,7 +171,7 @@ export function PresenceSection() {
           <ReadingLine reading={readings.fullscreen} id="fullscreen" />
         </div>
 
-        <div className="detector" data-testid="detector-gpu-in-use">
+        <div className={styles.detector} data-testid="detector-gpu-in-use">
           <Toggle
             checked={p.gpuInUse.enabled}
             onChange={(enabled) => set('gpuInUse', { ...p.gpuInUse, enabled })}
@@ -176,7 +179,7 @@ export function PresenceSection() {
             help="A game or any other program drawing or computing on the card (not a rental job, not the desktop itself)."
             testId="presence-gpu-in-use"
           />
-          <div className="detector-extra">
+          <div className={styles.detectorExtra}>
             <label htmlFor={thresholdId} className="small">
               When one uses at least
             </label>
@@ -205,7 +208,7 @@ export function PresenceSection() {
           <ReadingLine reading={readings.gpuInUse} id="gpuInUse" />
         </div>
 
-        <div className="detector" data-testid="detector-battery">
+        <div className={styles.detector} data-testid="detector-battery">
           <Toggle
             checked={p.battery.enabled}
             onChange={(enabled) => set('battery', { enabled })}

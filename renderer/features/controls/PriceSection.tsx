@@ -17,6 +17,8 @@ import {
 } from './price-form';
 import { useUnsavedEdit } from './unsaved-edits';
 import { useControlsSave } from './use-controls-save';
+import { cx } from '../../lib/cx';
+import styles from './Controls.module.css';
 
 const usdPerHour = (micros: bigint) => `${formatMicros(micros)} USD/h`;
 
@@ -44,7 +46,7 @@ function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) 
           <li key={gpu.uuid}>
             {gpus.length > 1 ? <strong>{gpu.name}: </strong> : null}
             Break-even <strong>{micros === null ? 'unknown' : usdPerHour(micros)}</strong>
-            {gpu.estimated ? <span className="badge badge-estimated">estimated</span> : null}{' '}
+            {gpu.estimated ? <span className={cx('badge', styles.badgeEstimated)}>estimated</span> : null}{' '}
             <span className="muted small">
               {gpu.cpu
                 ? `(${powerText(gpu)} the rest of the PC counts: ${price.systemOverheadW} W)`
@@ -136,13 +138,13 @@ export function PriceSection() {
       title="Price floor"
       intro="The lowest price you accept per GPU-hour. RigShift never rents for less."
     >
-      <div className="price-grid">
+      <div className={styles.priceGrid}>
         {field('floor', 'Your minimum', 'USD per GPU-hour', 'floor-input')}
         {field('electricity', 'Electricity price', 'USD per kWh', 'electricity-input', 'From your power bill; 0 if you do not pay for it.')}
         {field('overhead', 'Rest of the PC while rented', 'W', 'overhead-input', 'CPU, board and fans; about 60–120 W.')}
       </div>
       {suggested !== null && suggestion ? (
-        <p className="suggestion">
+        <p className={styles.suggestion}>
           <button
             type="button"
             className="button-small"
@@ -159,7 +161,7 @@ export function PriceSection() {
           </span>
         </p>
       ) : null}
-      <div className="break-even-row">
+      <div className={styles.breakEvenRow}>
         <Toggle
           checked={current.neverBelowBreakEven}
           onChange={(neverBelowBreakEven) => edit({ neverBelowBreakEven })}
@@ -169,9 +171,9 @@ export function PriceSection() {
         {field('margin', 'Margin', '%', 'margin-input')}
       </div>
       <BreakEven price={shown} gpus={gpus} />
-      <p className="effective-floor" data-testid="effective-floor" aria-live="polite">
+      <p className={styles.effectiveFloor} data-testid="effective-floor" aria-live="polite">
         {floors.map((f, i) => (
-          <span key={gpus[i]?.uuid ?? 'cpu'} className="effective-floor-line">
+          <span key={gpus[i]?.uuid ?? 'cpu'} className={styles.effectiveFloorLine}>
             {gpus.length > 1 ? `${gpus[i]?.name}: ` : ''}
             {f.text}
           </span>

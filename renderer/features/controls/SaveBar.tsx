@@ -1,6 +1,7 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import type { ControlsSaver } from './use-controls-save';
+import styles from './Controls.module.css';
 
 interface Props {
   /** Prefix of the test ids: `<id>-save`, `<id>-saved`, `<id>-undo`, `<id>-discard`, `<id>-error`. */
@@ -16,11 +17,11 @@ interface Props {
 /** Save / discard for one section, the agent's refusal, and "Saved · Undo" for 10 s. */
 export function SaveBar({ id, saver, dirty, onSave, onDiscard, problem }: Props) {
   return (
-    <div className="save-area">
+    <div className={styles.saveArea}>
       {saver.error ? (
         <ErrorNotice error={saver.error} onDismiss={saver.clearError} testId={`${id}-error`} />
       ) : null}
-      <div className="save-bar">
+      <div className={styles.saveBar}>
         <button
           type="button"
           className="button-primary"
@@ -37,7 +38,7 @@ export function SaveBar({ id, saver, dirty, onSave, onDiscard, problem }: Props)
             Discard changes
           </button>
         ) : null}
-        <span className="save-status" role="status">
+        <span className={styles.saveStatus} role="status">
           {problem ? (
             <span className="field-error" data-testid={`${id}-problem`}>
               {problem}

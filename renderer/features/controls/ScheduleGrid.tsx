@@ -9,6 +9,8 @@ import {
   paintCells,
   slotLabel,
 } from '../../../shared/domain/schedule';
+import { cx } from '../../lib/cx';
+import styles from './Controls.module.css';
 
 interface Props {
   cells: string;
@@ -119,7 +121,7 @@ export const ScheduleGrid = memo(function ScheduleGrid({ cells, nowIndex, onChan
   return (
     <div
       ref={gridRef}
-      className={drag ? 'schedule-grid painting' : 'schedule-grid'}
+      className={cx(styles.scheduleGrid, drag && styles.painting)}
       role="grid"
       aria-label="Weekly hours: selected half hours may be rented"
       aria-multiselectable="true"
@@ -131,17 +133,17 @@ export const ScheduleGrid = memo(function ScheduleGrid({ cells, nowIndex, onChan
       onLostPointerCapture={onPointerCancel}
       onKeyDown={onKeyDown}
     >
-      <div className="schedule-row schedule-hours" aria-hidden="true">
+      <div className={cx(styles.scheduleRow, 'schedule-hours')} aria-hidden="true">
         <span className="schedule-corner" />
         {HOUR_LABELS.map((label) => (
-          <span key={label} className="schedule-hour">
+          <span key={label} className={styles.scheduleHour}>
             {label}
           </span>
         ))}
       </div>
       {DAYS.map((day) => (
-        <div key={day} className="schedule-row" role="row">
-          <span className="schedule-day" role="rowheader" aria-label={DAY_NAMES_LONG[day]}>
+        <div key={day} className={styles.scheduleRow} role="row">
+          <span className={styles.scheduleDay} role="rowheader" aria-label={DAY_NAMES_LONG[day]}>
             {DAY_NAMES_SHORT[day]}
           </span>
           {SLOTS.map((slot) => {
@@ -152,7 +154,7 @@ export const ScheduleGrid = memo(function ScheduleGrid({ cells, nowIndex, onChan
               <div
                 key={slot}
                 role="gridcell"
-                className={index === nowIndex ? 'schedule-cell now' : 'schedule-cell'}
+                className={cx(styles.scheduleCell, index === nowIndex && styles.now)}
                 aria-selected={on}
                 aria-label={`${DAY_NAMES_LONG[day]} ${slotLabel(slot)} to ${slotLabel(slot + 1)}`}
                 tabIndex={focused ? 0 : -1}

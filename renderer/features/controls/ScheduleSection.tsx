@@ -15,6 +15,8 @@ import { ScheduleGrid } from './ScheduleGrid';
 import { useUnsavedEdit } from './unsaved-edits';
 import { timeZoneOptions, zoneLabel } from './time-zones';
 import { useControlsSave } from './use-controls-save';
+import { cx } from '../../lib/cx';
+import styles from './Controls.module.css';
 
 function safeDescribe(schedule: WeeklySchedule, now: number): { text: string; nowIndex: number | null } {
   try {
@@ -68,8 +70,8 @@ export function ScheduleSection() {
       title="Schedule"
       intro="The hours your GPU may be rented, in half hours. Outside them RigShift never rents, even when the PC is idle."
     >
-      <div className="schedule-tools">
-        <div className="preset-buttons" role="group" aria-label="Presets">
+      <div className={styles.scheduleTools}>
+        <div className={styles.presetButtons} role="group" aria-label="Presets">
           {SCHEDULE_PRESETS.map((preset) => (
             <button
               key={preset.id}
@@ -92,7 +94,7 @@ export function ScheduleSection() {
             Clear
           </button>
         </div>
-        <label className="field field-inline">
+        <label className={cx('field', styles.fieldInline)}>
           <span className="field-label">Time zone</span>
           <select
             value={schedule.timeZone}
@@ -108,16 +110,16 @@ export function ScheduleSection() {
           </select>
         </label>
       </div>
-      <p className="schedule-summary" data-testid="schedule-summary" aria-live="polite">
+      <p className={styles.scheduleSummary} data-testid="schedule-summary" aria-live="polite">
         Right now: <strong>{text}</strong>
       </p>
-      <div className="schedule-scroll">
+      <div className={styles.scheduleScroll}>
         <ScheduleGrid cells={schedule.cells} nowIndex={nowIndex} onChange={onCells} />
       </div>
       <p className="muted small schedule-help">
-        <span className="legend-swatch legend-on" aria-hidden="true" /> may rent{' '}
-        <span className="legend-swatch legend-off" aria-hidden="true" /> never rents{' '}
-        <span className="legend-swatch legend-now" aria-hidden="true" /> now. Drag across cells to paint them (a drag
+        <span className={cx(styles.legendSwatch, styles.legendOn)} aria-hidden="true" /> may rent{' '}
+        <span className={cx(styles.legendSwatch, styles.legendOff)} aria-hidden="true" /> never rents{' '}
+        <span className={cx(styles.legendSwatch, styles.legendNow)} aria-hidden="true" /> now. Drag across cells to paint them (a drag
         that starts on a selected cell clears); with the keyboard, arrow keys move and Space toggles.
       </p>
       <SaveBar

@@ -2,9 +2,9 @@ import type { JobRecord } from '../../../shared/domain/job';
 import { useSnapshot } from '../../app/app-context';
 import { UntrustedText } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
-import { formatPercent } from '../../lib/format';
 import { useJobProgress } from '../../lib/use-job-progress';
 import { useNow } from '../../lib/use-now';
+import { JobProgressBar } from '../jobs/JobProgressBar';
 import { formatElapsed, jobDeviceLabel, jobStartMs, shortImage, STATE_LABELS } from '../jobs/job-view';
 import styles from './Dashboard.module.css';
 
@@ -54,17 +54,7 @@ function JobNow({ job, more }: { job: JobRecord; more: number }) {
       <span className={styles.progressLine} data-testid="current-job-progress">
         {label}
         {current?.fraction != null ? (
-          <span
-            className="progress"
-            role="progressbar"
-            aria-label={label}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(current.fraction * 100)}
-            aria-valuetext={formatPercent(current.fraction)}
-          >
-            <span className="progress-fill" style={{ width: `${Math.round(current.fraction * 100)}%` }} />
-          </span>
+          <JobProgressBar label={label} fraction={current.fraction} />
         ) : null}
       </span>
     </>

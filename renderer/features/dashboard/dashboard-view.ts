@@ -51,16 +51,18 @@ export function dashboardState(input: StateInput): StateView {
       why: busy.state === 'yielding' ? busy.headline : 'A job runs on this PC: you earn while it runs.',
     };
   }
+  // The market's own reason ("Press Start renting…", "the wallet is locked") says more than ours.
+  const blocked = input.blockedBecause ? `Not claiming jobs: ${input.blockedBecause}` : null;
   if (!renting) {
     return input.pausedByOwner
-      ? { state: 'off', headline: 'Renting is paused by you', why: 'Resume on Controls, or wait for the pause to end.' }
-      : { state: 'off', headline: 'Renting is off', why: 'Nothing is claimed until you start renting (Market page).' };
+      ? { state: 'off', headline: 'Renting is paused by you', why: blocked ?? 'Resume from the banner above, or wait for the pause to end.' }
+      : { state: 'off', headline: 'Renting is off', why: input.blockedBecause ? withoutLead(input.blockedBecause, 'Renting is off') : 'Nothing is claimed until you start renting (Market page).' };
   }
   if (input.gpus.some((d) => d.state === 'available')) {
     return {
       state: 'available',
       headline: locked ? 'Waiting for the wallet to be unlocked' : 'Ready: waiting for a job that fits',
-      why: input.blockedBecause ? `Not claiming jobs: ${input.blockedBecause}` : 'Bidding on open jobs at or above your price floor.',
+      why: blocked ?? 'Bidding on open jobs at or above your price floor.',
     };
   }
   const first = input.gpus[0];
@@ -68,11 +70,18 @@ export function dashboardState(input: StateInput): StateView {
   return {
     state: 'paused',
     headline: reason ? PAUSE_HEADLINES[reason.code] : (first?.headline ?? 'Paused'),
-    why: reason ? unique(input.gpus.flatMap((g) => g.reasons.map((r) => r.message))).join('; ') : null,
+    why: reason ? unique(input.gpus.flatMap((g) => g.reasons.map((r) => r.message))).join('; ') : blocked,
   };
 }
 
 const unique = (values: string[]) => [...new Set(values)];
+
+/** "Renting is off: nothing is claimed…" under the headline "Renting is off": never the same words twice. */
+function withoutLead(message: string, headline: string): string {
+  if (!message.toLowerCase().startsWith(headline.toLowerCase())) return message;
+  const rest = message.slice(headline.length).replace(/^[\s:.,—-]+/, '');
+  return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : message;
+}
 
 export interface MoneyView {
   netMicros: bigint;

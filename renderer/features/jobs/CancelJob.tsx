@@ -5,6 +5,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useCall } from '../../lib/use-call';
 import { UntrustedText } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Jobs.module.css';
 
 /**
  * "Cancel job", then a confirmation: it ends a job a renter is paying for. The card goes
@@ -22,20 +24,20 @@ export function CancelJob({ job }: { job: JobRecord }) {
 
   if (step === 'stopping') {
     return (
-      <p className="job-cancel-status" data-testid={`job-cancel-status-${job.id}`}>
+      <p className={styles.jobCancelStatus} data-testid={`job-cancel-status-${job.id}`}>
         <Spinner /> Stopping the job…
       </p>
     );
   }
   if (step === 'gone') {
     return (
-      <p className="job-cancel-status muted" data-testid={`job-cancel-status-${job.id}`}>
+      <p className={cx(styles.jobCancelStatus, 'muted')} data-testid={`job-cancel-status-${job.id}`}>
         The job had already ended; it will move to the history.
       </p>
     );
   }
   return (
-    <div className="job-cancel">
+    <div className={styles.jobCancel}>
       {cancel.error ? <ErrorNotice error={cancel.error} onDismiss={cancel.clearError} /> : null}
       {step === 'confirm' ? (
         <div className="confirm" role="group" aria-label="Confirm cancelling the job">

@@ -7,6 +7,7 @@ import { formatKiB, formatSpan, NETWORK_LABELS } from './job-view';
 import { JobLogView } from './JobLogView';
 import { RuntimeBadge } from './RuntimeBadge';
 import { UntrustedText } from '../../components/UntrustedText';
+import styles from './Jobs.module.css';
 
 const at = (iso: string | null) => (iso === null ? '—' : formatDateTime(iso));
 const span = (ms: number | null) => (ms === null ? '—' : formatSpan(ms));
@@ -17,7 +18,7 @@ export function JobDetails({ job }: { job: JobRecord }) {
   const { timings } = job;
   return (
     <div className="job-details" data-testid={`history-details-${job.id}`}>
-      <p className="job-message">
+      <p className={styles.jobMessage}>
         <UntrustedText text={job.message} />
       </p>
       {job.error ? <ErrorNotice error={job.error} /> : null}
@@ -54,16 +55,16 @@ export function JobDetails({ job }: { job: JobRecord }) {
         <dd>{job.outputs.length === 0 ? 'None' : `${job.outputs.length} file${job.outputs.length === 1 ? '' : 's'}`}</dd>
       </dl>
       {job.outputs.length > 0 ? (
-        <ul className="job-outputs">
+        <ul className={styles.jobOutputs}>
           {job.outputs.map((file) => (
-            <li key={file.name} className="job-output" data-testid={`job-output-${job.id}-${file.name}`}>
+            <li key={file.name} className={styles.jobOutput} data-testid={`job-output-${job.id}-${file.name}`}>
               <span className="job-output-name">
                 <code>
                   <UntrustedText text={file.name} />
                 </code>{' '}
                 <span className="muted small">{formatBytes(file.sizeBytes)}</span>
               </span>
-              <span className="job-output-hash">
+              <span className={styles.jobOutputHash}>
                 <span className="muted small">sha256</span> <code className="wrap">{file.sha256}</code>
                 <CopyButton text={file.sha256} label="Copy sha256" />
               </span>

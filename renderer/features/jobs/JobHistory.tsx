@@ -6,6 +6,8 @@ import { formatDateTime } from '../../lib/format';
 import { JobDetails } from './JobDetails';
 import { formatSpan, jobDeviceLabel, jobDurationMs, reasonView, runtimeView } from './job-view';
 import { UntrustedText } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Jobs.module.css';
 
 const COLUMNS = 8;
 
@@ -27,7 +29,7 @@ export function JobHistory({ history }: { history: JobRecord[] }) {
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="table job-history" data-testid="jobs-history" data-count={history.length}>
+          <table className={cx('table', styles.jobHistory)} data-testid="jobs-history" data-count={history.length}>
             <caption className="visually-hidden">Finished jobs</caption>
             <thead>
               <tr>
@@ -69,7 +71,7 @@ export function JobHistory({ history }: { history: JobRecord[] }) {
                         <span className={`badge badge-reason badge-${reason.tone}`}>{reason.label}</span>
                       </td>
                       <td className="num">{duration === null ? '—' : formatSpan(duration)}</td>
-                      <td className="job-runtime">{runtimeView(job.runtime).short}</td>
+                      <td className={styles.jobRuntime}>{runtimeView(job.runtime).short}</td>
                       <td className="num">{job.outputs.length}</td>
                       <td>
                         <button
@@ -85,7 +87,7 @@ export function JobHistory({ history }: { history: JobRecord[] }) {
                       </td>
                     </tr>
                     {open ? (
-                      <tr className="job-details-row" id={detailsId}>
+                      <tr className={styles.jobDetailsRow} id={detailsId}>
                         <td colSpan={COLUMNS}>
                           <JobDetails job={job} />
                         </td>

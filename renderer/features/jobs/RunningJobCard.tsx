@@ -2,15 +2,17 @@ import { useId } from 'react';
 import type { JobRecord } from '../../../shared/domain/job';
 import { useSnapshot } from '../../app/app-context';
 import { Spinner } from '../../components/Spinner';
-import { formatPercent } from '../../lib/format';
 import { useJobProgress } from '../../lib/use-job-progress';
 import { formatLiveTelemetry, useLiveTelemetry } from '../../lib/use-live-telemetry';
 import { useNow } from '../../lib/use-now';
 import { CancelJob } from './CancelJob';
 import { JobLogView } from './JobLogView';
+import { JobProgressBar } from './JobProgressBar';
 import { CPU_JOB_DEVICE, formatElapsed, jobDeviceLabel, jobStartMs, NETWORK_LABELS, NETWORK_WHY, shortImage, STATE_LABELS } from './job-view';
 import { RuntimeBadge } from './RuntimeBadge';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Jobs.module.css';
 
 /**
  * One running job. The parts that change often each live in their own component (state
@@ -22,18 +24,18 @@ export function RunningJobCard({ job }: { job: JobRecord }) {
   const headingId = useId();
   const gpu = job.deviceId !== CPU_JOB_DEVICE;
   return (
-    <article className="job-card" data-testid={`job-${job.id}`} data-state={job.state} aria-labelledby={headingId}>
-      <header className="job-card-head">
-        <h3 id={headingId} className="job-name">
+    <article className={styles.jobCard} data-testid={`job-${job.id}`} data-state={job.state} aria-labelledby={headingId}>
+      <header className={styles.jobCardHead}>
+        <h3 id={headingId} className={styles.jobName}>
           <UntrustedText text={job.name} />
         </h3>
         <JobStateLabel job={job} />
         <JobElapsed job={job} />
       </header>
-      <dl className="facts job-facts">
+      <dl className={cx('facts', styles.jobFacts)}>
         <dt>Image</dt>
         <dd>
-          <code className="job-image" title={untrustedAttribute(job.image)}>
+          <code className={styles.jobImage} title={untrustedAttribute(job.image)}>
             <UntrustedText text={shortImage(job.image)} />
           </code>
         </dd>
@@ -72,21 +74,11 @@ function JobStateLabel({ job }: { job: JobRecord }) {
   const current = progress?.state === job.state ? progress : null;
   const label = current?.label || STATE_LABELS[job.state];
   return (
-    <span className="job-state" data-testid={`job-state-${job.id}`}>
-      {job.state === 'running' ? <span className="job-running-dot" aria-hidden="true" /> : <Spinner />}
+    <span className={styles.jobState} data-testid={`job-state-${job.id}`}>
+      {job.state === 'running' ? <span className={styles.jobRunningDot} aria-hidden="true" /> : <Spinner />}
       {label}
       {current?.fraction != null ? (
-        <span
-          className="progress job-progress"
-          role="progressbar"
-          aria-label={label}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(current.fraction * 100)}
-          aria-valuetext={formatPercent(current.fraction)}
-        >
-          <span className="progress-fill" style={{ width: `${Math.round(current.fraction * 100)}%` }} />
-        </span>
+        <JobProgressBar label={label} fraction={current.fraction} className={styles.jobProgress} />
       ) : null}
     </span>
   );
@@ -97,7 +89,7 @@ function JobElapsed({ job }: { job: JobRecord }) {
   const start = jobStartMs(job);
   if (start === null) return null;
   return (
-    <span className="job-elapsed" title={job.timings.startedAt ? 'Since the container started' : 'Since the job arrived'}>
+    <span className={styles.jobElapsed} title={job.timings.startedAt ? 'Since the container started' : 'Since the job arrived'}>
       <span className="visually-hidden">Elapsed time </span>
       {formatElapsed(now - start)}
     </span>

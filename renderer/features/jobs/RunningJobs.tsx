@@ -4,7 +4,10 @@ import { useSnapshot } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { AvailabilityLight } from '../availability/AvailabilityLight';
 import { deviceLabel } from '../availability/availability-view';
+import bannerStyles from '../availability/Availability.module.css';
+import { cx } from '../../lib/cx';
 import { RunningJobCard } from './RunningJobCard';
+import styles from './Jobs.module.css';
 
 export function RunningJobs({ active }: { active: JobRecord[] }) {
   return (
@@ -16,7 +19,7 @@ export function RunningJobs({ active }: { active: JobRecord[] }) {
       {active.length === 0 ? (
         <NothingRunning />
       ) : (
-        <div className="job-list" data-testid="jobs-running">
+        <div className={styles.jobList} data-testid="jobs-running">
           {active.map((job) => (
             <RunningJobCard key={job.id} job={job} />
           ))}
@@ -36,7 +39,7 @@ const EMPTY_WHY: Partial<Record<AvailabilityState, string>> = {
 function NothingRunning() {
   const { availability, detection } = useSnapshot();
   return (
-    <div className="jobs-empty" data-testid="jobs-empty">
+    <div className={styles.jobsEmpty} data-testid="jobs-empty">
       <p className="strong">No job is running.</p>
       <p className="muted">
         When a renter’s job runs here you will see what it is (name and image), the device it uses, how it is sandboxed,
@@ -46,13 +49,13 @@ function NothingRunning() {
         <p className="muted">Working out whether this PC can take jobs…</p>
       ) : (
         <>
-          <p className="jobs-empty-why">Why nothing runs now:</p>
-          <ul className="availability-list jobs-empty-devices">
+          <p className={styles.jobsEmptyWhy}>Why nothing runs now:</p>
+          <ul className={cx(bannerStyles.availabilityList, styles.jobsEmptyDevices)}>
             {availability.gpus.map((entry) => (
-              <li key={entry.gpuUuid} className="availability-row" data-state={entry.state}>
-                <span className="availability-device">{deviceLabel(entry, detection)}</span>
+              <li key={entry.gpuUuid} className={bannerStyles.availabilityRow} data-state={entry.state}>
+                <span className={bannerStyles.availabilityDevice}>{deviceLabel(entry, detection)}</span>
                 <AvailabilityLight state={entry.state} />
-                <span className="availability-headline">
+                <span className={bannerStyles.availabilityHeadline}>
                   {EMPTY_WHY[entry.state] ?? entry.headline}
                 </span>
               </li>

@@ -2,6 +2,8 @@ import { useSnapshot } from '../../app/app-context';
 import { Section } from '../../components/Section';
 import { StatusLight } from '../../components/StatusLight';
 import { describeSandbox } from './job-view';
+import { cx } from '../../lib/cx';
+import styles from './Jobs.module.css';
 
 /** The sandbox new jobs get, and their network policy. */
 export function SandboxInfo() {
@@ -9,10 +11,10 @@ export function SandboxInfo() {
   const sandbox = describeSandbox(checks, settings.sandbox.preferGvisor);
   return (
     <Section id="sandbox" title="Sandbox" intro="How jobs from strangers are kept away from your PC and your network.">
-      <dl className="facts sandbox-facts" data-testid="sandbox-info" data-runtime={sandbox.runtime}>
+      <dl className={cx('facts', styles.sandboxFacts)} data-testid="sandbox-info" data-runtime={sandbox.runtime}>
         <dt>Sandbox in use</dt>
         <dd>
-          <span className="sandbox-line">
+          <span className={styles.sandboxLine}>
             <StatusLight state={sandbox.state} />
             <span className="strong" data-testid="sandbox-runtime">
               {sandbox.headline}

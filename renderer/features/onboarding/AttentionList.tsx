@@ -1,4 +1,6 @@
 import type { AttentionItem } from '../../../shared/domain/attention';
+import { cx } from '../../lib/cx';
+import styles from './Onboarding.module.css';
 
 /** "Needs your attention": problems first, then the steps the owner skipped. */
 export function AttentionList({ items }: { items: AttentionItem[] }) {
@@ -11,13 +13,13 @@ export function AttentionList({ items }: { items: AttentionItem[] }) {
   }
   const sorted = [...items].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'problem' ? -1 : 1));
   return (
-    <ul className="attention-list" data-testid="attention-list">
+    <ul className={styles.attentionList} data-testid="attention-list">
       {sorted.map((item) => (
-        <li key={item.code} className={`attention-item attention-${item.severity}`} data-testid={`attention-${item.code}`}>
-          <span className="attention-mark" aria-hidden="true">
+        <li key={item.code} className={cx(styles.attentionItem, item.severity === 'problem' && styles.attentionProblem)} data-testid={`attention-${item.code}`}>
+          <span className={styles.attentionMark} aria-hidden="true">
             {item.severity === 'problem' ? '!' : '•'}
           </span>
-          <span className="attention-text">
+          <span className={styles.attentionText}>
             <strong>{item.title}</strong>
             <span className="muted small"> {item.detail}</span>
           </span>

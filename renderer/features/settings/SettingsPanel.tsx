@@ -3,6 +3,7 @@ import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { useUpdateSettings } from './use-update-settings';
+import styles from './Settings.module.css';
 
 export function SettingsPanel() {
   const { settings } = useSnapshot();
@@ -11,7 +12,7 @@ export function SettingsPanel() {
   return (
     <Section id="settings" title="Settings">
       {update.error ? <ErrorNotice error={update.error} onDismiss={update.clearError} /> : null}
-      <div className="settings-grid" aria-busy={update.pending}>
+      <div className={styles.settingsGrid} aria-busy={update.pending}>
         <label className="field">
           <span className="field-label">Theme</span>
           <select

@@ -1,11 +1,13 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useUpdateSettings } from './use-update-settings';
+import { cx } from '../../lib/cx';
+import styles from './Settings.module.css';
 
 /** Shown until the owner dismisses it once; the choice is stored by the agent. */
 export function WelcomeIntro() {
   const update = useUpdateSettings();
   return (
-    <section className="card welcome" aria-labelledby="welcome-heading" data-testid="welcome">
+    <section className={cx('card', styles.welcome)} aria-labelledby="welcome-heading" data-testid="welcome">
       <h2 id="welcome-heading">Welcome to RigShift</h2>
       <p>
         RigShift rents out your NVIDIA graphics card while you are not using it. Before anything is rented, three

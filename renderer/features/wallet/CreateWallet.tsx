@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useCall } from '../../lib/use-call';
 import { newPasswordProblem, PasswordFields } from './PasswordFields';
+import styles from './Wallet.module.css';
 
 interface Created {
   creationId: string;
@@ -61,7 +62,7 @@ export function CreateWallet({ replaceExisting, onDone, onCancel }: { replaceExi
           <p className="notice-message">These words are shown only now. Write them down in order, on paper.</p>
           <p className="notice-hint">Do not copy them into a file, a screenshot, an e-mail or a chat: anyone who sees them can take the funds.</p>
         </div>
-        <ol className="wallet-words" data-testid="wallet-words">
+        <ol className={styles.walletWords} data-testid="wallet-words">
           {created.words.map((word, index) => (
             <li key={index} data-testid={`wallet-word-${index}`}>
               {word}

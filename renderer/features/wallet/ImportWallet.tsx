@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useCall } from '../../lib/use-call';
 import { newPasswordProblem, PasswordFields } from './PasswordFields';
+import styles from './Wallet.module.css';
 
 /** Import a recovery phrase (with the account number) or a private key, then encrypt it with a password. */
 export function ImportWallet({ replaceExisting, onDone, onCancel }: { replaceExisting: boolean; onDone(state: WalletState): void; onCancel(): void }) {
@@ -50,7 +51,7 @@ export function ImportWallet({ replaceExisting, onDone, onCancel }: { replaceExi
       </div>
       <label className="field">
         <span className="field-label">{kind === 'mnemonic' ? 'Recovery phrase (12 to 24 words)' : 'Private key (64 hex characters)'}</span>
-        <textarea className="wallet-form-text" rows={kind === 'mnemonic' ? 3 : 2} autoComplete="off" spellCheck={false} value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="wallet-import-secret" />
+        <textarea className={styles.walletFormText} rows={kind === 'mnemonic' ? 3 : 2} autoComplete="off" spellCheck={false} value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="wallet-import-secret" />
       </label>
       {kind === 'mnemonic' ? (
         <>

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Toggle } from '../controls/Toggle';
 import { useCall } from '../../lib/use-call';
+import styles from './Wallet.module.css';
 
 /** Remember-on-device, reveal the recovery words, export the keystore: each behind the password. */
 export function SecuritySection({ wallet, onChange }: { wallet: WalletState; onChange(state: WalletState): void }) {
@@ -63,13 +64,13 @@ export function SecuritySection({ wallet, onChange }: { wallet: WalletState; onC
         <div className="notice notice-error" data-testid="wallet-revealed">
           <p className="notice-message">Anyone who sees this can take the funds. Hide it when done.</p>
           {revealed.kind === 'mnemonic' ? (
-            <ol className="wallet-words">
+            <ol className={styles.walletWords}>
               {revealed.words.map((word, index) => (
                 <li key={index}>{word}</li>
               ))}
             </ol>
           ) : (
-            <code className="wallet-address">{revealed.privateKey}</code>
+            <code className={styles.walletAddress}>{revealed.privateKey}</code>
           )}
           <button type="button" className="button-link" onClick={() => setRevealed(null)}>
             Hide

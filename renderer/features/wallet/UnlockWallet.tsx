@@ -4,6 +4,7 @@ import { useApi } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatPercent } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
+import styles from './Wallet.module.css';
 
 /** Password in, key derivation (a second or so) with a progress bar; the agent keeps running meanwhile. */
 export function UnlockWallet({ wallet, fraction, onDone }: { wallet: WalletState; fraction: number | null; onDone(state: WalletState): void }) {
@@ -26,7 +27,7 @@ export function UnlockWallet({ wallet, fraction, onDone }: { wallet: WalletState
       }}
     >
       <p>
-        The wallet <code className="wallet-address">{wallet.address}</code> is locked.
+        The wallet <code className={styles.walletAddress}>{wallet.address}</code> is locked.
       </p>
       <label className="field">
         <span className="field-label">Password</span>

@@ -6,6 +6,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { useCall } from '../../lib/use-call';
 import { formatEth, formatToken } from './wallet-view';
+import { cx } from '../../lib/cx';
+import styles from './Wallet.module.css';
 
 /** Hardhat's chain id: a local test chain whatever the settings call it (its default keys are public). */
 const HARDHAT_CHAIN_ID = 31337;
@@ -55,13 +57,13 @@ export function WalletOverview({ wallet, onChange }: { wallet: WalletState; onCh
           </div>
         </div>
       ) : null}
-      <p className="wallet-address-line">
-        <code className="wallet-address" data-testid="wallet-address">
+      <p className={styles.walletAddressLine}>
+        <code className={styles.walletAddress} data-testid="wallet-address">
           {wallet.address}
         </code>{' '}
         <CopyButton text={wallet.address ?? ''} label="Copy address" />{' '}
         {network && (network.isDevnet || network.chainId === HARDHAT_CHAIN_ID) ? (
-          <span className="badge badge-bad wallet-devnet-badge" data-testid="wallet-devnet-badge" title="A local test chain: its coins are worth nothing, and its keys are public.">
+          <span className={cx('badge', 'badge-bad', styles.walletDevnetBadge)} data-testid="wallet-devnet-badge" title="A local test chain: its coins are worth nothing, and its keys are public.">
             LOCAL DEVNET
           </span>
         ) : network ? (
@@ -69,7 +71,7 @@ export function WalletOverview({ wallet, onChange }: { wallet: WalletState; onCh
         ) : null}
       </p>
       {!wallet.chainOnline ? <p className="muted">The chain is not reachable right now: balances may be out of date.</p> : null}
-      <dl className="facts wallet-balances">
+      <dl className={cx('facts', styles.walletBalances)}>
         <dt>Gas coin</dt>
         <dd data-testid="wallet-balance-gas">{balances ? formatEth(balances.gasWei) : '—'}</dd>
         <dt>{balances?.token?.symbol ?? 'Stablecoin'}</dt>

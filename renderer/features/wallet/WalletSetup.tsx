@@ -6,6 +6,7 @@ import { CreateWallet } from './CreateWallet';
 import { ImportWallet } from './ImportWallet';
 import { UnlockWallet } from './UnlockWallet';
 import { useWallet } from './use-wallet';
+import styles from './Wallet.module.css';
 
 /**
  * Create, import or unlock the wallet — whatever the wallet needs to become usable. The
@@ -37,7 +38,7 @@ export function WalletSetup({ onDone }: { onDone?: (state: WalletState) => void 
     return (
       <div data-testid="wallet-setup-ready">
         <p>
-          Your wallet is ready: <code className="wallet-address">{wallet.address}</code>
+          Your wallet is ready: <code className={styles.walletAddress}>{wallet.address}</code>
         </p>
         {onDone ? (
           <button type="button" className="button-primary" onClick={() => onDone(wallet)}>

@@ -52,6 +52,12 @@ describe('dashboard state', () => {
   it('off when bidding is off or the owner paused; ready with the market\'s reason when it cannot claim', () => {
     expect(dashboardState({ ...base, bidding: false, gpus: [gpu('available')] }).headline).toBe('Renting is off');
     expect(dashboardState({ ...base, pausedByOwner: true, gpus: [gpu('available')] }).headline).toBe('Renting is paused by you');
+    // A fresh install: the market says what to press.
+    const fresh = dashboardState({ ...base, bidding: false, blockedBecause: 'Press Start renting when you are ready.', gpus: [gpu('available')] });
+    expect(fresh.why).toBe('Press Start renting when you are ready.');
+    // The market's reason repeats the headline: said once.
+    const repeated = dashboardState({ ...base, bidding: false, blockedBecause: 'Renting is off: nothing is claimed until you press Start renting.', gpus: [gpu('available')] });
+    expect(repeated).toMatchObject({ headline: 'Renting is off', why: 'Nothing is claimed until you press Start renting.' });
     const ready = dashboardState({ ...base, blockedBecause: 'the wallet holds no tUSD for the stake', gpus: [gpu('available')] });
     expect(ready).toMatchObject({ state: 'available', why: 'Not claiming jobs: the wallet holds no tUSD for the stake' });
   });
