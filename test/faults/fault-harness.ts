@@ -170,7 +170,7 @@ export async function runFaultHarness(options: HarnessOptions): Promise<FaultTot
     await world.startAgent();
     for (let run = 0; run < options.runs; run += 1) {
       const point = killPointOf(run, random);
-      const delayMs = Math.floor(random() * 9_000);
+      const delayMs = Math.floor(random() * 6_000); // a job lives about 6 s from post to paid
       const id = await world.postJob(`kill ${run + 1} at ${point}`);
       posted.push(id);
       const hit = await waitFor(id, point, Date.now() + delayMs);
