@@ -8,7 +8,7 @@
  *   against its transaction store: no market call repeated for one job, none reverted, no
  *   nonce used by two stored records, no mined transaction the store does not know.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,7 +37,9 @@ export function containersPastDeadline(world: FaultWorld, env: NodeJS.ProcessEnv
     .split('\n')
     .filter(Boolean);
   if (ids.length === 0) return [];
-  const inspected = JSON.parse(execFileSync('docker', ['inspect', ...ids], { env, encoding: 'utf8' })) as Array<{
+  // A container may go between the listing and the inspection (other tests share the engine):
+  // inspect prints the ones still there and fails for the rest.
+  const inspected = JSON.parse(spawnSync('docker', ['inspect', ...ids], { env, encoding: 'utf8' }).stdout || '[]') as Array<{
     Id: string;
     State: { Running: boolean; StartedAt: string };
     Config: { Labels: Record<string, string> };

@@ -10,7 +10,7 @@
  * - the Docker engine restarted mid-job (an own dockerd, never the shared one; root only).
  * Returns the totals, all of which should be 0 but `runs` and `faults`.
  */
-import { closeSync, openSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderJob } from '../../shared/domain/market';
 import { containersPastDeadline, createChainScan, doubleSends, ledgerRows, terminalName, type Orphan } from './fault-checks';
@@ -141,7 +141,8 @@ export async function runFaultHarness(options: HarnessOptions): Promise<FaultTot
     }
     if ((await world.chainJob(id)).state === 'Settled' && !world.delivered(id)) {
       totals.resultsLost += 1;
-      log(`  RESULTS LOST: job ${id} (${label}) was paid but its result.txt never reached the requester`);
+      const runs = readJobsLog(world.dataDir).filter((line) => line.includes(`"market-${world.devnet.chainId}-${id}-`));
+      log(`  RESULTS LOST: job ${id} (${label}) was paid but its result.txt never reached the requester; its runs:\n${runs.join('\n')}`);
     }
     const rows = ledgerRows(world, id);
     if (rows.length > 1) {
@@ -170,7 +171,7 @@ export async function runFaultHarness(options: HarnessOptions): Promise<FaultTot
     await world.startAgent();
     for (let run = 0; run < options.runs; run += 1) {
       const point = killPointOf(run, random);
-      const delayMs = Math.floor(random() * 9_000);
+      const delayMs = Math.floor(random() * 6_000); // a job lives about 6 s from post to paid
       const id = await world.postJob(`kill ${run + 1} at ${point}`);
       posted.push(id);
       const hit = await waitFor(id, point, Date.now() + delayMs);
@@ -265,6 +266,14 @@ async function environmentFaults(world: FaultWorld, options: HarnessOptions, tot
     await world.killAgent();
     world.useEngine(undefined);
     await engine.stop();
+  }
+}
+
+function readJobsLog(dataDir: string): string[] {
+  try {
+    return readFileSync(join(dataDir, 'jobs.jsonl'), 'utf8').split('\n').map((l) => l.slice(0, 600));
+  } catch {
+    return [];
   }
 }
 

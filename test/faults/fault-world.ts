@@ -270,19 +270,21 @@ export async function startFaultWorld(options: { log: (line: string) => void }):
     },
     acceptSubmitted,
     stop: async () => {
-      await agent?.stop().catch(() => undefined);
-      await killAgent();
-      await uploads.close();
-      await proxy.close();
-      await devnet.stop();
-      for (const [host, built] of images) {
-        const saved = process.env.DOCKER_HOST;
-        if (host !== 'default') process.env.DOCKER_HOST = host;
-        built.remove();
-        if (saved === undefined) delete process.env.DOCKER_HOST;
-        else process.env.DOCKER_HOST = saved;
+      try {
+        await killAgent();
+        await uploads.close().catch(() => undefined);
+        await proxy.close().catch(() => undefined);
+        await devnet.stop().catch(() => undefined);
+        for (const [host, built] of images) {
+          const saved = process.env.DOCKER_HOST;
+          if (host !== 'default') process.env.DOCKER_HOST = host;
+          built.remove();
+          if (saved === undefined) delete process.env.DOCKER_HOST;
+          else process.env.DOCKER_HOST = saved;
+        }
+      } finally {
+        cleanup();
       }
-      cleanup();
     },
   };
 }
@@ -306,10 +308,14 @@ function makeDataDir(log: (line: string) => void): { dataDir: string; tmpfs: boo
     tmpfs,
     cleanup: () => {
       if (tmpfs) {
-        try {
-          execFileSync('umount', ['-l', dataDir], { stdio: 'pipe' });
-        } catch {
-          // Already unmounted.
+        // The agent was killed a moment ago: its files may still be held for a little while.
+        for (let i = 0; i < 20 && readFileSync('/proc/mounts', 'utf8').includes(` ${dataDir} `); i += 1) {
+          try {
+            execFileSync('umount', ['-l', dataDir], { stdio: 'pipe' });
+            break;
+          } catch {
+            execFileSync('sleep', ['0.25']);
+          }
         }
       }
       rmSync(base, { recursive: true, force: true });

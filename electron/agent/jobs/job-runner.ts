@@ -69,6 +69,7 @@ export interface JobRunnerDeps {
   watchdog?: ContainerWatchdog;
   /** How often out/ is measured while the job runs. */
   outputPollMs?: number;
+  diskFreeBytes?: (dir: string) => Promise<number>; // of a folder's file system (default statfs), sampled while the job runs
   /** Largest image the cache may pull for a job. */
   imageMaxBytes?: number;
   logLimits?: { bytesPerSecond?: number; maxKeptBytes?: number };
@@ -312,6 +313,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         limits: spec.outputs,
         pollMs,
         logger,
+        diskFree: deps.diskFreeBytes,
         onExceeded: () =>
           stopWith(new JobEnd('failed', 'job_output_limit', outputLimitMessage(spec.outputs)), () => created.kill('SIGKILL')),
       });
@@ -391,6 +393,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       if (yielded) throw new JobEnd('preempted', 'job_preempted', `Stopped after ${seconds(runMs)}: the owner took the device back.`);
       if (stopCause) throw stopCause;
       if (!exit) throw new JobEnd('failed', 'job_wait_failed', `Lost track of the job: ${errorMessage(waitError)}`);
+      if (await outputWatch.diskWasFull()) throw new JobEnd('failed', 'job_disk_full', `Our disk filled up while the job ran (disk full: free space in ${workspace.outputsDir}); its results cannot be trusted.`);
       if (exit.oomKilled) {
         throw new JobEnd('oom', 'job_oom', `Ran out of memory (${spec.resources.memoryMiB} MiB) after ${seconds(runMs)}.`);
       }

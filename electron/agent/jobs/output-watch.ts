@@ -17,6 +17,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../ports';
+import { watchDiskFull } from './disk-full-watch';
 import { type OutputLimits, type OutputUsage, measureOutputs } from './output-collector';
 
 export interface OutputWatchOptions {
@@ -27,6 +28,8 @@ export interface OutputWatchOptions {
   /** Called at most once, with the first measurement past a limit. */
   onExceeded: (usage: OutputUsage) => void;
   logger: Logger;
+  /** Free bytes of the folder's file system (default statfs): see disk-full-watch.ts. */
+  diskFree?: (dir: string) => Promise<number>;
   /** Injection points for tests. */
   measure?: (dir: string, stopAfterEntries: number) => Promise<OutputUsage>;
   watchDir?: (dir: string, onEvent: (event: string, name: string | null) => void) => { close(): void };
@@ -34,6 +37,8 @@ export interface OutputWatchOptions {
 
 export interface OutputWatch {
   stop(): void;
+  /** Whether our disk was (almost) full at any sample while watched: the run's writes may have failed. */
+  diskWasFull(): Promise<boolean>;
 }
 
 function nativeWatch(dir: string, onEvent: (event: string, name: string | null) => void): FSWatcher {
@@ -51,6 +56,8 @@ export function watchOutputs(options: OutputWatchOptions): OutputWatch {
   let stopped = false;
   let measuring = false;
   let again = false;
+  const disk = watchDiskFull(dir, { intervalMs: Math.min(options.pollMs, 250), free: options.diskFree });
+  let diskVerdict: Promise<boolean> | null = null;
 
   const check = (): void => {
     if (stopped) return;
@@ -104,6 +111,7 @@ export function watchOutputs(options: OutputWatchOptions): OutputWatch {
     if (stopped) return;
     stopped = true;
     clearInterval(poll);
+    diskVerdict = disk.stop();
     for (const watcher of watchers.values()) {
       try {
         watcher.close();
@@ -115,5 +123,5 @@ export function watchOutputs(options: OutputWatchOptions): OutputWatch {
   }
 
   follow(dir);
-  return { stop };
+  return { stop, diskWasFull: () => diskVerdict ?? disk.stop() };
 }
