@@ -14,98 +14,22 @@
  * It moves with the chain's one head stream (no timer of its own while heads come), and it
  * is persisted incrementally (market-log-file.ts): each step appends its new events and
  * cursor; compaction keeps only what is needed (open jobs, our own jobs, withdrawals of
- * ours, a bounded window of invalid ones) and forgets the rest, in memory too.
+ * ours, a bounded window of invalid ones) and forgets the rest, in memory too. The token's
+ * Transfer events to our wallet ride along (token-transfers.ts): same steps, cursor, file.
  */
 import { join } from 'node:path';
 import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
-import type { ChainBlock, ChainLog, ChainPort, LogFilter } from '../chain/chain-port';
+import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
-import type { Clock, Logger } from '../ports';
-import { createMarketBook, type MarketBook } from './market-book';
+import { createMarketBook } from './market-book';
 import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withoutUnusableSpec } from './market-events';
+import type { GetLogs, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
+import { decodeTransferLog, type ReceivedEvent, transfersTo } from './token-transfers';
 
-/** eth_getLogs through the port (tests wrap it to count calls). */
-export type GetLogs = (port: ChainPort, filter: LogFilter, fromBlock: number, toBlock: number) => Promise<ChainLog[]>;
+export type { GetLogs, IndexerStatus, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
 
 const TARGET_LOGS_PER_STEP = 300;
-
-export interface IndexerUpdate {
-  changed: Set<string>;
-  removed: Set<string>;
-  /** The book was replaced (another chain, or a rewind past everything remembered). */
-  reset: boolean;
-}
-
-/** A log that could not be used, kept (a bounded window) for the owner to see. */
-export interface InvalidJob {
-  id: string;
-  key: string;
-  blockNumber: number;
-  txHash: string;
-  reason: string;
-}
-
-export interface MarketIndexerDeps {
-  connection: () => ChainConnection | null;
-  reportFailure: (error: unknown) => void;
-  getLogs?: GetLogs;
-  dataDir: string;
-  logger: Logger;
-  clock: Clock;
-  /** Blocks to wait before an event counts (0 on the devnet). */
-  confirmations: (connection: ChainConnection) => number;
-  /** The market's reopenClaimWindow (seconds), read once per chain. */
-  reopenClaimWindow: (connection: ChainConnection) => Promise<number>;
-  /** Also told of every update (onUpdate() adds more listeners). */
-  onUpdate?: (update: IndexerUpdate) => void;
-  /** Our wallet: its jobs and withdrawals are always kept. */
-  account?: () => string | null;
-  /** The shared head stream; without it (tests) the log polls every pollMs. */
-  onHead?: (listener: (head: ChainBlock) => void) => () => void;
-  pollMs?: number;
-  /** Largest block range applied (and checkpointed) per step. */
-  stepBlocks?: number;
-  /** How many recent block hashes are remembered for finding a rewind point. */
-  rememberBlocks?: number;
-  /** How many invalid jobs are remembered (newest kept). */
-  invalidWindow?: number;
-  /** Compact the file when it holds more than this many bytes and twice what is live. */
-  compactAfterBytes?: number;
-}
-
-export interface IndexerStatus {
-  block: number | null;
-  headBlock: number | null;
-  syncing: boolean;
-  lastError: string | null;
-  chainKey: string | null;
-}
-
-export interface MarketIndexer {
-  book: MarketBook;
-  status(): IndexerStatus;
-  /** Runs one poll now (tests, and after our own transactions). */
-  poll(): Promise<void>;
-  start(): void;
-  stop(): Promise<void>;
-  /** Resolves once the cursor has reached the head seen at the time of the call. */
-  caughtUp(): Promise<void>;
-  onStatus(listener: () => void): () => void;
-  onUpdate(listener: (update: IndexerUpdate) => void): () => void;
-  /** Logs that could not be used (newest last), bounded. */
-  invalid(): readonly InvalidJob[];
-  /**
-   * Every event of the jobs this account took part in, and its withdrawals, in chain
-   * order: what the ledger folds. Null until the log has reached the head of this chain.
-   */
-  accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
-  /** Drops what is not needed any more and rewrites the file (also done on its own). */
-  compact(): void;
-  /** Bytes appended to the index file since start (benchmarks). */
-  bytesWritten(): number;
-}
-
 
 const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 
@@ -120,6 +44,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
   let withdrawals: WithdrawnEvent[] = [];
+  let received: ReceivedEvent[] = [];
   let invalid: InvalidJob[] = [];
   let chainKey: string | null = null;
   let cursor: { block: number; hash: string } | null = null;
@@ -175,6 +100,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       if (problem) bad.push(problem);
       if (event.kind === 'withdrawn') {
         if (!withdrawals.some((w) => w.key === event.key)) withdrawals.push(event);
+      } else if (event.kind === 'received') {
+        if (!received.some((r) => r.key === event.key)) received.push(event);
       } else if (event.kind !== 'invalid') jobEvents.push(event);
     }
     rememberInvalid(bad);
@@ -193,6 +120,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const kept: DecodedLog[] = [];
     for (const job of book.all()) if (needed(job.events, job.state, job.claimBy, account)) kept.push(...job.events);
     for (const w of withdrawals) if (!account || w.account.toLowerCase() === account) kept.push(w);
+    for (const r of received) if (r.to.toLowerCase() === account) kept.push(r);
     return kept.sort(byChainOrder);
   };
 
@@ -205,6 +133,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const removed = book.forget(dropped);
     if (removed.size > 0) forgotAny = true;
     withdrawals = withdrawals.filter((w) => !account || w.account.toLowerCase() === account);
+    received = received.filter((r) => r.to.toLowerCase() === account);
     written += file.rewrite({ cursor, recent, account, invalid, events: liveEvents(), compacted: true });
     if (removed.size > 0) publish({ changed: new Set(), removed, reset: false });
   };
@@ -227,6 +156,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const load = (key: string) => {
     book.clear();
     withdrawals = [];
+    received = [];
     invalid = [];
     cursor = null;
     recent = [];
@@ -266,6 +196,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       deps.logger.warn('market index: chain rewound past every remembered block; rescanning from the deployment block');
       book.clear();
       withdrawals = [];
+      received = [];
       recent = [];
       cursor = null;
       written += file?.rewrite({ cursor: null, recent: [], account: me(), invalid, events: [] }) ?? 0;
@@ -275,11 +206,26 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const at = target[0];
     const { changed, removed } = book.rewindTo(at);
     withdrawals = withdrawals.filter((w) => w.blockNumber <= at);
+    received = received.filter((r) => r.blockNumber <= at);
     invalid = invalid.filter((x) => x.blockNumber <= at);
     recent = recent.filter(([block]) => block <= at);
     cursor = { block: at, hash: target[1] };
     written += file?.appendRewind(at, cursor) ?? 0;
     return { changed, removed, reset: false };
+  };
+
+  /** Transfer events of the token to `account` in [from, to], with their blocks' times. */
+  const receivedIn = async (port: ChainPort, token: string, account: string, from: number, to: number): Promise<ReceivedEvent[]> => {
+    if (from > to) return [];
+    const logs = (await getLogs(port, { address: token, topics: transfersTo(account) }, from, to)).filter((log) => !log.removed);
+    const times = new Map<number, number>();
+    const out: ReceivedEvent[] = [];
+    for (const log of logs) {
+      if (!times.has(log.blockNumber)) times.set(log.blockNumber, (await port.block(log.blockNumber))?.timestamp ?? 0);
+      const event = decodeTransferLog(log, times.get(log.blockNumber) ?? 0);
+      if (event) out.push(event);
+    }
+    return out;
   };
 
   const step = async (connection: ChainConnection): Promise<boolean> => {
@@ -299,6 +245,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         deps.logger.info('market index: another wallet; rescanning for its history', { chain: key });
         book.clear();
         withdrawals = [];
+        received = [];
         cursor = null;
         recent = [];
         forgotAny = false;
@@ -306,6 +253,12 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         publish({ changed: new Set(), removed: new Set(), reset: true });
       }
       keptFor = account;
+      // The token transfers to a new wallet before the cursor: read once, up to the cursor.
+      if (account && cursor && network.tokenAddress) {
+        const past = await receivedIn(port, network.tokenAddress, account, network.deploymentBlock, cursor.block);
+        applyAll(past);
+        written += file?.append(past, cursor, []) ?? 0;
+      }
     }
     // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
     const announced = pushedHead;
@@ -345,11 +298,18 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     if (!end) throw new Error(`block ${to} vanished while indexing`);
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
     if (logs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return true;
+    // The token's transfers to our wallet in the same blocks (same cursor, same reorg policy).
+    if (account && network.tokenAddress) {
+      const mayHave = !(from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.tokenAddress));
+      if (mayHave) events.push(...(await receivedIn(port, network.tokenAddress, account, from, to)));
+      if (events.some((e) => e.kind === 'received' && e.blockNumber === to && e.blockHash !== end.hash)) return true;
+    }
     const changed = applyAll(events);
     remember(to, end.hash);
     // Persist what is needed of this step: our own and open jobs' events, and the cursor.
     const toWrite = events.filter((e) => {
       if (e.kind === 'withdrawn') return !account || e.account.toLowerCase() === account;
+      if (e.kind === 'received') return true;
       if (e.kind === 'invalid') return false;
       const job = book.get(e.id);
       return job ? needed(job.events, job.state, job.claimBy, account) || e.kind !== 'posted' : false;
@@ -483,6 +443,10 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       for (const job of book.all()) if (job.events.some((e) => partiesOf(e).includes(who))) events.push(...job.events);
       for (const w of withdrawals) if (w.account.toLowerCase() === who) events.push(w);
       return { chainKey, head: cursor.block, events: events.sort(byChainOrder) };
+    },
+    received(account) {
+      const who = account.toLowerCase();
+      return received.filter((r) => r.to.toLowerCase() === who).sort((a, b) => byChainOrder(b, a));
     },
     compact,
     bytesWritten: () => written,
