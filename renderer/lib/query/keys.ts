@@ -5,6 +5,8 @@
 export const queryKeys = {
   wallet: ['wallet'] as const,
   walletTxs: ['wallet', 'txs'] as const,
+  /** Token received (the token's Transfer events to the wallet), newest first. */
+  walletIncoming: ['wallet', 'incoming'] as const,
   /** The key-derivation progress of an unlock in flight (0..1), null when none. */
   walletUnlock: ['wallet', 'unlock'] as const,
   marketStatus: ['market', 'status'] as const,

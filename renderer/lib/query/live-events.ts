@@ -53,6 +53,8 @@ export function cacheOpsFor(event: AgentEvent): CacheOp[] {
       if (event.payload.state !== 'unlocking') ops.push(set<number | null>(queryKeys.walletUnlock, () => null));
       return ops;
     }
+    case 'walletIncoming':
+      return [set(queryKeys.walletIncoming, () => event.payload)];
     case 'walletUnlockProgress':
       return [set<number | null>(queryKeys.walletUnlock, () => event.payload.fraction)];
     case 'walletTx':
