@@ -18,6 +18,8 @@ export const queryKeys = {
   /** The Market page's list: status and every job it knows (market-state.ts). */
   marketList: ['market', 'list'] as const,
   /** Every log tail of one job (one query per size asked for). */
+  /** The latest progress label of one job (events only: nothing to load). */
+  jobProgress: (jobId: string) => ['jobProgress', jobId] as const,
   jobLogs: (jobId: string) => ['jobLog', jobId] as const,
   jobLogTail: (jobId: string, max: number) => ['jobLog', jobId, max] as const,
 };
