@@ -34,6 +34,7 @@ import { createWalletFeature } from './wallet/wallet-access';
 import { createAboutFeature } from './desktop/about-feature';
 import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
+import { createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
 
 export interface ComposeOptions {
@@ -124,6 +125,8 @@ export function composeAgent(options: ComposeOptions): Agent {
     // First: started first, stopped last (the others use the chain until they stop).
     createChainFeature(chain),
     wallet.feature,
+    // Token that came into the wallet, from the same event log (its Transfer events to us).
+    createIncomingTransfersFeature({ events: marketEvents, address: () => wallet.access.address() }),
     // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them.
     createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.

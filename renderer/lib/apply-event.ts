@@ -54,6 +54,7 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
     case 'walletState':
     case 'walletTx':
     case 'walletUnlockProgress':
+    case 'walletIncoming':
     case 'chainStatus':
     case 'marketStatus':
     case 'marketJob':

@@ -1,22 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { JobProgress } from '../../shared/domain/job';
-import { useApi } from '../app/app-context';
+import { queryKeys } from './query/keys';
 
 /**
- * The latest `jobProgress` of one job ("Pulling image: 312 of 840 MB"), from the pushed
- * events. The snapshot keeps only the job's state; the label and fraction can change every
- * second, so only the component showing them re-renders. null until the first event
- * after mounting (show a label for the snapshot's state meanwhile).
+ * The latest `jobProgress` of one job ("Pulling image: 312 of 840 MB"), kept in the query
+ * cache by the pushed events (live-events.ts), so a page opened again shows the last label
+ * at once. The snapshot keeps only the job's state; the label and fraction can change every
+ * second, so only the component showing them re-renders. null until the first event (show a
+ * label for the snapshot's state meanwhile), and again after a reconnect until the next one.
  */
 export function useJobProgress(jobId: string): JobProgress | null {
-  const api = useApi();
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  useEffect(
-    () =>
-      api.onEvent((event) => {
-        if (event.name === 'jobProgress' && event.payload.jobId === jobId) setProgress(event.payload);
-      }),
-    [api, jobId],
-  );
-  return progress?.jobId === jobId ? progress : null;
+  const { data } = useQuery<JobProgress | null>({ queryKey: queryKeys.jobProgress(jobId), queryFn: () => null, initialData: null });
+  return data?.jobId === jobId ? data : null;
 }

@@ -19,6 +19,7 @@ import {
   UnlockProgressSchema,
   WalletStateSchema,
   WalletTxSchema,
+  IncomingTransferSchema,
   WordCheckSchema,
 } from '../domain/wallet';
 import { defineCall, EmptyRequest } from './define-call';
@@ -69,6 +70,8 @@ export const walletCalls = {
   ),
   /** Newest first. */
   listWalletTxs: call(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), z.array(WalletTxSchema)),
+  /** Token received by this wallet (the token's Transfer events to it), newest first. */
+  listIncomingTransfers: call(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), z.array(IncomingTransferSchema)),
 } as const;
 
 export const walletEvents = {
@@ -77,4 +80,6 @@ export const walletEvents = {
   /** A transaction was sent, replaced, confirmed, failed or dropped. */
   walletTx: WalletTxSchema,
   walletUnlockProgress: UnlockProgressSchema,
+  /** Token came in: the newest incoming transfers (up to 50), newest first. */
+  walletIncoming: z.array(IncomingTransferSchema),
 } as const;

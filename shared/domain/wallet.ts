@@ -51,6 +51,23 @@ export const WalletTxSchema = z.object({
 });
 export type WalletTx = z.infer<typeof WalletTxSchema>;
 
+/**
+ * Token that came into the wallet: a Transfer event of the token to our address (a mint
+ * from the zero address included), read from the chain's event log. Explains the balance.
+ */
+export const IncomingTransferSchema = z.object({
+  /** txHash:logIndex. */
+  id: z.string(),
+  from: z.string(),
+  /** Token base units (micros). */
+  amount: AmountSchema,
+  txHash: z.string(),
+  blockNumber: z.number().int(),
+  /** The block's time (ISO). */
+  at: z.string(),
+});
+export type IncomingTransfer = z.infer<typeof IncomingTransferSchema>;
+
 export const WalletBalancesSchema = z.object({
   /** Gas coin (ETH on the devnet), wei. */
   gasWei: AmountSchema,

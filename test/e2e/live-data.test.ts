@@ -16,7 +16,7 @@ import { requesterProvider, requesterSigner } from '../../electron/agent/request
 import type { MarketJobDocument } from '../../shared/domain/market-job';
 import { launchChromium, watchPageErrors } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/cli';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
+import { callAgent, type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
 import { chromium, fileExists, need } from '../helpers/requirements';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -56,16 +56,7 @@ describe.skipIf(!ready)('one data layer: pushed events and reconnects (Chromium,
   const calls: string[] = [];
   const count = (name: string) => calls.filter((c) => c === name).length;
 
-  async function api<T = unknown>(name: string, request: unknown = {}): Promise<T> {
-    const response = await fetch(`${agent.origin}/api/call/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body: JSON.stringify(request),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  }
+  const api = <T = unknown>(name: string, request: unknown = {}) => callAgent<T>(agent, name, request);
 
   async function post(name: string): Promise<string> {
     const deployment = readDeployment(join(dataDir, 'devnet'))!;
@@ -121,6 +112,19 @@ describe.skipIf(!ready)('one data layer: pushed events and reconnects (Chromium,
     await state.waitFor({ timeout: 30_000 });
     await expect.poll(() => state.getAttribute('data-state'), { timeout: 90_000, interval: 500 }).toBe('online');
     await page.locator('[data-testid="market-empty"]').waitFor({ timeout: 30_000 });
+    // Start-up may reload the list (the event log's first reset): wait until it is quiet.
+    let quiet = -1;
+    await expect
+      .poll(
+        async () => {
+          const now = count('getMarket');
+          const settled = now === quiet;
+          quiet = now;
+          return settled;
+        },
+        { timeout: 30_000, interval: 2_000 },
+      )
+      .toBe(true);
     const before = count('getMarket');
     const id = await post('pushed job');
     await page.locator(`[data-testid="market-open-${id}"]`).waitFor({ timeout: 30_000 });

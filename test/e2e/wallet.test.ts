@@ -94,6 +94,11 @@ describe.skipIf(!ready)('wallet in Chromium against rigshift headless on a devne
     await expect.poll(() => page.getAttribute('[data-testid="wallet-balance-token"]', 'data-amount'), { timeout: 20_000 }).toBe('100000000');
     expect(await page.textContent('[data-testid="wallet-balance-token"]')).toContain('100 tUSD');
     expect(await page.textContent('[data-testid="wallet-balance-gas"]')).toContain('1 ETH');
+    // The balance is explained: the tUSD that came in is listed, from the token's Transfer events.
+    const received = page.locator('[data-testid="wallet-incoming"] tbody tr').first();
+    await expect.poll(() => received.getAttribute('data-amount'), { timeout: 20_000 }).toBe('100000000');
+    expect(await received.textContent()).toContain('100 tUSD');
+    expect(await received.textContent()).toContain('Minted');
   });
 
   it('sends part of it to another address after the fee preview, and sees it confirmed', async () => {

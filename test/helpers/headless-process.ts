@@ -55,3 +55,15 @@ export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: 
     });
   });
 }
+
+/** One call of the agent's HTTP API with its token (what the dashboard does); throws on an error answer. */
+export async function callAgent<T = unknown>(agent: Pick<HeadlessProcess, 'origin' | 'token'>, name: string, request: unknown = {}): Promise<T> {
+  const response = await fetch(`${agent.origin}/api/call/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+    body: JSON.stringify(request),
+  });
+  const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
+  if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}

@@ -8,6 +8,7 @@
 import { AbiCoder, getAddress, Interface, toUtf8String } from 'ethers';
 import type { ChainLog } from '../chain/chain-port';
 import { MARKET_ABI } from '../chain/market-abi';
+import type { ReceivedEvent } from './token-transfers';
 import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 import { documentFacts, type MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import type { DocRef } from './market-doc-file';
@@ -88,7 +89,8 @@ export interface WithdrawnEvent {
   amount: bigint;
 }
 
-export type DecodedLog = MarketEvent | WithdrawnEvent;
+/** Token transfers to our wallet (token-transfers.ts) ride the same log, cursor and file. */
+export type DecodedLog = MarketEvent | WithdrawnEvent | ReceivedEvent;
 
 export const JOB_EVENT_NAMES = ['JobPosted', 'JobClaimed', 'JobSubmitted', 'JobReleased', 'JobSettled', 'JobRefunded'] as const;
 
@@ -374,6 +376,8 @@ export function partiesOf(event: DecodedLog): string[] {
       return [event.requester.toLowerCase(), ...(event.provider ? [event.provider.toLowerCase()] : [])];
     case 'withdrawn':
       return [event.account.toLowerCase()];
+    case 'received':
+      return [event.to.toLowerCase()];
     case 'invalid':
       return event.requester ? [event.requester.toLowerCase()] : [];
   }

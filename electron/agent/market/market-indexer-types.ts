@@ -8,6 +8,7 @@ import type { Clock, Logger } from '../ports';
 import type { DecodedLog } from './market-events';
 import type { MarketBook } from './market-book';
 import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
+import type { ReceivedEvent } from './token-transfers';
 
 /** eth_getLogs through the port (tests wrap it to count calls). */
 export type GetLogs = (port: ChainPort, filter: LogFilter, fromBlock: number, toBlock: number) => Promise<ChainLog[]>;
@@ -82,6 +83,8 @@ export interface MarketIndexer {
    * order: what the ledger folds. Null until the log has reached the head of this chain.
    */
   accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
+  /** Token transfers to `account` (the token's Transfer events), newest first. */
+  received(account: string): readonly ReceivedEvent[];
   /** Drops what is not needed any more and rewrites the file (also done on its own). */
   compact(): void;
   /** Bytes appended to the index file since start (benchmarks). */

@@ -14,18 +14,20 @@
  * It moves with the chain's one head stream (no timer of its own while heads come), and it
  * is persisted incrementally (market-log-file.ts): each step appends its new events and
  * cursor; compaction keeps only what is needed (open jobs, our own jobs, withdrawals of
- * ours, a bounded window of invalid ones) and forgets the rest, in memory too.
+ * ours, a bounded window of invalid ones) and forgets the rest, in memory too. The token's
+ * Transfer events to our wallet ride along (token-transfers.ts): same steps, cursor, file.
  */
 import { join } from 'node:path';
 import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
 import { createMarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, POSTED_TOPIC, type PostedEvent as Posted, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
 import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
-import { packDocuments } from './market-doc-file';
+import { createDocumentReader, documentsToStore } from './market-indexer-documents';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
 import type { GetLogs, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
+import { readReceived, type ReceivedEvent } from './token-transfers';
 
 export type { GetLogs, IndexerStatus, IndexerUpdate, InvalidJob, MarketIndexer, MarketIndexerDeps } from './market-indexer-types';
 
@@ -47,7 +49,9 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   let catchingUp: { latest: ChainBlock; cursorHash: string } | null = null;
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
+  const documents = createDocumentReader(book, () => file, deps.connection);
   let withdrawals: WithdrawnEvent[] = [];
+  let received: ReceivedEvent[] = [];
   let invalid: InvalidJob[] = [];
   let chainKey: string | null = null;
   let cursor: { block: number; hash: string } | null = null;
@@ -103,6 +107,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       if (problem) bad.push(problem);
       if (event.kind === 'withdrawn') {
         if (!withdrawals.some((w) => w.key === event.key)) withdrawals.push(event);
+      } else if (event.kind === 'received') {
+        if (!received.some((r) => r.key === event.key)) received.push(event);
       } else if (event.kind !== 'invalid') jobEvents.push(event);
     }
     rememberInvalid(bad);
@@ -121,6 +127,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const kept: DecodedLog[] = [];
     for (const job of book.all()) if (needed(job.events, job.state, job.claimBy, account)) kept.push(...job.events);
     for (const w of withdrawals) if (!account || w.account.toLowerCase() === account) kept.push(w);
+    for (const r of received) if (r.to.toLowerCase() === account) kept.push(r);
     return kept.sort(byChainOrder);
   };
 
@@ -133,6 +140,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const removed = book.forget(dropped);
     if (removed.size > 0) forgotAny = true;
     withdrawals = withdrawals.filter((w) => !account || w.account.toLowerCase() === account);
+    received = received.filter((r) => r.to.toLowerCase() === account);
     written += file.rewrite({ cursor, recent, account, invalid, events: liveEvents(), compacted: true });
     if (removed.size > 0) publish({ changed: new Set(), removed, reset: false });
   };
@@ -155,6 +163,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const load = (key: string) => {
     book.clear();
     withdrawals = [];
+    received = [];
     invalid = [];
     cursor = null;
     recent = [];
@@ -194,6 +203,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       deps.logger.warn('market index: chain rewound past every remembered block; rescanning from the deployment block');
       book.clear();
       withdrawals = [];
+      received = [];
       recent = [];
       cursor = null;
       written += file?.rewrite({ cursor: null, recent: [], account: me(), invalid, events: [] }) ?? 0;
@@ -203,12 +213,15 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const at = target[0];
     const { changed, removed } = book.rewindTo(at);
     withdrawals = withdrawals.filter((w) => w.blockNumber <= at);
+    received = received.filter((r) => r.blockNumber <= at);
     invalid = invalid.filter((x) => x.blockNumber <= at);
     recent = recent.filter(([block]) => block <= at);
     cursor = { block: at, hash: target[1] };
     written += file?.appendRewind(at, cursor) ?? 0;
     return { changed, removed, reset: false };
   };
+
+  const receivedIn = (port: ChainPort, token: string, account: string, from: number, to: number) => readReceived(getLogs, port, token, account, from, to);
 
   const step = async (connection: ChainConnection): Promise<boolean> => {
     const { port, network } = connection;
@@ -227,6 +240,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         deps.logger.info('market index: another wallet; rescanning for its history', { chain: key });
         book.clear();
         withdrawals = [];
+        received = [];
         cursor = null;
         recent = [];
         forgotAny = false;
@@ -234,6 +248,12 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         publish({ changed: new Set(), removed: new Set(), reset: true });
       }
       keptFor = account;
+      // The token transfers to a new wallet before the cursor: read once, up to the cursor.
+      if (account && cursor && network.tokenAddress) {
+        const past = await receivedIn(port, network.tokenAddress, account, network.deploymentBlock, cursor.block);
+        applyAll(past);
+        written += file?.append(past, cursor, []) ?? 0;
+      }
     }
     // The head the stream just announced, else a fresh read (a timer pass, caughtUp()).
     const announced = pushedHead;
@@ -275,22 +295,18 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       // neither kept in memory nor written (flood bound).
       if (event) events.push(withDocumentFacts(event, account));
     }
-    // Documents go to the document file (deflated off the main thread), not to memory; one
-    // that can never fit this machine keeps its facts and place only.
-    const posts: Posted[] = [];
-    for (const e of events) {
-      if (e.kind !== 'posted' || e.spec === '') continue;
-      const never = e.facts && (!account || e.requester.toLowerCase() !== account) ? neverFits?.(e.facts) : null;
-      if (never) {
-        e.spec = '';
-        e.notKept = never;
-      } else posts.push(e);
-    }
-    const packed = await packDocuments(posts.map((e) => e.spec));
+    // Documents go to the document file (deflated off the main thread), not to memory.
+    const { posts, packed } = await documentsToStore(events, account, neverFits);
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
     if (logs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return true;
+    // The token's transfers to our wallet in the same blocks (same cursor, same reorg policy).
+    if (account && network.tokenAddress) {
+      const mayHave = !(from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.tokenAddress));
+      if (mayHave) events.push(...(await receivedIn(port, network.tokenAddress, account, from, to)));
+      if (events.some((e) => e.kind === 'received' && e.blockNumber === to && e.blockHash !== end.hash)) return true;
+    }
     if (file) {
       file.storeDocuments(packed).forEach((ref, i) => {
         const post = posts[i]!;
@@ -304,6 +320,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     // Persist what is needed of this step: our own and open jobs' events, and the cursor.
     const toWrite = events.filter((e) => {
       if (e.kind === 'withdrawn') return !account || e.account.toLowerCase() === account;
+      if (e.kind === 'received') return true;
       if (e.kind === 'invalid') return false;
       const job = book.get(e.id);
       return job ? needed(job.events, job.state, job.claimBy, account) || e.kind !== 'posted' : false;
@@ -440,32 +457,16 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       for (const w of withdrawals) if (w.account.toLowerCase() === who) events.push(w);
       return { chainKey, head: cursor.block, events: events.sort(byChainOrder) };
     },
+    received(account) {
+      const who = account.toLowerCase();
+      return received.filter((r) => r.to.toLowerCase() === who).sort((a, b) => byChainOrder(b, a));
+    },
     compact,
     bytesWritten: () => written,
     setNeverFits(predicate) {
       neverFits = predicate;
     },
-    async fetchDocument(id) {
-      const job = book.get(id);
-      const posted = job?.events.find((e): e is Posted => e.kind === 'posted');
-      const connection = deps.connection();
-      if (!posted?.notKept || !connection || !file) return this.document(id);
-      const logs = await connection.port.getLogs({ address: connection.network.marketAddress, topics: [POSTED_TOPIC] }, posted.blockNumber, posted.blockNumber);
-      const log = logs.find((l) => l.transactionHash === posted.txHash && l.index === posted.logIndex);
-      const again = log ? decodeMarketLog(log, () => 0) : null;
-      if (again?.kind !== 'posted' || again.spec === '' || again.specHash !== posted.specHash) return this.document(id);
-      const [ref] = file.storeDocuments(await packDocuments([again.spec]));
-      posted.doc = ref;
-      delete posted.notKept;
-      return again.spec;
-    },
-    document(id) {
-      const job = book.get(id);
-      if (!job) return null;
-      const posted = job.events.find((e) => e.kind === 'posted');
-      const ref = posted?.kind === 'posted' ? posted.doc : undefined;
-      if (job.inlineSpec !== '' || !ref) return job.inlineSpec;
-      return file?.readDocument(ref) ?? null;
-    },
+    fetchDocument: (id) => documents.fetch(id),
+    document: (id) => documents.read(id),
   };
 }

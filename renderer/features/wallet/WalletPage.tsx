@@ -4,6 +4,7 @@ import { Spinner } from '../../components/Spinner';
 import { PayoutSection } from './PayoutSection';
 import { SecuritySection } from './SecuritySection';
 import { SendForm } from './SendForm';
+import { IncomingList } from './IncomingList';
 import { TxList } from './TxList';
 import { useWallet } from './use-wallet';
 import { WalletOverview } from './WalletOverview';
@@ -11,7 +12,7 @@ import { WalletSetup } from './WalletSetup';
 
 /** The wallet: set up or unlock it, then balances, sending, transactions, payout and backup. */
 export function WalletPage() {
-  const { wallet, loadError, txs, set } = useWallet();
+  const { wallet, loadError, txs, incoming, set } = useWallet();
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!wallet) {
     return (
@@ -36,6 +37,7 @@ export function WalletPage() {
       <h1 className="visually-hidden">Wallet</h1>
       <WalletOverview wallet={wallet} onChange={set} />
       <SendForm wallet={wallet} />
+      <IncomingList incoming={incoming} wallet={wallet} />
       <TxList txs={txs} wallet={wallet} />
       <PayoutSection wallet={wallet} />
       <SecuritySection wallet={wallet} onChange={set} />

@@ -5,6 +5,8 @@
 export const queryKeys = {
   wallet: ['wallet'] as const,
   walletTxs: ['wallet', 'txs'] as const,
+  /** Token received (the token's Transfer events to the wallet), newest first. */
+  walletIncoming: ['wallet', 'incoming'] as const,
   /** The key-derivation progress of an unlock in flight (0..1), null when none. */
   walletUnlock: ['wallet', 'unlock'] as const,
   marketStatus: ['market', 'status'] as const,
@@ -16,6 +18,8 @@ export const queryKeys = {
   /** The Market page's list: status and every job it knows (market-state.ts). */
   marketList: ['market', 'list'] as const,
   /** Every log tail of one job (one query per size asked for). */
+  /** The latest progress label of one job (events only: nothing to load). */
+  jobProgress: (jobId: string) => ['jobProgress', jobId] as const,
   jobLogs: (jobId: string) => ['jobLog', jobId] as const,
   jobLogTail: (jobId: string, max: number) => ['jobLog', jobId, max] as const,
 };

@@ -53,6 +53,8 @@ export function cacheOpsFor(event: AgentEvent): CacheOp[] {
       if (event.payload.state !== 'unlocking') ops.push(set<number | null>(queryKeys.walletUnlock, () => null));
       return ops;
     }
+    case 'walletIncoming':
+      return [set(queryKeys.walletIncoming, () => event.payload)];
     case 'walletUnlockProgress':
       return [set<number | null>(queryKeys.walletUnlock, () => event.payload.fraction)];
     case 'walletTx':
@@ -71,6 +73,8 @@ export function cacheOpsFor(event: AgentEvent): CacheOp[] {
       if (lines.length === 0) return [];
       return [fold<LogTail>(queryKeys.jobLogs(jobId), event, (tail, key) => ({ value: foldLogLines(tail, lines, tailLimit(Number(key[2]))) }))];
     }
+    case 'jobProgress':
+      return [snapshotFold(event), set(queryKeys.jobProgress(event.payload.jobId), () => event.payload)];
     case 'detection':
     case 'detecting':
     case 'checks':
@@ -79,7 +83,6 @@ export function cacheOpsFor(event: AgentEvent): CacheOp[] {
     case 'settings':
     case 'availability':
     case 'jobStarted':
-    case 'jobProgress':
     case 'jobFinished':
       return [snapshotFold(event)];
     case 'telemetry':

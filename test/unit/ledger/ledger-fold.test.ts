@@ -76,7 +76,8 @@ describe('the ledger folds the market event log (fake chain, no node)', () => {
     expect(row).toMatchObject({ chainJobId: '1', state: 'settled', grossMicros: '900000', feeMicros: '9000', billedSeconds: 1800 });
     expect(row!.gasWei).toBe(String((50_000n + 60_000n) * 2n));
     // It read no logs itself: only the event log did, once per range.
-    expect(chain.calls.getLogs).toBe(2); // one here in the test, one by the event log
+    // One here in the test; the event log's one step: the market's events and the token's transfers to us.
+    expect(chain.calls.getLogs).toBe(3);
   });
 
   it('undoes a claim the chain reorganised away', async () => {

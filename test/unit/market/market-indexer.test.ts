@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
 import { createMarketIndexer, type IndexerUpdate } from '../../../electron/agent/market/market-indexer';
+import { Interface } from 'ethers';
+import { TOKEN_ABI } from '../../../electron/agent/chain/market-abi';
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { claimedLog, garbledPostedLog, postedLog, settledLog, withdrawnLog } from '../../fakes/market-logs';
 import { recordingLogger } from '../../helpers/silent-logger';
@@ -16,6 +18,7 @@ import { tempDir } from '../../helpers/temp-dir';
 import { jobDocument } from './chain-fixture';
 
 const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const tokenInterface = new Interface(TOKEN_ABI);
 const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const ME = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const OTHER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
@@ -58,7 +61,8 @@ function eventLog(chain: FakeChain, options: { dataDir?: string; connection?: Ch
     connection: () => connection,
     reportFailure: (error) => failures.push(error),
     getLogs: (port, filter, from, to) => {
-      ranges.push([from, to]);
+      // The market's reads (the token's transfers to our wallet ride the same steps).
+      if (filter.address === MARKET) ranges.push([from, to]);
       return port.getLogs(filter, from, to);
     },
     dataDir,
@@ -307,5 +311,59 @@ describe('market event log: what is kept, and how it is written', () => {
     expect(again.log.book.size()).toBe(21);
     expect(again.log.accountEvents(ME)?.events).toHaveLength(4);
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeLessThan(100);
+  });
+});
+
+describe('market event log: token transfers to our wallet (issue 13: the balance explained)', () => {
+  const TOKEN = '0x0000000000000000000000000000000000000001';
+  const transfer = (from: string, to: string, value: bigint) => {
+    const encoded = tokenInterface.encodeEventLog('Transfer', [from, to, value]);
+    return { address: TOKEN, topics: encoded.topics, data: encoded.data };
+  };
+
+  it('keeps the token\'s Transfer events to our wallet, newest first, across a reorg and a restart', async () => {
+    const chain = createFakeChain({ startTime: 1_000_000 });
+    const { log, dataDir } = eventLog(chain);
+    chain.mine([transfer(REQUESTER, ME, 5_000_000n), transfer(REQUESTER, OTHER, 7n)]);
+    chain.mine([transfer(OTHER, ME, 250_000n)]);
+    await log.poll();
+    expect(log.received(ME).map((r) => [r.from, r.amount])).toEqual([
+      [OTHER, 250_000n],
+      [REQUESTER, 5_000_000n],
+    ]);
+    expect(log.received(ME)[0]!.timestamp).toBeGreaterThan(0);
+    // The block with the second transfer is replaced: the transfer goes with it.
+    chain.reorg(1, [[]]);
+    await log.poll();
+    expect(log.received(ME).map((r) => r.amount)).toEqual([5_000_000n]);
+    // A restart reads it back from the file.
+    const again = eventLog(chain, { dataDir });
+    await again.log.poll();
+    expect(again.log.received(ME).map((r) => r.amount)).toEqual([5_000_000n]);
+  });
+
+  it('a wallet created later gets the transfers it received before, once', async () => {
+    const chain = createFakeChain({ startTime: 1_000_000 });
+    let account: string | null = null;
+    const dir = tempDir('rigshift-event-log-');
+    dirs.push(dir);
+    const log = createMarketIndexer({
+      connection: () => connectionTo(chain),
+      reportFailure: () => undefined,
+      dataDir: dir.path,
+      logger: recordingLogger().logger,
+      clock: { now: () => new Date() },
+      confirmations: () => 0,
+      reopenClaimWindow: async () => 300,
+      account: () => account,
+    });
+    chain.mine([transfer(REQUESTER, ME, 9n)]);
+    await log.poll();
+    expect(log.received(ME)).toEqual([]);
+    account = ME;
+    chain.mine([transfer(REQUESTER, ME, 10n)]);
+    await log.poll();
+    await log.poll();
+    expect(log.received(ME).map((r) => r.amount)).toEqual([10n, 9n]);
   });
 });

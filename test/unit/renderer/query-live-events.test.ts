@@ -52,6 +52,14 @@ describe('pushed events → the query cache', () => {
     expect(client.getQueryState(queryKeys.marketStatus)?.isInvalidated).toBe(false);
   });
 
+  it('jobProgress keeps the job\'s latest label in its own query, so a page opened again shows it at once', () => {
+    const client = createQueryClient();
+    const progress = { jobId: 'j1', state: 'pulling', label: 'Pulling image: 312 of 840 MB', fraction: 0.37 } as unknown as AgentEvent['payload'];
+    push(client, { name: 'jobProgress', payload: progress } as AgentEvent);
+    expect(client.getQueryData(queryKeys.jobProgress('j1'))).toBe(progress);
+    expect(client.getQueryData(queryKeys.jobProgress('j2'))).toBeUndefined();
+  });
+
   it('events the snapshot store handles leave the cache alone', () => {
     expect(cacheOpsFor({ name: 'jobLog', payload: { jobId: 'j', lines: [] } })).toEqual([]);
   });
