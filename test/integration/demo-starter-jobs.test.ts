@@ -9,9 +9,9 @@ import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS } from '../../electron/agent/requester/demo-job-mix';
-import { type DemoRequester, startDemoRequester } from '../../electron/agent/requester/demo-requester';
+import type { DemoRequester } from '../../electron/agent/requester/demo-requester';
+import { startTestDemoRequester } from '../helpers/demo-requester';
 import { startTestDevnet, type TestDevnet } from '../helpers/devnet';
-import { recordingLogger } from '../helpers/silent-logger';
 
 const IMAGE = `rigshift/demo-job@sha256:${'cd'.repeat(32)}`;
 
@@ -23,20 +23,8 @@ describe('demo requester: starter jobs until the first claim', () => {
   beforeAll(async () => {
     devnet = await startTestDevnet({ intervalMs: 0 });
     rpc = new JsonRpcProvider(devnet.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
-    requester = await startDemoRequester({
-      rpcUrl: devnet.rpcUrl,
-      chainId: 31337,
-      marketAddress: devnet.marketAddress,
-      logger: recordingLogger().logger,
-      imagesDir: '/nonexistent',
-      docker: null,
-      gpuAvailable: false,
-      images: { cpu: IMAGE, gpu: null },
-      // Never by the clock in this test: only the starter rule posts back to back.
-      postIntervalMs: 3_600_000,
-      maxOpenJobs: 3,
-      autoRun: false,
-    });
+    // Never by the clock in this test: only the starter rule posts back to back.
+    requester = await startTestDemoRequester(devnet, IMAGE, { postIntervalMs: 3_600_000, maxOpenJobs: 3 });
   });
   afterAll(async () => {
     await requester?.stop();

@@ -16,14 +16,14 @@ import { MARKET_ABI, MarketJobState, TOKEN_ABI } from '../../electron/agent/chai
 import { readDeployment } from '../../electron/agent/devnet/deployment-file';
 import { probeDeployment } from '../../electron/agent/devnet/devnet-supervisor';
 import { pickFreePort } from '../../electron/agent/devnet/ports-free';
-import { type DemoRequester, type DemoRequesterEvent, startDemoRequester } from '../../electron/agent/requester/demo-requester';
+import type { DemoRequester, DemoRequesterEvent } from '../../electron/agent/requester/demo-requester';
 import { DEMO_IMAGE_FILE } from '../../electron/agent/requester/demo-image';
 import { outputsDigest } from '../../shared/domain/market-job';
 import { cliShim, repoRoot, runCli } from '../helpers/cli';
+import { startTestDemoRequester } from '../helpers/demo-requester';
 import { type TestDevnet, startTestDevnet } from '../helpers/devnet';
 import { startHeadlessAgent } from '../helpers/headless-process';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
-import { recordingLogger } from '../helpers/silent-logger';
 import { tempDir } from '../helpers/temp-dir';
 
 const IMAGE = `rigshift/demo-job@sha256:${'ab'.repeat(32)}`;
@@ -284,17 +284,7 @@ describe('demo requester', () => {
   beforeAll(async () => {
     devnet = await startTestDevnet();
     provider = new JsonRpcProvider(devnet.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
-    requester = await startDemoRequester({
-      rpcUrl: devnet.rpcUrl,
-      chainId: 31337,
-      marketAddress: devnet.marketAddress,
-      logger: recordingLogger().logger,
-      imagesDir: '/nonexistent',
-      docker: null,
-      gpuAvailable: false,
-      images: { cpu: IMAGE, gpu: null },
-      autoRun: false,
-    });
+    requester = await startTestDemoRequester(devnet, IMAGE);
     requester.onEvent((e) => events.push(e));
   });
   afterAll(async () => {
