@@ -10,7 +10,7 @@
  * - the Docker engine restarted mid-job (an own dockerd, never the shared one; root only).
  * Returns the totals, all of which should be 0 but `runs` and `faults`.
  */
-import { closeSync, openSync, readFileSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderJob } from '../../shared/domain/market';
 import { containersPastDeadline, createChainScan, doubleSends, ledgerRows, terminalName, type Orphan } from './fault-checks';
@@ -231,10 +231,13 @@ async function environmentFaults(world: FaultWorld, options: HarnessOptions, tot
     posted.push(id);
     await waitState(world, id, 'running');
     const filler = join(world.dataDir, 'fault-harness-filler');
-    fillDisk(filler);
-    log(`fault: data dir full for ${options.diskFullSeconds ?? 10} s (job ${id}, record ${world.record(id)?.state})`);
-    await sleep((options.diskFullSeconds ?? 10) * 1000);
-    unlinkSync(filler);
+    try {
+      fillDisk(filler, world.dataDir);
+      log(`fault: data dir full for ${options.diskFullSeconds ?? 10} s (job ${id}, record ${world.record(id)?.state})`);
+      await sleep((options.diskFullSeconds ?? 10) * 1000);
+    } finally {
+      rmSync(filler, { force: true });
+    }
     totals.faults += 1;
     await settle(id, 'disk full', 180_000);
     await checkSends();
@@ -278,15 +281,25 @@ function readJobsLog(dataDir: string): string[] {
 }
 
 /** Fills the file system holding `path` to the last byte (ENOSPC for everyone else). */
-function fillDisk(path: string): void {
+/** More than the 256 MiB tmpfs holds, far less than a real disk. */
+const FILL_LIMIT_BYTES = 300 * 1024 * 1024;
+
+function fillDisk(path: string, dataDir: string): void {
+  // Only ever on the data dir's own tmpfs, and never more than it can hold: should the mount
+  // be gone (a lazy unmount, a killed run), this must not fill the machine's real disk.
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n');
+  if (!mounts.some((line) => line.split(' ')[1] === dataDir && line.split(' ')[2] === 'tmpfs')) {
+    throw new Error(`the data dir ${dataDir} is no longer its own tmpfs; not filling the disk`);
+  }
   const fd = openSync(path, 'w');
   const chunk = Buffer.alloc(1024 * 1024);
+  let written = 0;
   try {
-    for (;;) {
+    while (written < FILL_LIMIT_BYTES) {
       const { bavail, bsize } = statfsSync(path);
       const left = Number(bavail) * Number(bsize);
       if (left <= 0) return;
-      writeSync(fd, chunk, 0, Math.min(chunk.length, left));
+      written += writeSync(fd, chunk, 0, Math.min(chunk.length, left));
     }
   } catch {
     // ENOSPC: full.
