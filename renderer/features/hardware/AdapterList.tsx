@@ -1,11 +1,12 @@
 import type { GraphicsAdapter } from '../../../shared/domain/gpu';
 import { formatMiB } from '../../lib/format';
+import styles from './Hardware.module.css';
 
 /** Every display adapter the system reports, usable for jobs or not. */
 export function AdapterList({ adapters }: { adapters: GraphicsAdapter[] }) {
   if (adapters.length === 0) return null;
   return (
-    <div className="adapters">
+    <div className={styles.adapters}>
       <h3>All display adapters</h3>
       <ul>
         {adapters.map((adapter, i) => (

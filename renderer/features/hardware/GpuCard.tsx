@@ -1,6 +1,8 @@
 import type { GpuInfo } from '../../../shared/domain/gpu';
 import { NOT_REPORTED, formatMiB, formatWatts } from '../../lib/format';
 import { formatLiveTelemetry, useLiveTelemetry } from '../../lib/use-live-telemetry';
+import { cx } from '../../lib/cx';
+import styles from './Hardware.module.css';
 
 function pcieLink(gen: number | null, width: number | null): string {
   if (gen === null && width === null) return NOT_REPORTED;
@@ -11,9 +13,9 @@ export function GpuCard({ gpu }: { gpu: GpuInfo }) {
   const { power, pcie } = gpu;
   const live = useLiveTelemetry(gpu.uuid);
   return (
-    <article className="gpu" data-testid={`gpu-${gpu.index}`} aria-label={gpu.name}>
-      <h3 className="gpu-name">
-        <span className="gpu-index">GPU {gpu.index}</span> {gpu.name}
+    <article className={styles.gpu} data-testid={`gpu-${gpu.index}`} aria-label={gpu.name}>
+      <h3 className={styles.gpuName}>
+        <span className={styles.gpuIndex}>GPU {gpu.index}</span> {gpu.name}
       </h3>
       <dl className="facts">
         <dt>Right now</dt>
@@ -40,7 +42,7 @@ export function GpuCard({ gpu }: { gpu: GpuInfo }) {
           </span>
         </dd>
       </dl>
-      <p className="gpu-uuid muted" title="The identity benchmarks and jobs are pinned to">
+      <p className={cx(styles.gpuUuid, 'muted')} title="The identity benchmarks and jobs are pinned to">
         {gpu.uuid}
         {gpu.pciBusId ? ` · bus ${gpu.pciBusId}` : ''}
       </p>

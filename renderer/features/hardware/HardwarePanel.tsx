@@ -7,6 +7,7 @@ import { useCall } from '../../lib/use-call';
 import { AdapterList } from './AdapterList';
 import { GpuCard } from './GpuCard';
 import { NoGpuMessage } from './NoGpuMessage';
+import styles from './Hardware.module.css';
 
 export function HardwarePanel() {
   const api = useApi();
@@ -43,7 +44,7 @@ export function HardwarePanel() {
           {detection.gpus.length === 0 ? (
             <NoGpuMessage nvidiaSmi={detection.nvidiaSmi} />
           ) : (
-            <div className="gpu-list">
+            <div className={styles.gpuList}>
               {detection.gpus.map((gpu) => (
                 <GpuCard key={gpu.uuid} gpu={gpu} />
               ))}
