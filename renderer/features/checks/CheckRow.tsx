@@ -17,7 +17,7 @@ export function CheckRow({ check, os, onOsChange }: Props) {
   const detailId = useId();
   const expandable = Boolean(check.detail || check.fix);
   return (
-    <li className={`check check-${check.state}`} data-testid={`check-${check.id}`} data-state={check.state}>
+    <li className={styles.check} data-testid={`check-${check.id}`} data-state={check.state}>
       <div className={styles.checkLine}>
         <StatusLight state={check.state} />
         <div className={styles.checkText}>

@@ -7,12 +7,20 @@ import { formatDateTime } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { CheckRow } from './CheckRow';
 import { defaultFixOs, type FixOs } from './fix-os';
+import { cx } from '../../lib/cx';
+import styles from './Checks.module.css';
 
 const VERDICTS = {
   ok: 'This machine can take GPU jobs.',
   'no-gpu': 'GPU jobs need an NVIDIA card; the checks below still matter for CPU work.',
   blocked: 'GPU jobs are blocked until the problems below are fixed.',
 } as const;
+
+const VERDICT_CLASSES: Record<keyof typeof VERDICTS, string | undefined> = {
+  ok: styles.verdictOk,
+  'no-gpu': styles.verdictNoGpu,
+  blocked: styles.verdictBlocked,
+};
 
 export function ChecksPanel() {
   const api = useApi();
@@ -52,10 +60,10 @@ export function ChecksPanel() {
         </p>
       ) : (
         <>
-          <p className={`verdict verdict-${verdict}`} data-testid="gpu-jobs-verdict" data-verdict={verdict}>
+          <p className={cx(styles.verdict, VERDICT_CLASSES[verdict])} data-testid="gpu-jobs-verdict" data-verdict={verdict}>
             {VERDICTS[verdict]}
           </p>
-          <ul className="checks" aria-busy={busy}>
+          <ul className={styles.checks} aria-busy={busy}>
             {checks.checks.map((check) => (
               <CheckRow key={check.id} check={check} os={os} onOsChange={setChosenOs} />
             ))}
