@@ -4,6 +4,8 @@ import { Spinner } from '../../components/Spinner';
 import { useJobLogTail } from '../../lib/query/followed-hooks';
 import { formatKiB } from './job-view';
 import { UntrustedText } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Jobs.module.css';
 
 interface Props {
   jobId: string;
@@ -40,8 +42,8 @@ export function JobLogView({ jobId, bytesDropped, live = false, max = 500 }: Pro
 
   const empty = tail.lines.length === 0;
   return (
-    <div className="job-log">
-      <div className="job-log-head">
+    <div className={styles.jobLog}>
+      <div className={styles.jobLogHead}>
         <span className="small strong">Log</span>
         <span className="muted small">
           {tail.trimmed > 0 || tail.lines.length >= max ? `last ${max} lines` : `${tail.lines.length} lines`}
@@ -55,7 +57,7 @@ export function JobLogView({ jobId, bytesDropped, live = false, max = 500 }: Pro
       {tail.error ? <ErrorNotice error={tail.error} /> : null}
       <div
         ref={box}
-        className="log-view"
+        className={styles.logView}
         role="log"
         aria-live="off"
         aria-label="Job log"
@@ -73,7 +75,7 @@ export function JobLogView({ jobId, bytesDropped, live = false, max = 500 }: Pro
           <span className="muted">{live ? 'No output yet.' : 'This job wrote no output.'}</span>
         ) : (
           tail.lines.map((line) => (
-            <span key={line.seq} className={`log-line log-${line.stream}`}>
+            <span key={line.seq} className={cx(styles.logLine, line.stream === 'stderr' && styles.logStderr)}>
               <UntrustedText text={line.text} keepTabs />
               {'\n'}
             </span>
