@@ -20,6 +20,8 @@ import { useWalletAddress } from './use-wallet-address';
 import { nextStep, previousStep, stepIndex, type WizardStep, WIZARD_STEPS } from './wizard-steps';
 import { WizardProgress } from './WizardProgress';
 import { BenchmarkStep, ChecksStep, ControlsStep, WalletStep } from './WizardSteps';
+import { cx } from '../../lib/cx';
+import styles from './Onboarding.module.css';
 
 interface Props {
   initialStep: WizardStep;
@@ -120,9 +122,9 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
   };
 
   return (
-    <section className="wizard card" aria-labelledby="wizard-heading" data-testid="wizard" data-step={step}>
-      <header className="wizard-header">
-        <div className="wizard-header-line">
+    <section className={cx(styles.wizard, 'card')} aria-labelledby="wizard-heading" data-testid="wizard" data-step={step}>
+      <header>
+        <div className={styles.headerLine}>
           <p className="muted small">{firstRun ? 'Welcome to RigShift — first-time setup' : 'Setup'}</p>
           {firstRun ? (
             <button type="button" className="link-button small" onClick={() => guarded(() => void skipAll())} data-testid="wizard-skip-all">
@@ -135,7 +137,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
           {meta.title}
         </h2>
       </header>
-      <div className="wizard-body">
+      <div>
         {step === 'checks' ? <ChecksStep /> : null}
         {step === 'benchmark' ? <BenchmarkStep /> : null}
         {step === 'wallet' ? <WalletStep address={walletAddress} onDone={() => void leave(false)} /> : null}
@@ -144,11 +146,11 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
       </div>
       {onboarding.error ? <ErrorNotice error={onboarding.error} onDismiss={onboarding.clearError} /> : null}
       {prompt?.kind === 'unsaved' ? (
-        <div className="wizard-prompt notice notice-warn" role="alertdialog" aria-labelledby="wizard-unsaved-title" data-testid="wizard-unsaved">
+        <div className="prompt notice notice-warn" role="alertdialog" aria-labelledby="wizard-unsaved-title" data-testid="wizard-unsaved">
           <p id="wizard-unsaved-title">
             <strong>You have unsaved changes</strong> in {prompt.labels.join(', ')}. Save them before you go on?
           </p>
-          <div className="wizard-prompt-actions">
+          <div className="prompt-actions">
             <button type="button" className="button-primary" onClick={() => void saveThen(prompt.proceed)} data-testid="wizard-unsaved-save">
               Save and go on
             </button>
@@ -163,7 +165,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
       ) : null}
       {prompt?.kind === 'below-break-even' ? (
         <div
-          className="wizard-prompt notice notice-warn"
+          className="prompt notice notice-warn"
           role="alertdialog"
           aria-labelledby="wizard-below-break-even-title"
           data-testid="wizard-below-break-even"
@@ -173,7 +175,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
             {prompt.below.device.cpu ? '' : ` on ${prompt.below.device.name}`}, every rented hour costs you more in electricity (
             {formatMicros(prompt.below.breakEvenMicrosPerHour)} USD/h) than it earns.
           </p>
-          <div className="wizard-prompt-actions">
+          <div className="prompt-actions">
             <button type="button" className="button-primary" onClick={() => setPrompt(null)} data-testid="wizard-below-break-even-stay">
               Change the price
             </button>
@@ -191,7 +193,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
         </div>
       ) : null}
       {step !== 'start' ? (
-        <footer className="wizard-footer">
+        <footer className={styles.footer}>
           {stepIndex(step) > 0 && firstRun ? (
             <button type="button" onClick={() => go(previousStep(step))} data-testid="wizard-back">
               Back
@@ -202,7 +204,7 @@ function Wizard({ initialStep, onClose, firstRun }: Props) {
               Close
             </button>
           ) : null}
-          <span className="wizard-footer-space" />
+          <span className={styles.footerSpace} />
           {!ready[step] ? <span className="muted small">{waitingFor[step]}</span> : null}
           <button type="button" onClick={() => guarded(() => void leave(true))} disabled={onboarding.pending} data-testid="wizard-skip">
             Skip for now

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useOnboarding } from './use-onboarding';
 import { WIZARD_STEPS } from './wizard-steps';
+import styles from './Onboarding.module.css';
 
 /** The last page: what was set up, what was skipped, and the switch that starts renting. */
 export function StartStep({ onFinished }: { onFinished(): void }) {
@@ -15,7 +16,7 @@ export function StartStep({ onFinished }: { onFinished(): void }) {
   };
   return (
     <>
-      <p className="wizard-intro">
+      <p className={styles.intro}>
         Nothing has been rented yet: RigShift claims no job, and stakes nothing, until you press Start renting. From
         then on it looks for jobs on the market and runs them when your hours, the price floor and your use of the PC
         allow. You can pause from the banner at the top at any time.
@@ -27,7 +28,7 @@ export function StartStep({ onFinished }: { onFinished(): void }) {
         </div>
       ) : null}
       {onboarding.error ? <ErrorNotice error={onboarding.error} onDismiss={onboarding.clearError} /> : null}
-      <div className="wizard-finish">
+      <div className={styles.footer}>
         <button
           type="button"
           className="button-primary button-large"

@@ -1,4 +1,13 @@
 import { stepIndex, type WizardStep, WIZARD_STEPS } from './wizard-steps';
+import { cx } from '../../lib/cx';
+import styles from './Onboarding.module.css';
+
+const STATE_CLASSES: Record<'done' | 'skipped' | 'current' | 'todo', string | undefined> = {
+  done: styles.done,
+  skipped: styles.skipped,
+  current: styles.current,
+  todo: undefined,
+};
 
 interface Props {
   current: WizardStep;
@@ -11,14 +20,14 @@ export function WizardProgress({ current, skipped, onGo }: Props) {
   const at = stepIndex(current);
   return (
     <nav aria-label="Setup steps">
-      <ol className="wizard-progress" data-testid="wizard-progress">
+      <ol className={styles.progress} data-testid="wizard-progress">
         {WIZARD_STEPS.map((s, i) => {
           const state = i < at ? (skipped.includes(s.step) ? 'skipped' : 'done') : i === at ? 'current' : 'todo';
           return (
-            <li key={s.step} className={`wizard-progress-step wizard-${state}`} data-state={state}>
+            <li key={s.step} className={cx(styles.progressStep, STATE_CLASSES[state])} data-state={state}>
               {i < at ? (
                 <button type="button" className="link-button" onClick={() => onGo(s.step)} data-testid={`wizard-go-${s.step}`}>
-                  <span className="wizard-progress-number" aria-hidden="true">
+                  <span className={styles.progressNumber} aria-hidden="true">
                     {state === 'skipped' ? '–' : '✓'}
                   </span>
                   {s.label}
@@ -26,7 +35,7 @@ export function WizardProgress({ current, skipped, onGo }: Props) {
                 </button>
               ) : (
                 <span aria-current={i === at ? 'step' : undefined}>
-                  <span className="wizard-progress-number" aria-hidden="true">
+                  <span className={styles.progressNumber} aria-hidden="true">
                     {i + 1}
                   </span>
                   {s.label}

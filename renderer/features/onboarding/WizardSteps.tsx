@@ -9,13 +9,14 @@ import { LimitsSection } from '../controls/LimitsSection';
 import { PriceSection } from '../controls/PriceSection';
 import { ScheduleSection } from '../controls/ScheduleSection';
 import { WalletSetup } from '../wallet/WalletSetup';
+import styles from './Onboarding.module.css';
 
 export function ChecksStep() {
   const { checks, detection } = useSnapshot();
   const noGpu = detection !== null && detection.gpus.length === 0;
   return (
     <>
-      <p className="wizard-intro">
+      <p className={styles.intro}>
         RigShift runs rented jobs in sandboxed Docker containers on your NVIDIA card. This checklist shows what is
         missing, each item with the exact fix for your system. You can come back to it any time.
       </p>
@@ -35,7 +36,7 @@ export function ChecksStep() {
 export function BenchmarkStep() {
   return (
     <>
-      <p className="wizard-intro">
+      <p className={styles.intro}>
         A short benchmark in a container measures what this machine really delivers and suggests a fair price per hour.
         Your card gets warm; that is expected. It takes a few minutes.
       </p>
@@ -47,7 +48,7 @@ export function BenchmarkStep() {
 export function WalletStep({ address, onDone }: { address: string | null | undefined; onDone(): void }) {
   return (
     <>
-      <p className="wizard-intro">
+      <p className={styles.intro}>
         Jobs pay into a wallet that lives on this computer, protected by your password. Only you hold its key; RigShift
         never sends it anywhere.{address ? null : ' New here? Create one; it takes a minute.'}
       </p>
@@ -59,7 +60,7 @@ export function WalletStep({ address, onDone }: { address: string | null | undef
 export function ControlsStep() {
   return (
     <>
-      <p className="wizard-intro">
+      <p className={styles.intro}>
         Choose when your GPU may be rented and the lowest price you accept. The defaults rent whenever the PC has been
         idle for 10 minutes and never below your electricity cost; each section saves on its own.
       </p>

@@ -31,13 +31,13 @@ export function WalletOverview({ wallet, onChange }: { wallet: WalletState; onCh
       }
     >
       {asking ? (
-        <div className="wizard-prompt notice notice-warn" role="alertdialog" aria-labelledby="wallet-lock-title" data-testid="wallet-lock-explain">
+        <div className="prompt notice notice-warn" role="alertdialog" aria-labelledby="wallet-lock-title" data-testid="wallet-lock-explain">
           <p id="wallet-lock-title">
             <strong>Locking stops everything that needs a signature</strong>
             {running > 0 ? ` — and ${running === 1 ? 'a job is' : `${running} jobs are`} running now` : ''}: no new job is claimed, a
             finished job's result is not submitted (so it is not paid) and earnings are not withdrawn until you unlock again.
           </p>
-          <div className="wizard-prompt-actions">
+          <div className="prompt-actions">
             <button
               type="button"
               className="button-primary"
