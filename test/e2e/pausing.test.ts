@@ -188,7 +188,7 @@ describe.skipIf(!ready)('pausing and stopping never throw away a non-preemptible
     expect(await page.textContent(`[data-testid="market-detail-${id}"]`)).not.toMatch(/Does not fit/i);
     // Layout (problem 10): the "Details" toggles are not hidden from screen readers and say which job.
     const toggles = await page.evaluate(() =>
-      [...document.querySelectorAll('.market-table td > button')].map((b) => ({ hidden: b.getAttribute('aria-hidden'), name: b.getAttribute('aria-label') })),
+      [...document.querySelectorAll('[data-testid="market-open"] td > button, [data-testid="market-mine"] td > button')].map((b) => ({ hidden: b.getAttribute('aria-hidden'), name: b.getAttribute('aria-label') })),
     );
     expect(toggles.length).toBeGreaterThan(0);
     for (const toggle of toggles) {

@@ -68,7 +68,7 @@ export function JobHistory({ history }: { history: JobRecord[] }) {
                       </th>
                       <td>{jobDeviceLabel(job.deviceId, detection)}</td>
                       <td>
-                        <span className={cx('badge', styles.badgeReason, `badge-${reason.tone}`)}>{reason.label}</span>
+                        <span className={`badge badge-reason badge-${reason.tone}`}>{reason.label}</span>
                       </td>
                       <td className="num">{duration === null ? '—' : formatSpan(duration)}</td>
                       <td className={styles.jobRuntime}>{runtimeView(job.runtime).short}</td>

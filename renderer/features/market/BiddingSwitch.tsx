@@ -1,6 +1,7 @@
 import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useMarketSettings } from './use-market-settings';
+import styles from './Market.module.css';
 
 /**
  * The owner's bidding switch (settings.market.bidding). Switching off stops new claims;
@@ -11,7 +12,7 @@ export function BiddingSwitch() {
   const saver = useMarketSettings();
   const on = settings.market.bidding;
   return (
-    <div className="market-bidding-switch">
+    <div className={styles.biddingSwitch}>
       <label className="field field-check">
         <input
           type="checkbox"

@@ -4,6 +4,8 @@ import { BiddingSwitch } from './BiddingSwitch';
 import { shortAddress, usdFromMicros } from './market-format';
 import { biddingView, chainFromHub, chainView } from './market-view';
 import { chainMessage } from './use-chain-status';
+import { cx } from '../../lib/cx';
+import styles from './Market.module.css';
 
 interface Props {
   status: MarketStatus;
@@ -14,21 +16,27 @@ interface Props {
 const TONE_CLASS = { ok: 'status-ok', warn: 'status-warn', bad: 'status-fail', neutral: 'status-info' } as const;
 
 /** Which chain, whether it answers, whether this PC is bidding and why not, and the stake. */
+const BIDDING_CLASSES: Record<'on' | 'off' | 'blocked', string | undefined> = {
+  on: styles.biddingOn,
+  off: styles.biddingOff,
+  blocked: styles.biddingBlocked,
+};
+
 export function ChainStrip({ status, hub }: Props) {
   const network = chainFromHub(hub, status.chain);
   const chain = chainView(network, chainMessage(hub));
   const bidding = biddingView(status);
   const { stake } = status;
   return (
-    <section className="card market-strip" aria-labelledby="market-strip-heading" data-testid="market-strip">
+    <section className={cx('card', styles.strip)} aria-labelledby="market-strip-heading" data-testid="market-strip">
       <h2 id="market-strip-heading" className="visually-hidden">
         Network and bidding
       </h2>
-      <div className="market-strip-row">
-        <div className="market-network" data-testid="market-network" data-devnet={network.isDevnet}>
-          <span className="market-network-label">{network.label ?? 'No network'}</span>
+      <div className={styles.stripRow}>
+        <div className={styles.network} data-testid="market-network" data-devnet={network.isDevnet}>
+          <span className={styles.networkLabel}>{network.label ?? 'No network'}</span>
           {network.isDevnet ? (
-            <span className="market-devnet-badge" title="A private test chain on this PC: its tUSD is play money." data-testid="market-devnet-badge">
+            <span className={styles.devnetBadge} title="A private test chain on this PC: its tUSD is play money." data-testid="market-devnet-badge">
               Local devnet
             </span>
           ) : null}
@@ -41,17 +49,17 @@ export function ChainStrip({ status, hub }: Props) {
         <IndexerLine indexer={status.indexer} online={network.state === 'online'} />
       </div>
       {chain.help ? (
-        <p className="market-chain-help" role="status" data-testid="market-chain-help">
+        <p className={styles.chainHelp} role="status" data-testid="market-chain-help">
           {chain.help}
         </p>
       ) : null}
-      <div className="market-strip-grid">
-        <div className="market-bidding" data-testid="market-bidding" data-state={bidding.state}>
-          <p className={`market-bidding-headline market-bidding-${bidding.state}`} data-testid="market-bidding-headline">
+      <div className={styles.stripGrid}>
+        <div data-testid="market-bidding" data-state={bidding.state}>
+          <p className={cx(styles.biddingHeadline, BIDDING_CLASSES[bidding.state])} data-testid="market-bidding-headline">
             {bidding.headline}
           </p>
           {bidding.blocks.length > 0 ? (
-            <ul className="market-blocks" data-testid="market-blocks">
+            <ul className={styles.blocks} data-testid="market-blocks">
               {bidding.blocks.map((block) => (
                 <li key={block.code} data-code={block.code}>
                   {block.message}
@@ -69,7 +77,7 @@ export function ChainStrip({ status, hub }: Props) {
           ) : null}
           <BiddingSwitch />
         </div>
-        <dl className="facts market-money" data-testid="market-money">
+        <dl className="facts" data-testid="market-money">
           <dt>Wallet</dt>
           <dd>
             {status.wallet.address ? (
@@ -97,7 +105,7 @@ export function ChainStrip({ status, hub }: Props) {
         </dl>
       </div>
       {status.notices.length > 0 ? (
-        <ul className="market-notices" data-testid="market-notices">
+        <ul className={styles.notices} data-testid="market-notices">
           {status.notices.map((notice) => (
             <li key={notice}>{notice}</li>
           ))}
@@ -116,7 +124,7 @@ function IndexerLine({ indexer, online }: { indexer: MarketStatus['indexer']; on
         ? `Catching up: block ${indexer.block} of ${indexer.headBlock}`
         : `Up to date at block ${indexer.block}`;
   return (
-    <span className="muted small market-indexer" data-testid="market-indexer" title={indexer.lastError ?? undefined}>
+    <span className={cx('muted', 'small', styles.indexer)} data-testid="market-indexer" title={indexer.lastError ?? undefined}>
       {text}
       {indexer.lastError ? ' · last read failed, retrying' : ''}
     </span>

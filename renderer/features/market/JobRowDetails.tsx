@@ -1,5 +1,6 @@
 import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { MarketJobDetail } from './MarketJobDetail';
+import styles from './Market.module.css';
 
 /**
  * The two cells every market table ends with: the "Details" toggle (the row itself is the
@@ -29,7 +30,7 @@ export function DetailsToggleCell({ open, onToggle, jobLabel, controls }: { open
 
 export function JobDetailsRow({ job, status, id, columns }: { job: MarketJob; status: MarketStatus; id: string; columns: number }) {
   return (
-    <tr className="market-details-row" id={id}>
+    <tr className={styles.detailsRow} id={id}>
       <td colSpan={columns}>
         <MarketJobDetail job={job} isDevnet={status.chain.isDevnet} walletAddress={status.wallet.address} />
       </td>

@@ -37,7 +37,7 @@ export function ListEditor({ id, label, help, placeholder, emptyText, list, add,
   };
 
   return (
-    <div className="watchlist market-list-editor" data-testid={id}>
+    <div className="watchlist" data-testid={id}>
       <label className="field-label" htmlFor={inputId}>
         {label}
       </label>

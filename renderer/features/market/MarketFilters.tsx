@@ -5,6 +5,7 @@ import { ListEditor } from './ListEditor';
 import { shortAddress } from './market-format';
 import { addBlockedRequester, addImagePrefix } from './market-lists';
 import { useMarketSettings } from './use-market-settings';
+import styles from './Market.module.css';
 
 /** The owner's own rules on top of price and hardware: requesters to ignore, images to allow or refuse. */
 export function MarketFilters() {
@@ -17,7 +18,7 @@ export function MarketFilters() {
       title="Your rules"
       intro="Jobs that break one of these are never claimed; the open jobs list says which rule stopped them. Each change is saved at once."
     >
-      <div className="market-filters-grid">
+      <div className={styles.filtersGrid}>
         <ListEditor
           id="market-blocked"
           label="Blocked requesters"

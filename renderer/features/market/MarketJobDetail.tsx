@@ -15,6 +15,8 @@ import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './mark
 import { useMarketSettings } from './use-market-settings';
 import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Market.module.css';
 
 interface Props {
   job: MarketJob;
@@ -58,14 +60,14 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
   const { summary, verdict, mine } = job;
   const steps = timeline(job);
   return (
-    <div className="market-detail" data-testid={`market-detail-${job.chainJobId}`}>
-      {mine?.problem ? <p className="notice notice-error market-problem">{mine.problem}</p> : null}
+    <div className={styles.detail} data-testid={`market-detail-${job.chainJobId}`}>
+      {mine?.problem ? <p className="notice notice-error">{mine.problem}</p> : null}
       {job.documentError ? (
         <p className="notice notice-error" data-testid={`market-document-error-${job.chainJobId}`}>
           The posted document is not a valid RigShift job: <UntrustedText text={job.documentError} />
         </p>
       ) : null}
-      <div className="market-detail-grid">
+      <div className={styles.detailGrid}>
         <div>
           <h4>What it runs</h4>
           {summary ? (
@@ -112,7 +114,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             )}
           </p>
           {verdict.reasons.length > 0 && !isClaimedByYou(verdict) ? (
-            <ul className="market-reasons">
+            <ul className={styles.reasons}>
               {verdict.reasons.map((reason) => (
                 <li key={reason}>{reason}</li>
               ))}
@@ -185,11 +187,11 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
               {restartNote(mine.restarts)}
             </p>
           ) : null}
-          <ol className="market-timeline" data-testid={`market-timeline-${job.chainJobId}`}>
+          <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
             {steps.map((step) => (
               <li key={step.key} data-step={step.key}>
-                <span className="market-timeline-when">{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
-                <span className="market-timeline-what">
+                <span className={styles.timelineWhen}>{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
+                <span className={styles.timelineWhat}>
                   {step.label}
                   {step.tx ? (
                     <>
@@ -206,7 +208,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           {mine.txs.length === 0 ? (
             <p className="muted small">No transaction sent for this job yet.</p>
           ) : (
-            <ul className="market-txs" data-testid={`market-txs-${job.chainJobId}`}>
+            <ul className={styles.txs} data-testid={`market-txs-${job.chainJobId}`}>
               {mine.txs.map((tx) => (
                 <li key={tx.hash} data-kind={tx.kind}>
                   <span className="strong">{TX_KIND_LABELS[tx.kind]}</span> <TxStatus status={tx.status} />
@@ -220,7 +222,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             </ul>
           )}
           {mine.delivery || mine.resultsRemoveAt ? (
-            <dl className="facts market-results-kept" data-testid={`market-results-${job.chainJobId}`}>
+            <dl className="facts" data-testid={`market-results-${job.chainJobId}`}>
               {mine.delivery ? (
                 <>
                   <dt>Results</dt>
@@ -241,7 +243,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             </dl>
           ) : null}
           {mine.resultUri || mine.outputsDigest ? (
-            <dl className="facts market-result">
+            <dl className={cx('facts', styles.result)}>
               {mine.resultUri ? (
                 <>
                   <dt>Result at</dt>
@@ -265,9 +267,9 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
       <DetailActions job={job} />
       {loadError ? <ErrorNotice error={loadError} /> : null}
       {detail ? (
-        <details className="market-document">
+        <details className={styles.document}>
           <summary>Posted document</summary>
-          <pre className="market-document-text">{detail.document}</pre>
+          <pre className={styles.documentText}>{detail.document}</pre>
         </details>
       ) : loadError ? null : (
         <p className="muted small">
@@ -313,7 +315,7 @@ function DetailActions({ job }: { job: MarketJob }) {
     if (result.ok) void saver.save({ blockedRequesters: result.list }, `Blocked ${shortAddress(job.requester)}`);
   };
   return (
-    <div className="market-detail-actions">
+    <div className={styles.detailActions}>
       {blocked ? (
         <span className="muted small">This requester is on your block list.</span>
       ) : (

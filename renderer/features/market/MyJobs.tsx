@@ -6,10 +6,12 @@ import { jobDeviceLabel } from '../jobs/job-view';
 import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
 import { usdPerHour } from './market-format';
-import { amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
+import { type AmountView, amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
 import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Market.module.css';
 
 const COLUMNS = 7;
 
@@ -19,6 +21,13 @@ interface Props {
 }
 
 /** Jobs this PC claimed: where each one is between claim and payment, with the money. */
+const AMOUNT_CLASSES: Record<AmountView['kind'], string | undefined> = {
+  paid: styles.amountPaid,
+  expected: undefined,
+  max: styles.amountMax,
+  none: styles.amountNone,
+};
+
 export function MyJobs({ jobs, status }: Props) {
   const { detection } = useSnapshot();
   const [openId, setOpenId] = useState<string | null>(null);
@@ -36,7 +45,7 @@ export function MyJobs({ jobs, status }: Props) {
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="table market-table" data-testid="market-mine" data-count={mine.length}>
+          <table className={cx('table', styles.table)} data-testid="market-mine" data-count={mine.length}>
             <caption className="visually-hidden">My jobs. Arrow keys move between rows; Enter shows a job’s details.</caption>
             <thead>
               <tr>
@@ -67,7 +76,7 @@ export function MyJobs({ jobs, status }: Props) {
                       tabIndex={rovingId === job.chainJobId ? 0 : -1}
                       aria-expanded={open}
                       aria-controls={open ? detailsId : undefined}
-                      className={`market-row${open ? ' selected' : ''}`}
+                      className={cx(styles.row, open && 'selected')}
                       onFocus={() => setFocusId(job.chainJobId)}
                       onClick={() => toggle(job.chainJobId)}
                       onKeyDown={(e) => onRowActivate(e, () => toggle(job.chainJobId))}
@@ -75,14 +84,14 @@ export function MyJobs({ jobs, status }: Props) {
                       data-state={job.mine.state}
                     >
                       <th scope="row">
-                        <span className="market-job-name">{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
-                        <span className="muted small market-job-sub">#{job.chainJobId}</span>
+                        <span className={styles.jobName}>{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
+                        <span className={cx('muted', 'small', styles.jobSub)}>#{job.chainJobId}</span>
                       </th>
                       <td>
                         <StateCell mine={job.mine} />
                       </td>
                       <td className="num">{usdPerHour(job.mine.askMicrosPerHour)}</td>
-                      <td className={`num market-amount market-amount-${amount.kind}`}>{amount.text}</td>
+                      <td className={cx('num', AMOUNT_CLASSES[amount.kind])}>{amount.text}</td>
                       <td>{job.mine.deviceId ? jobDeviceLabel(job.mine.deviceId, detection) : '—'}</td>
                       <td>
                         <RelativeTime at={job.mine.updatedAt} />
@@ -105,14 +114,14 @@ function StateCell({ mine }: { mine: ProviderJob }) {
   const state = PROVIDER_STATES[mine.state];
   const step = lifecycleStep(mine.state);
   return (
-    <div className="market-state">
+    <div className={styles.state}>
       <span className={`badge badge-reason badge-${state.tone === 'active' ? 'neutral' : state.tone}`} data-testid={`market-state-${mine.chainJobId}`}>
         {state.label}
       </span>
       {step !== null ? (
-        <ol className="market-steps" aria-label={`Step ${Math.min(step + 1, LIFECYCLE.length)} of ${LIFECYCLE.length}`}>
+        <ol className={styles.steps} aria-label={`Step ${Math.min(step + 1, LIFECYCLE.length)} of ${LIFECYCLE.length}`}>
           {LIFECYCLE.map((s, i) => (
-            <li key={s} className={i < step ? 'done' : i === step ? 'current' : undefined} title={PROVIDER_STATES[s].label} />
+            <li key={s} className={i < step ? styles.done : i === step ? styles.current : undefined} title={PROVIDER_STATES[s].label} />
           ))}
         </ol>
       ) : null}

@@ -7,6 +7,8 @@ import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
 import { UntrustedText } from '../../components/UntrustedText';
+import { cx } from '../../lib/cx';
+import styles from './Market.module.css';
 
 const COLUMNS = 9;
 
@@ -35,7 +37,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
       {view.open === 0 ? (
         <EmptyMarket status={status} />
       ) : view.shown.length === 0 ? (
-        <p className="market-empty" data-testid="market-open-none-fit">
+        <p className={styles.empty} data-testid="market-open-none-fit">
           None of the {view.open} open jobs fits this PC now.{' '}
           <button type="button" className="button-link" onClick={() => setFilter('all')}>
             Show all to see why
@@ -43,7 +45,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="table market-table" data-testid="market-open" data-count={view.shown.length}>
+          <table className={cx('table', styles.table)} data-testid="market-open" data-count={view.shown.length}>
             <caption className="visually-hidden">Open jobs. Arrow keys move between rows; Enter shows a job’s details.</caption>
             <thead>
               <tr>
@@ -75,7 +77,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       tabIndex={rovingId === job.chainJobId ? 0 : -1}
                       aria-expanded={open}
                       aria-controls={open ? detailsId : undefined}
-                      className={`market-row${open ? ' selected' : ''}`}
+                      className={cx(styles.row, open && 'selected')}
                       onFocus={() => setFocusId(job.chainJobId)}
                       onClick={() => toggle(job.chainJobId)}
                       onKeyDown={(e) => onRowActivate(e, () => toggle(job.chainJobId))}
@@ -83,8 +85,8 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       data-fits={job.verdict.fits}
                     >
                       <th scope="row">
-                        <span className="market-job-name">{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
-                        <span className="muted small market-job-sub">
+                        <span className={styles.jobName}>{job.summary ? <UntrustedText text={job.summary.name} /> : `Job #${job.chainJobId}`}</span>
+                        <span className={cx('muted', 'small', styles.jobSub)}>
                           #{job.chainJobId}
                           {job.summary ? ` · ${job.summary.resources.gpus > 0 ? 'GPU' : 'CPU'}` : ' · unreadable document'}
                         </span>
@@ -133,9 +135,9 @@ function FitCell({ job }: { job: MarketJob }) {
     );
   }
   return (
-    <div className="market-fit-no" data-testid={`market-fit-${job.chainJobId}`}>
+    <div className={styles.fitNo} data-testid={`market-fit-${job.chainJobId}`}>
       <span className="badge badge-bad">No</span>
-      <ul className="market-reasons">
+      <ul className={styles.reasons}>
         {verdict.reasons.map((reason) => (
           <li key={reason}>{reason}</li>
         ))}
@@ -150,9 +152,9 @@ function FilterSwitch({ filter, onChange, open, fitting }: { filter: OpenFilter;
     { value: 'fits', label: `Fits this PC (${fitting})` },
   ];
   return (
-    <div className="market-filter" role="radiogroup" aria-label="Show">
+    <div className={styles.filter} role="radiogroup" aria-label="Show">
       {options.map((o) => (
-        <label key={o.value} className={`market-filter-option${filter === o.value ? ' checked' : ''}`}>
+        <label key={o.value} className={cx(styles.filterOption, filter === o.value && styles.checked)}>
           <input
             type="radio"
             name="market-open-filter"
@@ -172,7 +174,7 @@ function FilterSwitch({ filter, onChange, open, fitting }: { filter: OpenFilter;
 function EmptyMarket({ status }: { status: MarketStatus }) {
   const online = status.chain.state === 'online';
   return (
-    <div className="market-empty" data-testid="market-empty" data-online={online}>
+    <div className={styles.empty} data-testid="market-empty" data-online={online}>
       {!online ? (
         <p className="strong">Not connected to the chain: jobs appear here once it is online.</p>
       ) : status.indexer.syncing ? (

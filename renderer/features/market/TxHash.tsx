@@ -1,5 +1,6 @@
 import { CopyButton } from '../../components/CopyButton';
 import { explorerTxUrl, shortHash } from './market-format';
+import styles from './Market.module.css';
 
 interface Props {
   hash: string;
@@ -11,7 +12,7 @@ interface Props {
 export function TxHash({ hash, chainId, isDevnet }: Props) {
   const url = explorerTxUrl(chainId, hash, isDevnet);
   return (
-    <span className="market-tx-hash" data-testid={`tx-${hash}`}>
+    <span className={styles.txHash} data-testid={`tx-${hash}`}>
       <code title={hash}>{shortHash(hash)}</code>
       <CopyButton text={hash} label="Copy" />
       {url ? (
