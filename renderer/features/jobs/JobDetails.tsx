@@ -5,6 +5,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDateTime } from '../../lib/format';
 import { formatKiB, formatSpan, NETWORK_LABELS } from './job-view';
 import { JobLogView } from './JobLogView';
+import { isMarketRun } from './market-restarts';
+import { MarketRestartNote } from './MarketRestartNote';
 import { RuntimeBadge } from './RuntimeBadge';
 import { UntrustedText } from '../../components/UntrustedText';
 import styles from './Jobs.module.css';
@@ -22,6 +24,7 @@ export function JobDetails({ job }: { job: JobRecord }) {
         <UntrustedText text={job.message} />
       </p>
       {job.error ? <ErrorNotice error={job.error} /> : null}
+      {isMarketRun(job.id) ? <MarketRestartNote jobId={job.id} block /> : null}
       <dl className="facts">
         <dt>Image</dt>
         <dd>

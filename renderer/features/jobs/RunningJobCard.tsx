@@ -13,6 +13,8 @@ import { RuntimeBadge } from './RuntimeBadge';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
 import styles from './Jobs.module.css';
+import { isMarketRun } from './market-restarts';
+import { MarketRestartNote } from './MarketRestartNote';
 
 /**
  * One running job. The parts that change often each live in their own component (state
@@ -62,6 +64,7 @@ export function RunningJobCard({ job }: { job: JobRecord }) {
           </>
         ) : null}
       </dl>
+      {isMarketRun(job.id) ? <MarketRestartNote jobId={job.id} block /> : null}
       <JobLogView jobId={job.id} bytesDropped={job.logs.bytesDropped} live />
       <CancelJob job={job} />
     </article>

@@ -13,10 +13,10 @@ import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerH
 import { addBlockedRequester } from './market-lists';
 import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
 import { useMarketSettings } from './use-market-settings';
-import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
 import styles from './Market.module.css';
+import { RestartNote } from './RestartNote';
 
 interface Props {
   job: MarketJob;
@@ -183,9 +183,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           </h4>
           <p className="muted small">{mine.message}</p>
           {mine.restarts ? (
-            <p className="notice small" role="note" data-testid={`market-detail-restarts-${job.chainJobId}`}>
-              {restartNote(mine.restarts)}
-            </p>
+            <RestartNote restarts={mine.restarts} testId={`market-detail-restarts-${job.chainJobId}`} block />
           ) : null}
           <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
             {steps.map((step) => (

@@ -8,10 +8,10 @@ import { RelativeTime } from './RelativeTime';
 import { usdPerHour } from './market-format';
 import { type AmountView, amountView, LIFECYCLE, lifecycleStep, myJobsView, PROVIDER_STATES } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
-import { restartNote } from '../../../shared/domain/job-restarts';
 import { UntrustedText } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
 import styles from './Market.module.css';
+import { RestartNote } from './RestartNote';
 
 const COLUMNS = 7;
 
@@ -132,9 +132,7 @@ function StateCell({ mine }: { mine: ProviderJob }) {
       ) : null}
       {mine.problem ? <span className="field-error small">{mine.problem}</span> : null}
       {mine.restarts ? (
-        <span className="small" role="note" data-testid={`market-restarts-${mine.chainJobId}`}>
-          {restartNote(mine.restarts)}
-        </span>
+        <RestartNote restarts={mine.restarts} testId={`market-restarts-${mine.chainJobId}`} />
       ) : null}
     </div>
   );
