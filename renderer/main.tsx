@@ -4,7 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { createDefaultApiClient } from './lib/api-client';
 import { connectQueryClient, createQueryClient } from './lib/query/query-client';
-import './styles/app.css';
+import './styles/tokens.css';
+import './styles/base.css';
 
 const api = createDefaultApiClient();
 const queryClient = createQueryClient();

@@ -1,7 +1,9 @@
 import type { Comparison, Metric } from '../../../shared/domain/benchmark';
 import { formatNumber, formatPercent } from '../../lib/format';
+import styles from './Benchmark.module.css';
 
 const VERDICTS: Record<Comparison['verdict'], string> = { ok: 'as expected', low: 'low', failing: 'far too low' };
+const VERDICT_CLASSES: Record<Comparison['verdict'], string | undefined> = { ok: styles.verdictOk, low: styles.verdictLow, failing: styles.verdictFailing };
 
 const cell = (value: number | undefined) => (value === undefined ? '—' : formatNumber(value));
 
@@ -51,7 +53,7 @@ export function MetricTable({ metrics, comparisons }: { metrics: Metric[]; compa
 function comparisonText(comparison: Comparison | undefined) {
   if (!comparison) return <span className="muted">no reference</span>;
   return (
-    <span className={`verdict-text verdict-${comparison.verdict}`}>
+    <span className={VERDICT_CLASSES[comparison.verdict]}>
       {formatPercent(comparison.fraction)} of expected · {VERDICTS[comparison.verdict]}
     </span>
   );

@@ -32,7 +32,7 @@ function powerText(gpu: GpuPower): string {
 
 function BreakEven({ price, gpus }: { price: PriceSettings; gpus: GpuPower[] }) {
   return (
-    <ul className="break-even" data-testid="break-even" data-estimated={gpus.some((g) => g.estimated)}>
+    <ul className={styles.breakEven} data-testid="break-even" data-estimated={gpus.some((g) => g.estimated)}>
       {gpus.map((gpu) => {
         const micros =
           gpu.powerW === null
