@@ -55,12 +55,14 @@ describe.skipIf(!ready)('honest numbers after a small paid job (Chromium, rigshi
     // (no evm_increaseTime): a payment stamped ahead of this PC's clock is not "today" yet.
     await (await asRequester.getFunction('post')('{"kind":"e2e"}', 1_000_000n, 3600, now + 3600, now + 10_800, false)).wait();
     await (await asProvider.getFunction('claim')(1, 250_000n)).wait();
+    // Job 2: claimed and still "running": nothing is waiting for payment yet. Claimed before
+    // job 1 is accepted: the agent withdraws its first earnings at once, from this same key,
+    // and a provider send of ours after that would race it for the nonce.
+    await (await asRequester.getFunction('post')('{"kind":"e2e"}', 1_000_000n, 3600, now + 3600, now + 10_800, false)).wait();
+    await (await asProvider.getFunction('claim')(2, 250_000n)).wait();
     await new Promise((r) => setTimeout(r, 6_000));
     await (await asProvider.getFunction('submit')(1, ZeroHash.replace(/0$/, '7'), 5, 'http://results/e2e')).wait();
     await (await asRequester.getFunction('accept')(1)).wait();
-    // Job 2: claimed and still "running": nothing is waiting for payment yet.
-    await (await asRequester.getFunction('post')('{"kind":"e2e"}', 1_000_000n, 3600, now + 3600, now + 10_800, false)).wait();
-    await (await asProvider.getFunction('claim')(2, 250_000n)).wait();
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
