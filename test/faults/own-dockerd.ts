@@ -2,7 +2,8 @@
  * A Docker engine of the fault harness's own, so that "the engine restarted mid-job" never
  * touches the shared engine other tests and people use: its own socket, data root, exec
  * root, pid file and containerd namespace under one folder (default /tmp/faults-docker),
- * no bridge and no iptables (jobs run with NetworkMode none), and gVisor's runsc registered
+ * in a network namespace of its own (so it cannot touch the host's docker0), no bridge and no
+ * iptables (jobs run with NetworkMode none), and gVisor's runsc registered
  * as "runsc" the way .ci/start-dockerd.sh does. Needs root and dockerd; `available()` says
  * why not otherwise.
  */
@@ -31,6 +32,7 @@ export function ownDockerdAvailable(): { ok: boolean; reason: string } {
   if (process.platform !== 'linux') return { ok: false, reason: 'an own dockerd for the engine-restart fault needs Linux' };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'an own dockerd for the engine-restart fault needs root' };
   if (!which('dockerd')) return { ok: false, reason: 'dockerd is not installed, so the engine-restart fault cannot run' };
+  if (!which('unshare')) return { ok: false, reason: 'unshare (util-linux) is missing: the own dockerd must run in a network namespace of its own' };
   return { ok: true, reason: '' };
 }
 
@@ -58,7 +60,11 @@ export async function startOwnDockerd(root = '/tmp/faults-docker'): Promise<OwnD
     '--containerd-plugins-namespace', 'rigshift-faults-plugins',
   ];
   const start = async () => {
-    child = spawn('dockerd', args, { stdio: 'ignore', detached: true });
+    // In a network namespace of its own: a dockerd with `--bridge none` deletes the host's
+    // docker0 at start (libnetwork's removeDefaultBridgeInterface), which would cut the
+    // shared engine's bridge from under the other tests. The API is a unix socket, and jobs
+    // run with no network, so nothing here needs the host's network.
+    child = spawn('unshare', ['--net', 'dockerd', ...args], { stdio: 'ignore', detached: true });
     child.unref();
     const until = Date.now() + 60_000;
     for (;;) {
