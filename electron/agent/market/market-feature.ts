@@ -192,7 +192,6 @@ export function createMarketFeature(deps: MarketFeatureDeps): MarketFeature {
     busyDevices,
     chainTime: () => chainState.chainTime(),
     onStale: (id) => queueList(id),
-    onReset: () => list.reset(),
   });
   const { parsedFor, factsFor, evaluate, evaluateAll, verdictOf, currentChainTime } = judge;
   const verdicts = judge.verdicts;

@@ -34,10 +34,13 @@ export interface VerdictDeps {
   document(book: BookJob): string | null;
   /** How many parsed documents to keep (default 50). */
   parsedCapacity?: number;
-  /** A single job's verdict changed. */
+  /** A job's verdict changed (or was computed for the first time). */
   onStale(id: string): void;
-  /** All verdicts were recomputed. */
-  onReset(): void;
+}
+
+/** Whether two verdicts read the same on the page (and to the bidding loop). */
+function sameVerdict(a: Evaluation, b: Evaluation): boolean {
+  return a.fits === b.fits && a.deviceId === b.deviceId && a.ask === b.ask && a.reasons.length === b.reasons.length && a.reasons.every((r, i) => r === b.reasons[i]);
 }
 
 export function createVerdicts(deps: VerdictDeps) {
@@ -133,19 +136,23 @@ export function createVerdicts(deps: VerdictDeps) {
   function evaluateAll(): number {
     const busy = deps.busyDevices();
     const fingerprint = contextFingerprint(busy);
-    const all = fingerprint !== verdictContext;
-    if (all) {
+    // When the context changed, every verdict is computed again, but only the jobs whose
+    // verdict came out different are stale: the chain-time bucket rolls every 15 s, and a
+    // whole-list reset then made every open Market page fetch the list again for nothing.
+    const before = fingerprint !== verdictContext ? new Map(verdicts) : null;
+    if (before) {
       verdictContext = fingerprint;
       verdicts.clear();
     }
     let count = 0;
     for (const book of deps.book.all()) {
       if (book.state !== 'open' || verdicts.has(book.id)) continue;
-      verdicts.set(book.id, evaluate(book, busy));
+      const verdict = evaluate(book, busy);
+      verdicts.set(book.id, verdict);
       count++;
-      if (!all) deps.onStale(book.id);
+      const old = before?.get(book.id);
+      if (!old || !sameVerdict(old, verdict)) deps.onStale(book.id);
     }
-    if (all && count > 0) deps.onReset();
     return count;
   }
 

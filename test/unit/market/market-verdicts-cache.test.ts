@@ -31,7 +31,6 @@ function verdictsOver(jobs: BookJob[], parsedCapacity: number) {
     chainTime: () => 0,
     parsedCapacity,
     onStale: () => undefined,
-    onReset: () => undefined,
   });
 }
 
