@@ -34,6 +34,8 @@ import { createWalletFeature } from './wallet/wallet-access';
 import { createAboutFeature } from './desktop/about-feature';
 import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
+import { createMarketSwitch } from './market-v2/market-switch';
+import { createMarketV2Feature } from './market-v2/market-v2-feature';
 import { createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
 
@@ -127,8 +129,14 @@ export function composeAgent(options: ComposeOptions): Agent {
     wallet.feature,
     // Token that came into the wallet, from the same event log (its Transfer events to us).
     createIncomingTransfersFeature({ events: marketEvents, address: () => wallet.access.address() }),
-    // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them.
-    createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
+    // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them;
+    // the v1 or the v2 client, as the connected deployment's marketVersion says (market-switch.ts).
+    createMarketSwitch({
+      chain,
+      logger,
+      v1: createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
+      v2: () => createMarketV2Feature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock }),
+    }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
     createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),

@@ -21,6 +21,8 @@ export const ResolvedNetworkSchema = z.object({
    * anything keyed by chain (ledger, indexer cursor) must also key by this.
    */
   genesisHash: z.string(),
+  /** Which market contract is there (absent: v1). The agent provides with the matching feature. */
+  marketVersion: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type ResolvedNetwork = z.infer<typeof ResolvedNetworkSchema>;
 

@@ -17,6 +17,7 @@ import { Contract, type JsonRpcProvider } from 'ethers';
 import { join } from 'node:path';
 import type { ChainStatus, ResolvedNetwork } from '../../../shared/domain/chain';
 import type { NetworkSettings } from '../../../shared/domain/settings';
+import { isMarketV2 } from './market-v2-abi';
 import { ensureDevnet, type RunningDevnet } from '../devnet/devnet-supervisor';
 import type { Clock, Logger } from '../ports';
 import type { ChainConnection, ChainHub } from './chain-hub';
@@ -80,6 +81,8 @@ interface Target {
   /** Known for a devnet we deployed (deployment.json); searched for otherwise. */
   deploymentBlock: number | null;
   genesisHash: string | null;
+  /** Known for a devnet we deployed; probed otherwise (isMarketV2). */
+  marketVersion?: 1 | 2;
 }
 
 class Unavailable extends Error {
@@ -188,6 +191,7 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
       marketAddress: d.market,
       deploymentBlock: d.deploymentBlock,
       genesisHash: d.genesisHash,
+      marketVersion: d.marketVersion ?? 1,
     };
   }
 
@@ -291,6 +295,7 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
         token: { symbol: String(symbol), decimals: Number(decimals) },
         deploymentBlock,
         genesisHash: genesis.hash,
+        marketVersion: target.marketVersion ?? ((await limited(() => isMarketV2(provider, target.marketAddress), 'MAX_REPLICAS()')) ? 2 : 1),
       };
       const previous = current;
       // newHeads over WebSocket where the endpoint offers it (a Hardhat node does, on its HTTP port).

@@ -1,0 +1,267 @@
+/**
+ * The v2 market's event log: the one follower of a v2 market's events while the agent
+ * provides on v2 (the v1 log, market/market-indexer.ts, is not started then). The same
+ * machinery as v1's, cut to what v2 needs: it moves with the chain hub's one head stream
+ * (a slow safety timer only), keeps a persisted cursor (block number and hash) per market
+ * key, reads getLogs up to head − confirmations in bounded steps, decodes each log on its
+ * own (v2-events.ts: a hostile log becomes an `invalid` item, never an error), dedupes by
+ * txHash:logIndex (the book), and on a cursor that is no longer canonical rewinds to the
+ * newest remembered block that still is, or rescans from the deployment block.
+ *
+ * Persisted incrementally (v2-log-file.ts): each step appends its events and cursor; a
+ * rewind appends a marker. No compaction yet: a v2 market's events are kept whole.
+ */
+import { join } from 'node:path';
+import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
+import type { ChainBlock, ChainPort } from '../chain/chain-port';
+import type { Logger } from '../ports';
+import { createV2Book, type V2Book } from './v2-book';
+import { decodeMarketV2Log, V2_EVENT_TOPICS, type V2AccountEvent, type V2Event, type V2JobEvent } from './v2-events';
+import { openV2LogFile, type V2LogFile } from './v2-log-file';
+
+export interface V2EventLogDeps {
+  connection(): ChainConnection | null;
+  reportFailure(error: unknown): void;
+  dataDir: string;
+  logger: Logger;
+  /** Blocks to wait before an event counts (0 on the devnet). */
+  confirmations(connection: ChainConnection): number;
+  /** The hub's head stream; without it (tests) the log polls every pollMs. */
+  onHead?: (listener: (head: ChainBlock) => void) => () => void;
+  pollMs?: number;
+  stepBlocks?: number;
+  rememberBlocks?: number;
+}
+
+export interface V2LogUpdate {
+  changed: Set<string>;
+  /** The book was replaced (another market, or a rewind past everything remembered). */
+  reset: boolean;
+}
+
+export interface V2EventLogStatus {
+  block: number | null;
+  headBlock: number | null;
+  syncing: boolean;
+  lastError: string | null;
+  chainKey: string | null;
+}
+
+export interface V2EventLog {
+  book: V2Book;
+  /** Stake and withdrawal events (every account), in chain order. */
+  accountEvents(): readonly V2AccountEvent[];
+  status(): V2EventLogStatus;
+  /** Timestamp of the newest head read (0 before the first). */
+  chainTime(): number;
+  poll(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+  onUpdate(listener: (update: V2LogUpdate) => void): () => void;
+  onStatus(listener: () => void): () => void;
+}
+
+const isJobEvent = (e: V2Event): e is V2JobEvent => 'id' in e;
+
+export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
+  const stepBlocks = deps.stepBlocks ?? 2000;
+  const rememberBlocks = deps.rememberBlocks ?? 128;
+  const pollMs = deps.pollMs ?? 1000;
+  const book = createV2Book();
+  let accounts: V2AccountEvent[] = [];
+  let chainKey: string | null = null;
+  let file: V2LogFile | null = null;
+  let cursor: { block: number; hash: string } | null = null;
+  let recent: Array<[number, string]> = [];
+  let head: number | null = null;
+  let chainTime = 0;
+  let lastError: string | null = null;
+  let pushedHead: ChainBlock | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+  let timer: NodeJS.Timeout | null = null;
+  let headOff: (() => void) | null = null;
+  let cursorWrittenAt = 0;
+  const updateListeners = new Set<(update: V2LogUpdate) => void>();
+  const statusListeners = new Set<() => void>();
+  const publish = (update: V2LogUpdate) => {
+    for (const listener of updateListeners) listener(update);
+  };
+
+  const apply = (events: readonly V2Event[]): Set<string> => {
+    for (const e of events) if (!isJobEvent(e) && !accounts.some((a) => a.key === e.key)) accounts.push(e);
+    return book.apply(events.filter(isJobEvent));
+  };
+
+  const remember = (block: number, hash: string) => {
+    cursor = { block, hash };
+    recent.push([block, hash]);
+    if (recent.length > rememberBlocks) recent.splice(0, recent.length - rememberBlocks);
+  };
+
+  const clear = () => {
+    book.rewindTo(-1);
+    accounts = [];
+    cursor = null;
+    recent = [];
+  };
+
+  const load = (key: string) => {
+    clear();
+    file = openV2LogFile(join(deps.dataDir, 'market', 'v2-index', `${key}.jsonl`), deps.logger);
+    const loaded = file.load();
+    if (!loaded) return;
+    apply(loaded.events);
+    cursor = loaded.cursor;
+    recent = loaded.recent.slice(-rememberBlocks);
+    deps.logger.info('market v2 index resumed', { chain: key, block: cursor?.block ?? null, jobs: book.size() });
+  };
+
+  const rewind = async (port: ChainPort): Promise<V2LogUpdate> => {
+    let target: [number, string] | null = null;
+    for (let i = recent.length - 1; i >= 0 && !target; i--) {
+      const entry = recent[i]!;
+      const canonical = await port.block(entry[0]);
+      if (canonical && canonical.hash === entry[1]) target = entry;
+    }
+    if (!target) {
+      deps.logger.warn('market v2 index: chain rewound past every remembered block; rescanning');
+      clear();
+      file?.rewind(-1, null);
+      return { changed: new Set(), reset: true };
+    }
+    const at = target[0];
+    deps.logger.warn('market v2 index: chain reorganised; rewinding', { from: cursor?.block, to: at });
+    const changed = book.rewindTo(at);
+    accounts = accounts.filter((a) => a.blockNumber <= at);
+    recent = recent.filter(([block]) => block <= at);
+    cursor = { block: at, hash: target[1] };
+    file?.rewind(at, cursor);
+    return { changed, reset: false };
+  };
+
+  /** One bounded step; true when blocks are left to read. */
+  const step = async (connection: ChainConnection): Promise<boolean> => {
+    const { port, network } = connection;
+    const key = marketKeyOf(network);
+    if (key !== chainKey) {
+      chainKey = key;
+      load(key);
+      publish({ changed: new Set(), reset: true });
+    }
+    const announced = pushedHead;
+    pushedHead = null;
+    const latest = announced ?? (await port.latestBlock());
+    head = latest.number;
+    chainTime = latest.timestamp;
+    if (cursor) {
+      const grewOnTop = (latest.number === cursor.block && latest.hash === cursor.hash) || (latest.number === cursor.block + 1 && latest.parentHash === cursor.hash);
+      if (!grewOnTop) {
+        const canonical = cursor.block <= head ? (cursor.block === latest.number ? latest : await port.block(cursor.block)) : null;
+        if (!canonical || canonical.hash !== cursor.hash) publish(await rewind(port));
+      }
+    }
+    const target = head - deps.confirmations(connection);
+    const from = cursor ? cursor.block + 1 : network.deploymentBlock;
+    if (from > target) return false;
+    const to = Math.min(target, from + stepBlocks - 1);
+    const logs = (await port.getLogs({ address: network.marketAddress, topics: [V2_EVENT_TOPICS] }, from, to)).filter((l) => !l.removed);
+    const end = to === latest.number ? latest : await port.block(to);
+    if (!end) throw new Error(`block ${to} vanished while indexing`);
+    // A log from a block that is no longer the one at its height: a reorg raced us; read again.
+    if (logs.some((l) => l.blockNumber === to && l.blockHash !== end.hash)) return true;
+    const events = logs.map((l) => decodeMarketV2Log(l)).filter((e): e is V2Event => e !== null);
+    const changed = apply(events);
+    remember(to, end.hash);
+    // The cursor alone is written at most every 30 s (a restart reads those blocks again).
+    if (events.length > 0 || Date.now() - cursorWrittenAt > 30_000) {
+      file?.append(events, cursor!);
+      cursorWrittenAt = Date.now();
+    }
+    if (changed.size > 0) publish({ changed, reset: false });
+    return to < target;
+  };
+
+  const pollOnce = async () => {
+    const connection = deps.connection();
+    if (!connection) return;
+    try {
+      let more = true;
+      while (more && !stopped) more = await step(connection);
+      lastError = null;
+    } catch (error) {
+      lastError = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      deps.logger.warn('market v2 index poll failed', { error: lastError });
+      deps.reportFailure(error);
+    } finally {
+      for (const listener of statusListeners) listener();
+    }
+  };
+
+  const poll = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      const wasStopped = stopped;
+      stopped = false;
+      try {
+        do {
+          again = false;
+          await pollOnce();
+        } while (again && !wasStopped && !stopped);
+      } finally {
+        if (wasStopped) stopped = true;
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void poll().finally(schedule), deps.onHead ? Math.max(pollMs, 30_000) : pollMs);
+    timer.unref?.();
+  };
+
+  return {
+    book,
+    accountEvents: () => accounts,
+    status: () => {
+      const connection = deps.connection();
+      const lag = connection ? deps.confirmations(connection) : 0;
+      return { block: cursor?.block ?? null, headBlock: head, syncing: head === null || cursor === null || cursor.block < head - lag, lastError, chainKey };
+    },
+    chainTime: () => chainTime,
+    poll,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      headOff =
+        deps.onHead?.((block) => {
+          pushedHead = block;
+          void poll();
+        }) ?? null;
+      void poll().finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      headOff?.();
+      headOff = null;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+      if (cursor) file?.append([], cursor);
+    },
+    onUpdate(listener) {
+      updateListeners.add(listener);
+      return () => updateListeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+  };
+}

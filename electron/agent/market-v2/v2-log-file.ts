@@ -1,0 +1,82 @@
+/**
+ * The v2 event log on disk: one append-only JSON-lines file per market key. Each step
+ * appends one line with its events and the cursor it reached (one write, fsynced by the OS
+ * in its own time: a lost tail is only read again from the chain); a reorg appends a rewind
+ * marker. A torn last line (a crash mid-append) is ignored at load; a file that cannot be
+ * read is moved aside and the chain is read again from the deployment block.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from '../ports';
+import type { V2Event } from './v2-events';
+
+type Cursor = { block: number; hash: string };
+type Line = { t: 's'; c: Cursor; e: V2Event[] } | { t: 'w'; b: number; c: Cursor | null };
+
+export interface V2LogContents {
+  cursor: Cursor | null;
+  recent: Array<[number, string]>;
+  events: V2Event[];
+}
+
+export interface V2LogFile {
+  load(): V2LogContents | null;
+  append(events: readonly V2Event[], cursor: Cursor): void;
+  /** A rewind to `block` (−1: everything). */
+  rewind(block: number, cursor: Cursor | null): void;
+}
+
+/** bigint amounts as {"$n":"…"} (JSON has no bigint). */
+const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? { $n: value.toString() } : value);
+const reviver = (_key: string, value: unknown) =>
+  value !== null && typeof value === 'object' && typeof (value as { $n?: unknown }).$n === 'string' && Object.keys(value).length === 1 ? BigInt((value as { $n: string }).$n) : value;
+
+export function openV2LogFile(path: string, logger: Logger): V2LogFile {
+  const write = (line: Line) => {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, `${JSON.stringify(line, replacer)}\n`, { mode: 0o600 });
+  };
+  return {
+    load() {
+      if (!existsSync(path)) return null;
+      try {
+        const lines = readFileSync(path, 'utf8').split('\n');
+        let events: V2Event[] = [];
+        let cursor: Cursor | null = null;
+        let recent: Array<[number, string]> = [];
+        lines.forEach((text, i) => {
+          if (text.trim() === '') return;
+          let line: Line;
+          try {
+            line = JSON.parse(text, reviver) as Line;
+          } catch (error) {
+            // Only the last line may be torn (a crash mid-append); anything else is damage.
+            if (i >= lines.length - 2) return;
+            throw error;
+          }
+          if (line.t === 's') {
+            events.push(...line.e);
+            cursor = line.c;
+            recent.push([line.c.block, line.c.hash]);
+          } else {
+            events = events.filter((e) => e.blockNumber <= line.b);
+            recent = recent.filter(([b]) => b <= line.b);
+            cursor = line.c;
+          }
+        });
+        return { cursor, recent: recent.slice(-256), events };
+      } catch (error) {
+        const aside = `${path}.unreadable-${Date.now()}`;
+        logger.warn('market v2 index file unreadable; moved aside and reading the chain again', { path, aside, error: String(error) });
+        renameSync(path, aside);
+        return null;
+      }
+    },
+    append(events, cursor) {
+      write({ t: 's', c: cursor, e: [...events] });
+    },
+    rewind(block, cursor) {
+      write({ t: 'w', b: block, c: cursor });
+    },
+  };
+}

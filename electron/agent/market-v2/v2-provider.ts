@@ -1,0 +1,272 @@
+/**
+ * The v2 provider's work on each tick: ask the pure plan (v2-provider-plan.ts) what to do
+ * with every job of the book and do it, each effect behind a record on disk
+ * (v2-run-store.ts): a won slot runs as a container job through the agent's job runner
+ * (the same sandbox as v1), its outputs digest (shared/domain/market-job outputsDigest, what
+ * the requester recomputes from the upload) and a fresh salt are stored before the commit
+ * is sent, results are uploaded with the v1 upload code (backoff, host checks) without the
+ * commit waiting for it, redeliveries go to every URL the requester asks for while the
+ * results are kept. After a restart nothing is sent until the event log has caught up with
+ * the chain: the plan then reads what the chain already has from the book, and a call sent
+ * in the last two minutes is not sent again (the first may still be mined).
+ */
+import { randomBytes } from 'node:crypto';
+import { hexlify } from 'ethers';
+import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
+import { outputsDigest } from '../../../shared/domain/market-job';
+import { retryDelayMs } from '../../../shared/domain/result-delivery';
+import { describeMarketV2Revert } from '../chain/market-v2-errors';
+import type { Logger } from '../ports';
+import type { V2BookJob } from './v2-book';
+import { DEFAULT_REQUESTER_RULE, planV2, type RequesterRule, type V2Action } from './v2-provider-plan';
+import { commitmentOf, type V2Call } from './v2-provider-loop';
+import { emptyProviderRecord, foldV2Records, type V2Records } from './v2-records';
+import type { V2RunRecord, V2RunStore } from './v2-run-store';
+
+/** A call sent within this long is not sent again (a restart, a slow mine). */
+export const RESEND_AFTER_MS = 120_000;
+
+/** The feature's verdict on a job it might take: fits, at which ask, on which device. */
+export interface V2Verdict {
+  fits: boolean;
+  reasons: string[];
+  ask: bigint | null;
+  deviceId: string | null;
+  spec: JobSpec | null;
+  uploadUrl: string | null;
+}
+
+export interface V2ProviderDeps {
+  store: V2RunStore;
+  logger: Logger;
+  now(): Date;
+  /** Chain time (seconds) of the newest head. */
+  chainTime(): number;
+  chainId(): number;
+  me(): string | null;
+  /** Reasons new work is not taken now (bidding off, no device, locked wallet...); empty: take it. */
+  biddingBlocked(): string[];
+  verdict(job: V2BookJob): V2Verdict;
+  constants(): { minStake: bigint; challengeWindow: number } | null;
+  freeStake(): bigint;
+  /** Tops up free stake to minStake; false when it cannot. */
+  ensureStake(): Promise<boolean>;
+  rule(): RequesterRule;
+  send(call: V2Call): Promise<void>;
+  /** Block timestamp of a block (a slot's start on chain). */
+  blockTime(block: number): Promise<number | null>;
+  startJob(spec: JobSpec, deviceId: string, localJobId: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  upload(url: string, localJobId: string, outputs: readonly JobOutputFile[]): Promise<void>;
+  notice(text: string): void;
+  /** Something changed: run another tick soon. */
+  soon(): void;
+  random?: () => number;
+}
+
+export interface V2Provider {
+  tick(jobs: Iterable<V2BookJob>): Promise<V2Action[]>;
+  passes: Map<string, string>;
+  /** Chain jobs whose container runs now. */
+  running(): ReadonlySet<string>;
+  records(): V2Records;
+}
+
+const short = (error: unknown) => (describeMarketV2Revert(error)?.words ?? (error instanceof Error ? error.message : String(error))).split('\n')[0]!.slice(0, 300);
+
+export function createV2Provider(deps: V2ProviderDeps): V2Provider {
+  const { store, logger } = deps;
+  const random = deps.random ?? Math.random;
+  const passes = new Map<string, string>();
+  const inFlight = new Set<string>();
+  const running = new Set<string>();
+  const uploads = new Map<string, { attempts: number; nextAt: number; busy: boolean }>();
+  let records: V2Records = foldV2Records([]);
+
+  const runJob = async (job: V2BookJob, slot: number, verdict: V2Verdict | null) => {
+    const spec = verdict?.spec;
+    const deviceId = store.get(job.id)?.deviceId ?? verdict?.deviceId ?? 'cpu';
+    if (!spec) {
+      await store.save(job.id, { slot, error: 'the job document cannot be run here' });
+      return;
+    }
+    const localJobId = `market2-${deps.chainId()}-${job.id}-${randomBytes(3).toString('hex')}`;
+    const me = deps.me()?.toLowerCase();
+    const ask = job.auctions.find((a) => a.roundNo === job.slots.find((s) => s.slot === slot)?.roundNo)?.bids.find((b) => b.provider.toLowerCase() === me)?.ask ?? null;
+    // Recorded before the container starts: a crash mid-run knows which run it was.
+    await store.save(job.id, { slot, localJobId, deviceId, error: null, askMicrosPerHour: ask });
+    running.add(job.id);
+    let started;
+    try {
+      started = await deps.startJob(spec, deviceId, localJobId);
+    } catch (error) {
+      running.delete(job.id);
+      await store.update(job.id, { error: `The job could not start: ${short(error)}` });
+      return;
+    }
+    deps.notice(`Job ${job.id}: won slot ${slot}; running it (${started.jobId}).`);
+    void started.done
+      .then(async (record) => {
+        if (record.reason === 'preempted' || record.reason === 'cancelled') {
+          // The owner took the device back: the run starts again while runBy allows.
+          await store.update(job.id, { localJobId: null });
+          return;
+        }
+        const seconds = Math.max(1, Math.ceil((record.timings.runMs ?? 1000) / 1000));
+        // Digest and salt on disk before the commit can be sent (the plan needs both).
+        await store.update(job.id, { outputs: record.outputs, outputsDigest: outputsDigest(record.outputs), salt: hexlify(randomBytes(32)), seconds, error: record.reason === 'completed' ? null : `The run ended: ${record.message}` });
+        deps.notice(`Job ${job.id}: run finished in ${seconds} s; committing.`);
+      })
+      .catch(async (error: unknown) => {
+        await store.update(job.id, { error: `The run failed: ${short(error)}` }).catch(() => undefined);
+      })
+      .finally(() => {
+        running.delete(job.id);
+        deps.soon();
+      });
+  };
+
+  /** Uploads to the document's URL with backoff; never holds up the commit. */
+  const deliver = (job: V2BookJob, run: V2RunRecord, url: string) => {
+    const state = uploads.get(`${job.id} ${url}`) ?? { attempts: 0, nextAt: 0, busy: false };
+    uploads.set(`${job.id} ${url}`, state);
+    if (state.busy || state.nextAt > deps.now().getTime() || !run.localJobId) return;
+    const outputs = run.outputs;
+    if (!outputs) return;
+    state.busy = true;
+    state.attempts++;
+    deps
+      .upload(url, run.localJobId, outputs)
+      .then(async () => {
+        const current = store.get(job.id);
+        if (current && !current.deliveredTo.includes(url)) await store.update(job.id, { deliveredTo: [...current.deliveredTo, url] });
+        deps.notice(`Job ${job.id}: results delivered to ${new URL(url).host}.`);
+      })
+      .catch((error: unknown) => {
+        state.nextAt = deps.now().getTime() + retryDelayMs(state.attempts, random);
+        logger.warn('market v2 upload failed', { id: job.id, attempt: state.attempts, error: short(error) });
+      })
+      .finally(() => {
+        state.busy = false;
+      });
+  };
+
+  const callFor = async (action: V2Action, job: V2BookJob, me: string): Promise<V2Call | null> => {
+    switch (action.kind) {
+      case 'bid':
+        return { method: 'bid', args: [BigInt(action.id), action.ask] };
+      case 'claim':
+        return { method: 'claim', args: [BigInt(action.id)] };
+      case 'award':
+        return { method: 'award', args: [BigInt(action.id)] };
+      case 'commit': {
+        // Never more than the time since the slot started on chain (the contract refuses more).
+        const slot = job.slots.find((s) => s.slot === action.slot);
+        const startedAt = slot ? ((await deps.blockTime(slot.assignedBlock)) ?? deps.chainTime()) : deps.chainTime();
+        const billed = Math.max(1, Math.min(action.billedSeconds, deps.chainTime() - startedAt));
+        return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, me), billed] };
+      }
+      case 'reveal':
+        return { method: 'reveal', args: [BigInt(action.id), action.slot, action.outputsDigest, action.salt] };
+      default:
+        return null;
+    }
+  };
+
+  const sendOnce = async (action: V2Action, job: V2BookJob, me: string) => {
+    const call = await callFor(action, job, me);
+    if (!call) return;
+    const key = `${action.id}:${call.method}`;
+    const run = store.get(action.id);
+    if (inFlight.has(key) || (run && deps.now().getTime() - (run.sentAt[call.method] ?? 0) < RESEND_AFTER_MS)) return;
+    inFlight.add(key);
+    try {
+      // The send is on disk before it goes out: a restart waits for it rather than sending twice.
+      if (run) await store.update(action.id, { sentAt: { ...run.sentAt, [call.method]: deps.now().getTime() } });
+      await deps.send(call);
+      logger.info('market v2 call mined', { id: action.id, method: call.method });
+    } catch (error) {
+      if (run) await store.update(action.id, { sentAt: { ...run.sentAt, [call.method]: 0 } });
+      deps.notice(`Job ${action.id}: ${call.method} refused: ${short(error)}`);
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  return {
+    passes,
+    running: () => running,
+    records: () => records,
+    async tick(jobs) {
+      const me = deps.me();
+      const constants = deps.constants();
+      if (!me || !constants) return [];
+      const all = [...jobs];
+      records = foldV2Records(all);
+      const blocked = deps.biddingBlocked();
+      const verdicts = new Map<string, V2Verdict>();
+      const verdictOf = (job: V2BookJob) => verdicts.get(job.id) ?? verdicts.set(job.id, deps.verdict(job)).get(job.id)!;
+      const actions: V2Action[] = [];
+      // Busy devices: one container per device; one outstanding engagement (bid or run) each.
+      let engaged = [...store.runs().values()].filter((r) => r.outputsDigest === null && r.error === null).length;
+      // A bid of ours on an auction not yet awarded is an engagement too (we may win it).
+      for (const job of all) if (job.state === 'open' && job.auctions.some((a) => a.roundNo === job.roundNo && a.bids.some((b) => b.provider.toLowerCase() === me))) engaged++;
+      for (const job of all) {
+        const open = job.state === 'open' && !job.slots.some((s) => s.provider.toLowerCase() === me);
+        const verdict = open || !store.get(job.id) ? verdictOf(job) : null;
+        const [action] = planV2([job], {
+          me,
+          now: deps.chainTime(),
+          floorPerHour: verdict?.ask ?? 1n,
+          challengeWindow: constants.challengeWindow,
+          freeStake: deps.freeStake(),
+          minStake: constants.minStake,
+          myRecord: records.providers.get(me) ?? emptyProviderRecord(),
+          requesterRecord: (address) => records.requesters.get(address.toLowerCase()),
+          rule: deps.rule() ?? DEFAULT_REQUESTER_RULE,
+          fits: () => verdict?.fits ?? false,
+          runs: store.runs(),
+        });
+        if (!action) continue;
+        actions.push(action);
+        if (action.kind === 'pass') {
+          passes.set(job.id, action.reason === 'it does not fit this machine' && verdict ? `it does not fit: ${verdict.reasons.join('; ')}` : action.reason);
+          continue;
+        }
+        passes.delete(job.id);
+        if (action.kind === 'bid' || action.kind === 'claim') {
+          if (blocked.length > 0 || engaged >= 1) continue;
+          if (!(await deps.ensureStake())) {
+            passes.set(job.id, 'not enough free stake, and the wallet cannot cover the deposit');
+            continue;
+          }
+          engaged++;
+          await sendOnce(action, job, me);
+          continue;
+        }
+        if (action.kind === 'run') {
+          if (!running.has(job.id)) await runJob(job, action.slot, verdictOf(job));
+          continue;
+        }
+        if (action.kind === 'redeliver') {
+          const run = store.get(job.id);
+          if (run) deliver(job, run, action.uploadUrl);
+          continue;
+        }
+        await sendOnce(action, job, me);
+      }
+      for (const run of store.runs().values()) {
+        const job = all.find((j) => j.id === run.chainJobId);
+        if (!job) continue;
+        // A run cut short by a restart (no digest, nothing running): start it again while runBy allows.
+        if (run.outputsDigest === null && run.error === null && !running.has(job.id) && deps.chainTime() < job.runBy && job.slots.some((s) => s.slot === run.slot && s.state === 'running')) {
+          await runJob(job, run.slot, verdictOf(job));
+          continue;
+        }
+        // The document's upload URL, once the digest is kept (the commit goes out without waiting).
+        const url = verdictOf(job).uploadUrl;
+        if (run.outputsDigest !== null && url && !run.deliveredTo.includes(url) && deps.chainTime() <= job.runBy + constants.challengeWindow) deliver(job, run, url);
+      }
+      return actions;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Our v2 runs on disk, one file per market key (<dataDir>/market/v2-runs/<key>.json),
+ * written atomically and awaited BEFORE each effect it guards: the container's local id
+ * before it starts, the outputs digest and the salt before the commit is sent (a crash
+ * after the commit must still be able to reveal, or the honest provider is slashed), the
+ * time of each send before it goes out (a restart does not send it twice while the first
+ * may still be mined), each delivery once it is done.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type JobOutputFile, JobOutputFileSchema } from '../../../shared/domain/job';
+import { readJsonOrSetAside, writeJsonAtomically } from '../node-adapters/atomic-json-file';
+import type { V2StoredRun } from './v2-market-source';
+
+/** What is kept beyond the source's V2StoredRun: when each call was last sent (wall ms). */
+export interface V2RunRecord extends V2StoredRun {
+  sentAt: Record<string, number>;
+  /** The device it runs on ('cpu' or a GPU UUID). */
+  deviceId: string | null;
+  /** The finished run's output files (names, sizes, sha256): what is uploaded and digested. */
+  outputs: JobOutputFile[] | null;
+}
+
+const RunSchema = z.object({
+  chainJobId: z.string(),
+  slot: z.number().int(),
+  outputsDigest: z.string().nullable(),
+  salt: z.string().nullable(),
+  seconds: z.number().int().nullable(),
+  deliveredTo: z.array(z.string()),
+  localJobId: z.string().nullable(),
+  askMicrosPerHour: z.string().nullable(),
+  error: z.string().nullable(),
+  updatedAt: z.string(),
+  sentAt: z.record(z.string(), z.number()),
+  deviceId: z.string().nullable(),
+  outputs: z.array(JobOutputFileSchema).nullable(),
+});
+const FileSchema = z.object({ version: z.literal(1), runs: z.array(RunSchema) });
+
+export interface V2RunStore {
+  /** Loads the runs of this market key (and forgets the previous key's from memory). */
+  open(key: string): void;
+  runs(): ReadonlyMap<string, V2RunRecord>;
+  get(id: string): V2RunRecord | undefined;
+  /** Applies a change and resolves once it is on disk. */
+  save(id: string, patch: Partial<V2RunRecord> & Pick<V2RunRecord, 'slot'>): Promise<V2RunRecord>;
+  update(id: string, patch: Partial<V2RunRecord>): Promise<V2RunRecord | undefined>;
+}
+
+export function createV2RunStore(dataDir: string, now: () => Date): V2RunStore {
+  let file: string | null = null;
+  let runs = new Map<string, V2RunRecord>();
+  /** Writes go one after another, each with the whole map as it was when it started. */
+  let writing: Promise<void> = Promise.resolve();
+
+  const persist = () => {
+    const path = file;
+    if (!path) return Promise.resolve();
+    const snapshot = [...runs.values()].map((r) => ({ ...r, askMicrosPerHour: r.askMicrosPerHour === null ? null : r.askMicrosPerHour.toString() }));
+    writing = writing.catch(() => undefined).then(() => writeJsonAtomically(path, { version: 1, runs: snapshot }));
+    return writing;
+  };
+
+  const store: V2RunStore = {
+    open(key) {
+      file = join(dataDir, 'market', 'v2-runs', `${key}.json`);
+      runs = new Map();
+      const read = readJsonOrSetAside(
+        file,
+        (raw) => {
+          const parsed = FileSchema.safeParse(raw);
+          return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: parsed.error.message };
+        },
+        now(),
+      );
+      if (read.kind !== 'ok') return;
+      for (const r of read.value.runs) runs.set(r.chainJobId, { ...r, askMicrosPerHour: r.askMicrosPerHour === null ? null : BigInt(r.askMicrosPerHour) });
+    },
+    runs: () => runs,
+    get: (id) => runs.get(id),
+    async save(id, patch) {
+      const base: V2RunRecord = runs.get(id) ?? { chainJobId: id, slot: patch.slot, outputsDigest: null, salt: null, seconds: null, deliveredTo: [], localJobId: null, askMicrosPerHour: null, error: null, updatedAt: '', sentAt: {}, deviceId: null, outputs: null };
+      const next = { ...base, ...patch, chainJobId: id, updatedAt: now().toISOString() };
+      runs.set(id, next);
+      await persist();
+      return next;
+    },
+    async update(id, patch) {
+      const current = runs.get(id);
+      if (!current) return undefined;
+      return store.save(id, { ...patch, slot: patch.slot ?? current.slot });
+    },
+  };
+  return store;
+}
