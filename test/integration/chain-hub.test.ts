@@ -140,6 +140,8 @@ describe('chain hub (real Hardhat devnet)', () => {
       // Found by binary search over eth_getCode: the block the devnet deployed the market in.
       deploymentBlock: devnet.deploymentBlock,
       genesisHash: devnet.genesisHash,
+      // Probed (MAX_REPLICAS() is v2's): the agent provides with the matching feature.
+      marketVersion: 1,
     });
     const status = hub.status();
     expect(status.state).toBe('online');

@@ -1,0 +1,188 @@
+/**
+ * The agent's v2 provider (market-v2/v2-provider.ts) on the fake chain, with its runs on
+ * disk (v2-run-store.ts) and its book from the v2 event log (v2-event-log.ts): the salt is
+ * on disk before the commit goes out and survives a restart to reveal the same digest; a run
+ * cut short by a restart runs again; a requester the owner's rule excludes is passed over.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobRecord, JobSpec } from '../../../shared/domain/job';
+import { outputsDigest } from '../../../shared/domain/market-job';
+import { createV2EventLog } from '../../../electron/agent/market-v2/v2-event-log';
+import { createV2Provider, type V2ProviderDeps } from '../../../electron/agent/market-v2/v2-provider';
+import { commitmentOf, type V2Call } from '../../../electron/agent/market-v2/v2-provider-loop';
+import { createV2RunStore } from '../../../electron/agent/market-v2/v2-run-store';
+import { createFakeChain, type FakeChain, fakeConnection } from '../../fakes/fake-chain';
+import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
+import { recordingLogger } from '../../helpers/silent-logger';
+import { tempDir } from '../../helpers/temp-dir';
+
+const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const BAD_REQUESTER = '0x976EA74026E726554dB657fA54763abd0C3a0aa9';
+const ME = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+const OTHER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const OUTPUTS = [{ name: 'out.txt', sizeBytes: 12, sha256: 'ab'.repeat(32) }];
+const SPEC = { name: 'hash', image: 'rigshift/demo-job@sha256:' + 'ab'.repeat(32) } as unknown as JobSpec;
+const T0 = 1_700_000_000;
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+const finished = (id: string): JobRecord =>
+  ({ id, reason: 'completed', message: 'Completed in 7 s', outputs: OUTPUTS, timings: { runMs: 7000 } }) as unknown as JobRecord;
+
+/** One agent's provider on `chain`, its files in `dir` (a second one on the same dir is a restart). */
+function agentOn(chain: FakeChain, dir: string, overrides: Partial<V2ProviderDeps> = {}) {
+  const connection = fakeConnection(chain, MARKET);
+  const log = createV2EventLog({ connection: () => connection, reportFailure: () => undefined, dataDir: dir, logger: recordingLogger().logger, confirmations: () => 0, pollMs: 3_600_000 });
+  const store = createV2RunStore(dir, () => new Date());
+  store.open('fake-market');
+  const calls: V2Call[] = [];
+  const started: string[] = [];
+  const head = () => chain.blocks()[chain.blocks().length - 1]!;
+  const provider = createV2Provider({
+    store,
+    logger: recordingLogger().logger,
+    now: () => new Date(),
+    chainTime: () => head().timestamp,
+    chainId: () => 31337,
+    me: () => ME.toLowerCase(),
+    biddingBlocked: () => [],
+    verdict: () => ({ fits: true, reasons: [], ask: 90_000n, deviceId: 'cpu', spec: SPEC, uploadUrl: 'http://127.0.0.1:9/up' }),
+    constants: () => ({ minStake: 5_000_000n, challengeWindow: 120 }),
+    freeStake: () => 10_000_000n,
+    ensureStake: async () => true,
+    rule: () => ({ maxDisputesLost: 2 }),
+    send: async (call) => {
+      calls.push(call);
+    },
+    blockTime: async (n) => chain.blocks()[n]?.timestamp ?? null,
+    startJob: async (_spec, _device, localJobId) => {
+      started.push(localJobId);
+      return { jobId: localJobId, done: Promise.resolve(finished(localJobId)) };
+    },
+    upload: async () => undefined,
+    notice: () => undefined,
+    soon: () => undefined,
+    ...overrides,
+  });
+  const tick = async () => {
+    await log.poll();
+    const actions = await provider.tick(log.book.all());
+    // Let a finished run's record reach the disk.
+    await new Promise((r) => setTimeout(r, 20));
+    return actions;
+  };
+  return { log, store, provider, calls, started, tick };
+}
+
+const replicatedJob = (id: number) => [
+  v2PostedLog(MARKET, id, REQUESTER, '{}', { bidWindowSeconds: 0, replicas: 2, claimBy: T0 + 300, runBy: T0 + 4000 }),
+  v2Log(MARKET, 'SlotAssigned', [id, 0, ME, 200_000n, 0]),
+  v2Log(MARKET, 'SlotAssigned', [id, 1, OTHER, 200_000n, 0]),
+];
+
+describe('the v2 provider with its runs on disk', () => {
+  it('stores the digest and salt before the commit is sent, and after a restart reveals with that same salt', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const chain = createFakeChain({ startTime: T0 });
+    chain.mine(replicatedJob(1));
+    const first = agentOn(chain, dir.path, {
+      send: async (call) => {
+        // What is on disk at the moment the commit goes out: the salt it commits to.
+        const onDisk = JSON.parse(readFileSync(join(dir.path, 'market', 'v2-runs', 'fake-market.json'), 'utf8')) as { runs: Array<{ salt: string; outputsDigest: string }> };
+        const commitment = call.args[2] as string;
+        expect(commitmentOf(onDisk.runs[0]!.outputsDigest, onDisk.runs[0]!.salt, ME)).toBe(commitment);
+        first.calls.push(call);
+      },
+    });
+    expect((await first.tick()).map((a) => a.kind)).toEqual(['run']);
+    expect(first.started).toHaveLength(1);
+    await first.tick();
+    const commit = first.calls.find((c) => c.method === 'commit')!;
+    expect(commit).toBeDefined();
+    const run = first.store.get('1')!;
+    expect(run.outputsDigest).toBe(outputsDigest(OUTPUTS));
+
+    // The agent stops (crash) after the commit was mined; both replicas committed since.
+    chain.mine([v2Log(MARKET, 'Committed', [1, 0, ME, commit.args[2], 7]), v2Log(MARKET, 'Committed', [1, 1, OTHER, `0x${'77'.repeat(32)}`, 7])]);
+    const second = agentOn(chain, dir.path);
+    const actions = await second.tick();
+    expect(actions.map((a) => a.kind)).toEqual(['reveal']);
+    // Never sent again what the chain already has: no second commit, no second run.
+    expect(second.calls.map((c) => c.method)).toEqual(['reveal']);
+    expect(second.started).toEqual([]);
+    const [, slot, digest, salt] = second.calls[0]!.args as [bigint, number, string, string];
+    expect(slot).toBe(0);
+    expect(commitmentOf(digest, salt, ME)).toBe(commit.args[2]);
+  });
+
+  it('never reveals a replica before the other one committed', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const chain = createFakeChain({ startTime: T0 });
+    chain.mine(replicatedJob(2));
+    const agent = agentOn(chain, dir.path);
+    await agent.tick();
+    await agent.tick();
+    const commit = agent.calls.find((c) => c.method === 'commit')!;
+    chain.mine([v2Log(MARKET, 'Committed', [2, 0, ME, commit.args[2], 7])]);
+    await agent.tick();
+    expect(agent.calls.map((c) => c.method)).toEqual(['commit']);
+  });
+
+  it('runs a slot again after a restart cut its run short, and commits only the finished run', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const chain = createFakeChain({ startTime: T0 });
+    chain.mine(replicatedJob(3));
+    // First life: the container starts and the agent dies before it ends.
+    const first = agentOn(chain, dir.path, {
+      startJob: async (_s, _d, localJobId) => ({ jobId: localJobId, done: new Promise<JobRecord>(() => undefined) }),
+    });
+    await first.tick();
+    const cut = first.store.get('3')!;
+    expect(cut.localJobId).toMatch(/^market2-31337-3-/);
+    expect(cut.outputsDigest).toBeNull();
+    expect(first.calls).toEqual([]);
+    const second = agentOn(chain, dir.path);
+    await second.tick();
+    expect(second.started).toHaveLength(1);
+    expect(second.started[0]).not.toBe(cut.localJobId);
+    await second.tick();
+    expect(second.calls.map((c) => c.method)).toEqual(['commit']);
+  });
+
+  it('passes over a requester that lost more disputes than the rule allows, and bids its floor on another', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const lost = (id: number) => [v2PostedLog(MARKET, id, BAD_REQUESTER, '{}', { bidWindowSeconds: 0 }), v2Log(MARKET, 'DisputeResolved', [id, OTHER, true, false]), v2Log(MARKET, 'JobSettled', [id, BAD_REQUESTER, 0n, false])];
+    const market = () => {
+      const chain = createFakeChain({ startTime: T0 });
+      chain.mine([...lost(10), ...lost(11), ...lost(12)]);
+      chain.mine([
+        v2PostedLog(MARKET, 13, BAD_REQUESTER, '{}', { bidWindowSeconds: 10, claimBy: T0 + 300, runBy: T0 + 9000 }),
+        v2PostedLog(MARKET, 14, REQUESTER, '{}', { bidWindowSeconds: 10, claimBy: T0 + 300, runBy: T0 + 9000 }),
+      ]);
+      return chain;
+    };
+    const chain = market();
+    const agent = agentOn(chain, dir.path);
+    await agent.tick();
+    expect(agent.provider.passes.get('13')).toBe('its requester lost 3 disputes (our rule: at most 2)');
+    expect(agent.calls).toEqual([{ method: 'bid', args: [14n, 90_000n] }]);
+    // With a looser rule the same requester's job is taken.
+    const loose = agentOn(market(), tempPath(), { rule: () => ({ maxDisputesLost: 3 }) });
+    await loose.tick();
+    expect(loose.calls).toEqual([{ method: 'bid', args: [13n, 90_000n] }]);
+  });
+});
+
+function tempPath(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir.path;
+}
