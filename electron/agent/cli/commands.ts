@@ -103,7 +103,7 @@ Options:
   -h, --help         Show this help
 
 Exit code: 0 only when the job completed (exit code 0 and outputs within limits).`,
-  devnet: `Usage: rigshift devnet [--port <n>] [--data-dir <dir>] [--demo]
+  devnet: `Usage: rigshift devnet [--port <n>] [--data-dir <dir>] [--demo] [--market-version 1|2]
 
 Starts a local test chain (a Hardhat node on 127.0.0.1, chain id 31337), deploys the test
 stablecoin (tUSD) and the market contract, funds test accounts #0-#9 with tUSD and writes
@@ -118,6 +118,10 @@ Options:
   --demo            Also run the demo requester: posts a mix of short CPU jobs (GPU jobs
                     when an NVIDIA GPU is present) from accounts #1-#3, receives results on
                     a loopback upload endpoint, and accepts those matching the commitment
+  --market-version <1|2>  Which market contract a new devnet deploys (default 1; also
+                    RIGSHIFT_DEVNET_MARKET_VERSION). On v2 the demo requester posts auctions,
+                    replicated deterministic jobs and now and then a dispute; the agent
+                    provides on whichever version the devnet runs
   -h, --help        Show this help`,
   market: `Usage: rigshift market post <spec.json> --max-price <USD/h> --max-hours <h> [options]
        rigshift market deploy --rpc-url <url> --token <0x…> [options]  (see market deploy --help)

@@ -19,6 +19,8 @@ export interface DevnetCommandOptions {
   port?: number;
   dataDir?: string;
   demo: boolean;
+  /** The market a new devnet deploys (default: devnetMarketVersion()). */
+  marketVersion?: 1 | 2;
 }
 
 async function nvidiaGpuPresent(): Promise<boolean> {
@@ -39,12 +41,16 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
     logger,
     // Agents with any --data-dir find this devnet (README's demo steps).
     publish: true,
+    marketVersion: options.marketVersion,
   });
   const d = devnet.deployment;
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(devnet.owned ? `RigShift local devnet started (Hardhat, chain ${d.chainId}, pid ${d.pid})` : `RigShift local devnet already running (pid ${d.pid}): reusing it`);
+  if (options.marketVersion !== undefined && (d.marketVersion ?? 1) !== options.marketVersion) {
+    out(`  Note: the running devnet has a v${d.marketVersion ?? 1} market; stop it to start one with a v${options.marketVersion} market.`);
+  }
   out(`  RPC URL:   ${d.rpcUrl}`);
-  out(`  Market:    ${d.market}`);
+  out(`  Market:    ${d.market} (v${d.marketVersion ?? 1})`);
   out(`  Token:     ${d.token} (tUSD, 6 decimals)`);
   out(`  Deployed in block ${d.deploymentBlock}; genesis ${d.genesisHash}`);
   out(`  Parameters: min stake ${Number(DEVNET_MARKET_PARAMS.minStake) / 1e6} tUSD, challenge window ${DEVNET_MARKET_PARAMS.challengeWindowSeconds} s, fee ${Number(DEVNET_MARKET_PARAMS.feeBps) / 100} %, reopen window ${DEVNET_MARKET_PARAMS.reopenClaimWindowSeconds} s`);

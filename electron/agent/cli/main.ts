@@ -122,15 +122,17 @@ async function main(argv: string[]): Promise<number> {
         parseArgs({
           args: rest,
           strict: true,
-          options: { ...helpOption, port: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' } },
+          options: { ...helpOption, port: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' }, 'market-version': { type: 'string' } },
         }),
       );
       if (values.help) return help('devnet');
+      const marketVersion = values['market-version'];
+      if (marketVersion !== undefined && marketVersion !== '1' && marketVersion !== '2') throw new UsageError(`--market-version must be 1 or 2, not "${marketVersion}"`);
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
         throw new UsageError(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`);
       }
-      return runDevnet({ port, dataDir: values['data-dir'], demo: Boolean(values.demo) });
+      return runDevnet({ port, dataDir: values['data-dir'], demo: Boolean(values.demo), marketVersion: marketVersion === undefined ? undefined : marketVersion === '2' ? 2 : 1 });
     }
     case 'market': {
       const [sub, ...subArgs] = rest;

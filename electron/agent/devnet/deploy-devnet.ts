@@ -1,9 +1,10 @@
 /**
- * Deploys TestUSD and RigShiftMarket on a fresh devnet from the committed artifacts (no
+ * Deploys TestUSD and RigShiftMarket (v1, or v2 when asked) on a fresh devnet from the committed artifacts (no
  * compiler at runtime) with the devnet parameters, and funds the test accounts with tUSD.
  */
 import { Contract, ContractFactory, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { MARKET_ABI, MARKET_BYTECODE, TOKEN_ABI, TOKEN_BYTECODE } from '../chain/market-abi';
+import { MARKET_V2_ABI, MARKET_V2_BYTECODE, type MarketVersion } from '../chain/market-v2-abi';
 import { devnetAccounts } from './devnet-accounts';
 
 /** The devnet's market parameters (docs/ARCHITECTURE.md, "Chain, devnet and requester"). */
@@ -24,19 +25,34 @@ export const DEVNET_MARKET_PARAMS = {
 /** tUSD each devnet account starts with: 100,000 tUSD. */
 export const DEVNET_TOKEN_GRANT = 100_000n * 1_000_000n;
 
+/**
+ * The market a new devnet deploys. THE ONE-LINE FLIP: set this to 2 to make every devnet
+ * (`npm run devnet`, the headless agent's embedded one, the tests') a v2 market.
+ */
+export const DEFAULT_DEVNET_MARKET_VERSION: MarketVersion = 1;
+
+/** `rigshift devnet --market-version N`, else RIGSHIFT_DEVNET_MARKET_VERSION, else the default above. */
+export function devnetMarketVersion(flag?: string, env: NodeJS.ProcessEnv = process.env): MarketVersion {
+  const wanted = flag ?? env.RIGSHIFT_DEVNET_MARKET_VERSION;
+  if (wanted === undefined || wanted === '') return DEFAULT_DEVNET_MARKET_VERSION;
+  if (wanted !== '1' && wanted !== '2') throw new Error(`the devnet market version must be 1 or 2, not "${wanted}"`);
+  return wanted === '2' ? 2 : 1;
+}
+
 export interface DevnetContracts {
+  marketVersion: MarketVersion;
   market: string;
   token: string;
   deploymentBlock: number;
 }
 
-export async function deployDevnetContracts(rpcUrl: string): Promise<DevnetContracts> {
+export async function deployDevnetContracts(rpcUrl: string, marketVersion: MarketVersion = devnetMarketVersion()): Promise<DevnetContracts> {
   const provider = new JsonRpcProvider(rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
   try {
     const accounts = devnetAccounts();
     const deployer = new NonceManager(new Wallet(accounts[0]!.privateKey, provider));
     const tokenDeploy = await new ContractFactory(TOKEN_ABI, TOKEN_BYTECODE, deployer).deploy();
-    const marketDeploy = await new ContractFactory(MARKET_ABI, MARKET_BYTECODE, deployer).deploy(
+    const marketDeploy = await new ContractFactory(marketVersion === 2 ? MARKET_V2_ABI : MARKET_ABI, marketVersion === 2 ? MARKET_V2_BYTECODE : MARKET_BYTECODE, deployer).deploy(
       await tokenDeploy.getAddress(),
       DEVNET_MARKET_PARAMS.minStake,
       DEVNET_MARKET_PARAMS.challengeWindowSeconds,
@@ -52,6 +68,7 @@ export async function deployDevnetContracts(rpcUrl: string): Promise<DevnetContr
     const marketReceipt = await marketDeploy.deploymentTransaction()!.wait();
     for (const tx of mints) await tx.wait();
     return {
+      marketVersion,
       market: await marketDeploy.getAddress(),
       token: await tokenDeploy.getAddress(),
       deploymentBlock: marketReceipt!.blockNumber,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { AgentError } from '../../../shared/api/result';
 import { jsonRpcCall } from '../chain/json-rpc';
 import type { Logger } from '../ports';
-import { deployDevnetContracts } from './deploy-devnet';
+import { deployDevnetContracts, devnetMarketVersion } from './deploy-devnet';
 import { DEVNET_CHAIN_ID } from './devnet-accounts';
 import { type DevnetDeployment, deploymentPath, ownPublishedDir, publishedDevnetDir, readDeployment, writeDeployment } from './deployment-file';
 import { spawnDevnetNode } from './devnet-process';
@@ -47,6 +47,8 @@ export interface EnsureDevnetOptions {
   publishedDir?: string | null;
   /** Also publish this devnet there (`rigshift devnet` does; agents do not). */
   publish?: boolean;
+  /** The market a new devnet deploys (default: devnetMarketVersion(), env or the one-line default). */
+  marketVersion?: 1 | 2;
   logger: Logger;
 }
 
@@ -168,7 +170,7 @@ async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> 
   }
   const node = await spawnDevnetNode({ port, resourcesDir: options.resourcesDir, intervalMs: options.intervalMs, logger });
   try {
-    const contracts = await deployDevnetContracts(node.rpcUrl);
+    const contracts = await deployDevnetContracts(node.rpcUrl, options.marketVersion ?? devnetMarketVersion());
     const genesis = await jsonRpcCall<{ hash: string }>(node.rpcUrl, 'eth_getBlockByNumber', ['0x0', false]);
     const deployment: DevnetDeployment = {
       chainId: DEVNET_CHAIN_ID,
@@ -176,6 +178,7 @@ async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> 
       port: node.port,
       pid: node.pid,
       market: contracts.market,
+      ...(contracts.marketVersion === 2 ? { marketVersion: 2 as const } : {}),
       token: contracts.token,
       deploymentBlock: contracts.deploymentBlock,
       genesisHash: genesis.hash,
@@ -183,7 +186,7 @@ async function startFresh(options: EnsureDevnetOptions): Promise<RunningDevnet> 
     };
     await writeDeployment(devnetDir, deployment);
     if (options.publish) await publish(options, deployment);
-    logger.info('devnet deployed', { rpcUrl: node.rpcUrl, market: contracts.market, token: contracts.token });
+    logger.info('devnet deployed', { rpcUrl: node.rpcUrl, market: contracts.market, marketVersion: contracts.marketVersion, token: contracts.token });
     return {
       deployment,
       owned: true,
