@@ -218,7 +218,8 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
           now: deps.chainTime(),
           floorPerHour: verdict?.ask ?? 1n,
           challengeWindow: constants.challengeWindow,
-          freeStake: deps.freeStake(),
+          // Free stake is topped up (ensureStake) right before a bid or claim: the plan assumes it can be.
+          freeStake: deps.freeStake() < constants.minStake ? constants.minStake : deps.freeStake(),
           minStake: constants.minStake,
           myRecord: records.providers.get(me) ?? emptyProviderRecord(),
           requesterRecord: (address) => records.requesters.get(address.toLowerCase()),
