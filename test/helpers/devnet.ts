@@ -26,7 +26,7 @@ export interface TestDevnet {
   stop(): Promise<void>;
 }
 
-export async function startTestDevnet(options: { intervalMs?: number } = {}): Promise<TestDevnet> {
+export async function startTestDevnet(options: { intervalMs?: number; marketVersion?: 1 | 2 } = {}): Promise<TestDevnet> {
   const dir = tempDir('rigshift-devnet-');
   const devnetDir = `${dir.path}/devnet`;
   const running = await ensureDevnet({
@@ -34,6 +34,7 @@ export async function startTestDevnet(options: { intervalMs?: number } = {}): Pr
     port: 0,
     reuse: false,
     intervalMs: options.intervalMs ?? 1000,
+    marketVersion: options.marketVersion,
     logger: recordingLogger().logger,
   });
   const d = running.deployment;

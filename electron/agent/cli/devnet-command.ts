@@ -13,6 +13,7 @@ import { createNodeCommandRunner } from '../node-adapters/command-runner';
 import { createConsoleLogger, type LogLevel } from '../node-adapters/console-logger';
 import { prepareDataDir } from '../node-adapters/data-dir';
 import { type DemoRequester, startDemoRequester } from '../requester/demo-requester';
+import { startDemoRequesterV2 } from '../requester/demo-requester-v2';
 import { cliPaths } from './cli-paths';
 
 export interface DevnetCommandOptions {
@@ -67,7 +68,8 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
   let requester: DemoRequester | null = null;
   if (options.demo) {
     try {
-      requester = await startDemoRequester({
+      // On a v2 market: auctions, replicated jobs and now and then a dispute (demo-requester-v2.ts).
+      requester = await ((d.marketVersion ?? 1) === 2 ? startDemoRequesterV2 : startDemoRequester)({
         rpcUrl: d.rpcUrl,
         chainId: d.chainId,
         marketAddress: d.market,

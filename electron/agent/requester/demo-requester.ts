@@ -283,7 +283,7 @@ export async function startDemoRequester(options: DemoRequesterOptions): Promise
   };
 }
 
-async function resolveImages(options: DemoRequesterOptions): Promise<{ cpu: string; gpu: string | null }> {
+export async function resolveImages(options: DemoRequesterOptions): Promise<{ cpu: string; gpu: string | null }> {
   if (!options.docker) throw new Error('the demo requester needs Docker to load its job image, or fixed images');
   const cpu = await ensureLocalImage(options.docker, demoImagePath(options.imagesDir));
   let gpu: string | null = null;
