@@ -68,9 +68,7 @@ export const marketVersionOf = (deployment: { marketVersion?: MarketVersion }): 
 
 /** The network setting that points the agent at a deployment ("custom": custom rules, never devnet ones). */
 export function networkFromDeployment(deployment: MarketDeployment, rpcUrl?: string): Extract<NetworkSettings, { kind: 'custom' }> {
-  if (marketVersionOf(deployment) !== 1) {
-    // The agent's provider path speaks v1 only (docs/ARCHITECTURE.md, "Market v2 on the chain side").
-    throw new AgentError('market_version', `That deployment is a v${deployment.marketVersion} market; this agent provides on v1 markets only.`, 'Use the rigshift market commands for v2 (post, show, accept, dispute, redeliver, reputation).');
-  }
+  // Either version: the chain hub probes the contract and the agent provides with the
+  // matching feature (market-v2/market-switch.ts).
   return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market };
 }

@@ -67,10 +67,10 @@ describe('deployment files name their market version', () => {
     expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market });
   });
 
-  it('a v2 file reads as v2, and the v1 agent refuses to provide on it with a reason', () => {
+  it('a v2 file reads as v2, and the agent provides on it (the hub probes the contract; the market switch runs the v2 feature)', () => {
     const d = readMarketDeployment(file({ ...V1_FILE, marketVersion: 2 }));
     expect(marketVersionOf(d)).toBe(2);
-    expect(() => networkFromDeployment(d)).toThrow(/a v2 market; this agent provides on v1 markets only/);
+    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market });
   });
 
   it('an unknown market version is refused', () => {
