@@ -73,6 +73,8 @@ export function createMarketSwitch(deps: MarketSwitchDeps): MarketSwitch {
       }
       off = deps.chain.onStatus(() => pick());
       pick();
+      // Started within agent.start, as the v1 feature always was.
+      await switching;
     },
     async stop() {
       off?.();
