@@ -92,11 +92,8 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     }
   }
 
-  it('bids its floor, wins, runs the container, commits, delivers, is accepted and paid', async () => {
-    const requester = new NonceManager(new Wallet(devnetAccounts()[1]!.privateKey, rpc));
-    const me = devnetAccounts()[4]!.address;
-    const upload = uploads.newUploadUrl();
-    const document: MarketJobDocument = {
+  const documentFor = (uploadUrl: string): MarketJobDocument =>
+    ({
       kind: 'rigshift-job',
       version: 1,
       job: {
@@ -110,8 +107,14 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
         maxDurationSeconds: 120,
         preemptible: false,
       },
-      upload: { url: upload.url },
-    } as MarketJobDocument;
+      upload: { url: uploadUrl },
+    }) as MarketJobDocument;
+
+  it('bids its floor, wins, runs the container, commits, delivers, is accepted and paid', async () => {
+    const requester = new NonceManager(new Wallet(devnetAccounts()[1]!.privateKey, rpc));
+    const me = devnetAccounts()[4]!.address;
+    const upload = uploads.newUploadUrl();
+    const document = documentFor(upload.url);
     const now = (await rpc.getBlock('latest'))!.timestamp;
     const started = performance.now();
     const posted = await postV2Job(requester, market, {
@@ -163,6 +166,53 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     // The Market API answers on v2: our job is in "mine", settled.
     const overview = await api<MarketOverview>('getMarket', { limit: 10 });
     expect(overview.mine.find((j) => j.chainJobId === id.toString())?.mine?.state).toBe('settled');
-    process.stdout.write(`market v2 agent: bid after ${Math.round(timings.bid!)} ms, award ${Math.round(timings.award!)} ms, commit ${Math.round(timings.commit!)} ms (10 s bid window)\n`);
+    process.stdout.write(`market v2 agent: single replica: bid after ${Math.round(timings.bid!)} ms, award ${Math.round(timings.award!)} ms, commit ${Math.round(timings.commit!)} ms (10 s bid window)\n`);
+  }, 400_000);
+
+  it('a replicated job: commits, reveals only once the other replica committed, and both matching replicas are paid', async () => {
+    const requester = new NonceManager(new Wallet(devnetAccounts()[2]!.privateKey, rpc));
+    const me = devnetAccounts()[4]!.address;
+    // The other replica is a harness using the contract directly (account #5), honest here.
+    const harness = new NonceManager(new Wallet(devnetAccounts()[5]!.privateKey, rpc));
+    const other = devnetAccounts()[5]!.address;
+    const asOther = new Contract(market, MARKET_V2_ABI, harness);
+    const mined = async (tx: Promise<unknown>) => (await (tx as Promise<{ wait(): Promise<{ status: number }> }>)).wait();
+    await mined(new Contract(token, TOKEN_ABI, harness).getFunction('approve')(market, 5_000_000n));
+    await mined(asOther.getFunction('depositStake')(5_000_000n));
+    const upload = uploads.newUploadUrl();
+    const now = (await rpc.getBlock('latest'))!.timestamp;
+    const posted = await postV2Job(requester, market, {
+      document: documentFor(upload.url),
+      maxPricePerHourMicros: 400_000n,
+      maxDurationSeconds: 120,
+      bidWindowSeconds: 10,
+      claimBy: now + 300,
+      runBy: now + 900,
+      replicas: 2,
+      deterministic: true,
+      preemptible: false,
+      minProviderSettled: 0,
+    });
+    const id = posted.jobId;
+    const show = () => showV2Job(rpc, { rpcUrl: '', chainId: 31337, marketAddress: market, fromBlock: 0 }, id);
+    await mined(asOther.getFunction('bid')(id, 200_000n));
+    const mine = await waitFor('the agent to win a slot', async () => (await show()).book.slots.find((s) => s.provider === me));
+    const theirs = (await show()).book.slots.find((s) => s.provider === other)!;
+    // The harness runs "the same job": the digest of what the agent uploaded.
+    const delivered = await waitFor('the upload', async () => received.find((u) => u.token === upload.token));
+    await waitFor('the agent to commit', async () => (await show()).book.slots.find((s) => s.slot === mine.slot && s.state === 'committed'));
+    // Alone committed, the agent must not reveal: wait a few blocks and look.
+    await sleep(4_000);
+    expect((await show()).book.slots.find((s) => s.slot === mine.slot)?.state).toBe('committed');
+    const salt = `0x${'42'.repeat(32)}`;
+    await mined(asOther.getFunction('commit')(id, theirs.slot, commitmentOf(delivered.digest, salt, other), 5));
+    const revealed = await waitFor('the agent to reveal', async () => (await show()).book.slots.find((s) => s.slot === mine.slot && s.state !== 'committed' && s.outputsDigest));
+    expect(revealed.outputsDigest).toBe(delivered.digest);
+    await mined(asOther.getFunction('reveal')(id, theirs.slot, delivered.digest, salt));
+    const settled = await waitFor('both replicas to be paid', async () => {
+      const slots = (await show()).book.slots;
+      return slots.every((s) => s.state === 'paid') && slots;
+    });
+    expect(settled.map((s) => s.pricePerHour)).toEqual([400_000n, 400_000n]);
   }, 400_000);
 });
