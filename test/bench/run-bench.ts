@@ -16,6 +16,7 @@ import { measureHeadless } from './headless-figures';
 import { measureWalletUnlock } from './wallet-figures';
 import { measureGas } from './gas-figures';
 import { measureMarketV2Gas } from './market-v2-gas-figures';
+import { measureMarketV2Agent } from './market-v2-agent-figures';
 import { measureLedgerFigures } from './ledger-figures';
 import { measureDevnet } from './devnet-figures';
 import { measureMarketFigures } from './market-figures';
@@ -51,6 +52,8 @@ for (const figure of await measureWalletUnlock()) report(figure);
 for (const figure of measureLedgerFigures()) report(figure);
 for (const figure of await measureGas()) report(figure);
 for (const figure of await measureMarketV2Gas()) report(figure);
+// The shipped agent on a v2 devnet with Docker: post → award → container running, gas per step.
+for (const figure of await measureMarketV2Agent(Number(process.env.BENCH_V2_AGENT_JOBS ?? 3))) report(figure);
 for (const figure of await measureMarketFigures()) report(figure);
 for (const figure of await measureChainFigures({ idleSeconds, floodJobs: Number(process.env.BENCH_CHAIN_FLOOD_JOBS ?? 10_000) })) report(figure);
 for (const figure of await measureAxeViolations()) report(figure);

@@ -7,76 +7,35 @@
  * the requester accepts, the agent is paid (credit, then withdrawn into its wallet), and the
  * uploaded files hash to the digest the commitment binds. No timed assertions.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { Contract, NonceManager, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ABI } from '../../electron/agent/chain/market-abi';
 import { MARKET_V2_ABI } from '../../electron/agent/chain/market-v2-abi';
 import { devnetAccounts } from '../../electron/agent/devnet/devnet-accounts';
-import { DevnetDeploymentSchema } from '../../electron/agent/devnet/deployment-file';
 import { commitmentOf } from '../../electron/agent/market-v2/v2-provider-loop';
-import { acceptV2Job, postV2Job, showV2Job } from '../../electron/agent/requester/market-v2-requester';
-import { type ReceivedUpload, startUploadServer, type UploadServer } from '../../electron/agent/requester/upload-server';
-import { TEST_SCRYPT_N_ENV } from '../../electron/agent/wallet/scrypt-params';
-import type { MarketJobDocument } from '../../shared/domain/market-job';
+import { acceptV2Job, showV2Job } from '../../electron/agent/requester/market-v2-requester';
 import type { MarketOverview } from '../../shared/domain/market';
-import { agentApi, type AgentApi } from '../helpers/agent-api';
-import { startBidding } from '../helpers/bidding-agent';
 import { cliBundle } from '../helpers/cli';
-import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
-import { busyboxAvailable, buildJobTestImage, type JobTestImage } from '../helpers/job-images';
+import { busyboxAvailable } from '../helpers/job-images';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
-import { recordingLogger } from '../helpers/silent-logger';
-import { tempDir } from '../helpers/temp-dir';
+import { startV2Agent, type V2AgentRun } from '../helpers/v2-agent-run';
 
 const ready = need(fileExists(cliBundle, 'npm run build')) && need(dockerEngine()) && need(busyboxAvailable());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FLOOR = 100_000n;
 
 describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)', () => {
-  const dataDir = tempDir('rigshift-v2-agent-');
-  const runtime = tempDir('rigshift-v2-agent-runtime-');
-  let agent: HeadlessProcess;
-  let api: AgentApi;
-  let image: JobTestImage;
-  let uploads: UploadServer;
-  let rpc: JsonRpcProvider;
-  let market: string;
-  let token: string;
-  const received: ReceivedUpload[] = [];
+  let run: V2AgentRun;
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
-    image = buildJobTestImage();
-    uploads = await startUploadServer({ logger: recordingLogger().logger, port: 0 });
-    uploads.onUpload((u) => received.push(u));
-    agent = await startHeadlessAgent(['--data-dir', dataDir.path], 120_000, {
-      devnet: true,
-      env: { ...process.env, RIGSHIFT_DEVNET_MARKET_VERSION: '2', RIGSHIFT_RUNTIME_DIR: runtime.path, [TEST_SCRYPT_N_ENV]: '1024' },
-    });
-    api = agentApi(agent);
-    const file = join(dataDir.path, 'devnet', 'deployment.json');
-    const end = Date.now() + 120_000;
-    while (!existsSync(file)) {
-      if (Date.now() > end) throw new Error(`the agent's devnet never came up\n${agent.output().slice(-3000)}`);
-      await sleep(200);
-    }
-    const deployment = DevnetDeploymentSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-    expect(deployment.marketVersion).toBe(2);
-    market = deployment.market;
-    token = deployment.token;
-    rpc = new JsonRpcProvider(deployment.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 });
-    await startBidding(api, agent, { privateKey: devnetAccounts()[4]!.privateKey, password: 'v2 agent test password', floorMicrosPerHour: FLOOR.toString() });
+    run = await startV2Agent(FLOOR);
   }, 300_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    rpc?.destroy();
-    await uploads?.close();
-    image?.remove();
-    dataDir.cleanup();
-    runtime.cleanup();
+    await run?.stop();
   });
 
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
@@ -85,51 +44,19 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
       const value = await probe();
       if (value) return value;
       if (Date.now() > end) {
-        const overview = await api<MarketOverview>('getMarket', { limit: 5 }).catch((error: unknown) => String(error));
-        throw new Error(`timed out waiting for ${what}\nmarket: ${JSON.stringify(overview, null, 1).slice(0, 4000)}\n${agent.output().slice(-4000)}`);
+        const overview = await run.api<MarketOverview>('getMarket', { limit: 5 }).catch((error: unknown) => String(error));
+        throw new Error(`timed out waiting for ${what}\nmarket: ${JSON.stringify(overview, null, 1).slice(0, 4000)}\n${run.agent.output().slice(-4000)}`);
       }
       await sleep(250);
     }
   }
 
-  const documentFor = (uploadUrl: string): MarketJobDocument =>
-    ({
-      kind: 'rigshift-job',
-      version: 1,
-      job: {
-        version: 1,
-        name: 'v2 agent test',
-        image: image.reference,
-        command: ['sh', '-c', 'echo v2-result > /workspace/out/result.txt; sleep 1'],
-        inputs: [],
-        outputs: { maxTotalBytes: 1_048_576, maxFiles: 4 },
-        resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0 },
-        maxDurationSeconds: 120,
-        preemptible: false,
-      },
-      upload: { url: uploadUrl },
-    }) as MarketJobDocument;
-
   it('bids its floor, wins, runs the container, commits, delivers, is accepted and paid', async () => {
+    const { rpc, market, token, me, received } = run;
     const requester = new NonceManager(new Wallet(devnetAccounts()[1]!.privateKey, rpc));
-    const me = devnetAccounts()[4]!.address;
-    const upload = uploads.newUploadUrl();
-    const document = documentFor(upload.url);
-    const now = (await rpc.getBlock('latest'))!.timestamp;
+    const upload = run.uploads.newUploadUrl();
     const started = performance.now();
-    const posted = await postV2Job(requester, market, {
-      document,
-      maxPricePerHourMicros: 500_000n,
-      maxDurationSeconds: 120,
-      bidWindowSeconds: 10,
-      claimBy: now + 300,
-      runBy: now + 900,
-      replicas: 1,
-      deterministic: true,
-      preemptible: false,
-      minProviderSettled: 0,
-    });
-    const id = posted.jobId;
+    const id = await run.postAuction(requester, upload.url, { maxPrice: 500_000n });
     const target = { rpcUrl: '', chainId: 31337, marketAddress: market, fromBlock: 0 };
     const show = () => showV2Job(rpc, target, id);
 
@@ -146,11 +73,11 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     expect(delivered.files.map((f) => f.name)).toEqual(['result.txt']);
 
     // The commitment binds the digest of what was uploaded, with the salt the agent kept on disk.
-    const runsDir = join(dataDir.path, 'market', 'v2-runs');
+    const runsDir = join(run.dataDir, 'market', 'v2-runs');
     const stored = JSON.parse(readFileSync(join(runsDir, readdirSync(runsDir)[0]!), 'utf8')) as { runs: Array<{ chainJobId: string; outputsDigest: string; salt: string }> };
-    const run = stored.runs.find((r) => r.chainJobId === id.toString())!;
-    expect(run.outputsDigest).toBe(delivered.digest);
-    expect(commitmentOf(run.outputsDigest, run.salt, me)).toBe(committed.commitment);
+    const kept = stored.runs.find((r) => r.chainJobId === id.toString())!;
+    expect(kept.outputsDigest).toBe(delivered.digest);
+    expect(commitmentOf(kept.outputsDigest, kept.salt, me)).toBe(committed.commitment);
 
     const tokenContract = new Contract(token, TOKEN_ABI, rpc);
     const balanceBefore = (await tokenContract.getFunction('balanceOf')(me)) as bigint;
@@ -164,14 +91,14 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     expect(((await tokenContract.getFunction('balanceOf')(me)) as bigint) - balanceBefore).toBe(paid.gross! - paid.fee!);
 
     // The Market API answers on v2: our job is in "mine", settled.
-    const overview = await api<MarketOverview>('getMarket', { limit: 10 });
+    const overview = await run.api<MarketOverview>('getMarket', { limit: 10 });
     expect(overview.mine.find((j) => j.chainJobId === id.toString())?.mine?.state).toBe('settled');
     process.stdout.write(`market v2 agent: single replica: bid after ${Math.round(timings.bid!)} ms, award ${Math.round(timings.award!)} ms, commit ${Math.round(timings.commit!)} ms (10 s bid window)\n`);
   }, 400_000);
 
   it('a replicated job: commits, reveals only once the other replica committed, and both matching replicas are paid', async () => {
+    const { rpc, market, token, me, received } = run;
     const requester = new NonceManager(new Wallet(devnetAccounts()[2]!.privateKey, rpc));
-    const me = devnetAccounts()[4]!.address;
     // The other replica is a harness using the contract directly (account #5), honest here.
     const harness = new NonceManager(new Wallet(devnetAccounts()[5]!.privateKey, rpc));
     const other = devnetAccounts()[5]!.address;
@@ -179,21 +106,8 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     const mined = async (tx: Promise<unknown>) => (await (tx as Promise<{ wait(): Promise<{ status: number }> }>)).wait();
     await mined(new Contract(token, TOKEN_ABI, harness).getFunction('approve')(market, 5_000_000n));
     await mined(asOther.getFunction('depositStake')(5_000_000n));
-    const upload = uploads.newUploadUrl();
-    const now = (await rpc.getBlock('latest'))!.timestamp;
-    const posted = await postV2Job(requester, market, {
-      document: documentFor(upload.url),
-      maxPricePerHourMicros: 400_000n,
-      maxDurationSeconds: 120,
-      bidWindowSeconds: 10,
-      claimBy: now + 300,
-      runBy: now + 900,
-      replicas: 2,
-      deterministic: true,
-      preemptible: false,
-      minProviderSettled: 0,
-    });
-    const id = posted.jobId;
+    const upload = run.uploads.newUploadUrl();
+    const id = await run.postAuction(requester, upload.url, { maxPrice: 400_000n, replicas: 2 });
     const show = () => showV2Job(rpc, { rpcUrl: '', chainId: 31337, marketAddress: market, fromBlock: 0 }, id);
     await mined(asOther.getFunction('bid')(id, 200_000n));
     const mine = await waitFor('the agent to win a slot', async () => (await show()).book.slots.find((s) => s.provider === me));
