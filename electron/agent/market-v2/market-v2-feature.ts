@@ -210,6 +210,8 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     state.ctx.emit('marketStatus', next);
   };
 
+  /** What was last pushed per job (its row as JSON): unchanged rows are not pushed again. */
+  const pushed = new Map<string, string>();
   /** Pushes the jobs that changed (the list) and our runs (marketJob, read by the ledger). */
   const pushJobs = (ids: Iterable<string>, reset: boolean) => {
     const ctx = state.ctx;
@@ -219,7 +221,11 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       const job = log.book.get(id);
       if (!job) continue;
       const row = view(job);
+      const json = JSON.stringify(row);
+      if (pushed.get(id) === json && !reset) continue;
+      pushed.set(id, json);
       upserts.push(row);
+      // Only when it changed: the ledger reads the chain again on each marketJob event.
       if (row.mine) ctx.emit('marketJob', row.mine);
     }
     if (upserts.length > 0 || reset) ctx.emit('marketJobs', { upserts, removed: [], reset });
