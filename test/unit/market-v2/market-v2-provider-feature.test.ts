@@ -181,6 +181,39 @@ describe('the v2 provider with its runs on disk', () => {
   });
 });
 
+describe('redelivery', () => {
+  it('uploads to the document URL without holding up the commit, then to each URL the requester asks for, once each', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const chain = createFakeChain({ startTime: T0 });
+    chain.mine(replicatedJob(5));
+    const uploads: string[] = [];
+    let uploadWorks = false;
+    const agent = agentOn(chain, dir.path, {
+      upload: async (url) => {
+        uploads.push(url);
+        if (!uploadWorks) throw new Error('connection refused');
+      },
+    });
+    await agent.tick();
+    await agent.tick();
+    // The document's endpoint refused the upload: the commit went out all the same.
+    expect(agent.calls.map((c) => c.method)).toEqual(['commit']);
+    expect(uploads).toEqual(['http://127.0.0.1:9/up']);
+    expect(agent.store.get('5')!.deliveredTo).toEqual([]);
+    uploadWorks = true;
+    const commitment = agent.calls[0]!.args[2];
+    chain.mine([v2Log(MARKET, 'Committed', [5, 0, ME, commitment, 7]), v2Log(MARKET, 'RedeliveryRequested', [5, REQUESTER, 'http://127.0.0.1:10/again'])]);
+    await agent.tick();
+    await agent.tick();
+    expect(uploads).toContain('http://127.0.0.1:10/again');
+    expect(agent.store.get('5')!.deliveredTo).toContain('http://127.0.0.1:10/again');
+    const count = uploads.filter((u) => u === 'http://127.0.0.1:10/again').length;
+    await agent.tick();
+    expect(uploads.filter((u) => u === 'http://127.0.0.1:10/again')).toHaveLength(count);
+  });
+});
+
 function tempPath(): string {
   const dir = tempDir();
   dirs.push(dir);
