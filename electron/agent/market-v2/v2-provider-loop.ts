@@ -26,6 +26,27 @@ export const encodeV2Call = (call: V2Call): string => marketV2Interface.encodeFu
 export const commitmentOf = (outputsDigest: string, salt: string, provider: string) =>
   keccak256(AbiCoder.defaultAbiCoder().encode(['bytes32', 'bytes32', 'address'], [outputsDigest, salt, provider]));
 
+/**
+ * The market call for a plan action (null for actions that are not calls). A commit bills
+ * never more than the time since the slot started on chain (the contract refuses more).
+ */
+export function v2CallFor(action: V2Action, me: string, now: number, startedAt: number): V2Call | null {
+  switch (action.kind) {
+    case 'bid':
+      return { method: 'bid', args: [BigInt(action.id), action.ask] };
+    case 'claim':
+      return { method: 'claim', args: [BigInt(action.id)] };
+    case 'award':
+      return { method: 'award', args: [BigInt(action.id)] };
+    case 'commit':
+      return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, me), Math.max(1, Math.min(action.billedSeconds, now - startedAt))] };
+    case 'reveal':
+      return { method: 'reveal', args: [BigInt(action.id), action.slot, action.outputsDigest, action.salt] };
+    default:
+      return null;
+  }
+}
+
 export interface V2ProviderLoopOptions {
   port: ChainPort;
   market: string;
@@ -63,23 +84,7 @@ export function createV2ProviderLoop(o: V2ProviderLoopOptions): V2ProviderLoop {
   /** Calls sent and not yet settled (`id:method`): a slow send is never repeated by a later tick. */
   const inFlight = new Set<string>();
 
-  const callFor = (action: V2Action, now: number, startedAt: number): V2Call | null => {
-    switch (action.kind) {
-      case 'bid':
-        return { method: 'bid', args: [BigInt(action.id), action.ask] };
-      case 'claim':
-        return { method: 'claim', args: [BigInt(action.id)] };
-      case 'award':
-        return { method: 'award', args: [BigInt(action.id)] };
-      case 'commit':
-        // Never more than the time since the slot started on chain (the contract refuses more).
-        return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, o.me), Math.max(1, Math.min(action.billedSeconds, now - startedAt))] };
-      case 'reveal':
-        return { method: 'reveal', args: [BigInt(action.id), action.slot, action.outputsDigest, action.salt] };
-      default:
-        return null;
-    }
-  };
+  const callFor = (action: V2Action, now: number, startedAt: number): V2Call | null => v2CallFor(action, o.me, now, startedAt);
 
   const startRun = (job: V2BookJob, slot: number) => {
     const local: V2LocalRun = { slot, outputsDigest: null, salt: null, seconds: null, deliveredTo: [] };

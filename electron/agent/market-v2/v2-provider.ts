@@ -19,7 +19,7 @@ import { describeMarketV2Revert } from '../chain/market-v2-errors';
 import type { Logger } from '../ports';
 import type { V2BookJob } from './v2-book';
 import { DEFAULT_REQUESTER_RULE, planV2, type RequesterRule, type V2Action } from './v2-provider-plan';
-import { commitmentOf, type V2Call } from './v2-provider-loop';
+import { type V2Call, v2CallFor } from './v2-provider-loop';
 import { emptyProviderRecord, foldV2Records, type V2Records } from './v2-records';
 import type { V2RunRecord, V2RunStore } from './v2-run-store';
 
@@ -151,25 +151,9 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
   };
 
   const callFor = async (action: V2Action, job: V2BookJob, me: string): Promise<V2Call | null> => {
-    switch (action.kind) {
-      case 'bid':
-        return { method: 'bid', args: [BigInt(action.id), action.ask] };
-      case 'claim':
-        return { method: 'claim', args: [BigInt(action.id)] };
-      case 'award':
-        return { method: 'award', args: [BigInt(action.id)] };
-      case 'commit': {
-        // Never more than the time since the slot started on chain (the contract refuses more).
-        const slot = job.slots.find((s) => s.slot === action.slot);
-        const startedAt = slot ? ((await deps.blockTime(slot.assignedBlock)) ?? deps.chainTime()) : deps.chainTime();
-        const billed = Math.max(1, Math.min(action.billedSeconds, deps.chainTime() - startedAt));
-        return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, me), billed] };
-      }
-      case 'reveal':
-        return { method: 'reveal', args: [BigInt(action.id), action.slot, action.outputsDigest, action.salt] };
-      default:
-        return null;
-    }
+    const slot = action.kind === 'commit' ? job.slots.find((s) => s.slot === action.slot) : undefined;
+    const startedAt = slot ? ((await deps.blockTime(slot.assignedBlock)) ?? deps.chainTime()) : deps.chainTime();
+    return v2CallFor(action, me, deps.chainTime(), startedAt);
   };
 
   const sendOnce = async (action: V2Action, job: V2BookJob, me: string) => {
