@@ -6,6 +6,13 @@ import { DEFAULT_GPU_USE_THRESHOLD_PERCENT } from './presence';
 /** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
 export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
 
+/** A block number the agent can hold exactly (JavaScript numbers are exact up to 2^53 − 1). */
+export const DeploymentBlockSchema = z
+  .number()
+  .int('The deployment block is a whole block number.')
+  .min(0, 'The deployment block is 0 or more.')
+  .max(Number.MAX_SAFE_INTEGER, 'That deployment block is beyond any chain.');
+
 /**
  * Which chain the agent works on. "devnet" is the embedded default: a local Hardhat node the
  * app starts for the owner (addresses from its deployment file). "custom" is any EVM RPC,
@@ -19,6 +26,12 @@ export const NetworkSettingsSchema = z.discriminatedUnion('kind', [
       rpcUrl: z.string().url().max(2048),
       chainId: z.number().int().min(1),
       marketAddress: EvmAddressSchema,
+      /**
+       * The block the market was deployed at (the deployment file has it): the event log starts
+       * there. Absent: searched for with eth_getCode (archive nodes only; else block 0, which on
+       * a real chain is hours of getLogs through a public endpoint's range cap). Schema 8.
+       */
+      deploymentBlock: DeploymentBlockSchema.optional(),
     })
     .strict(),
 ]);
@@ -29,7 +42,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 7;
+export const SETTINGS_SCHEMA_VERSION = 8;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
