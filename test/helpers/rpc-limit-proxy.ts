@@ -5,8 +5,9 @@
  * a JSON-RPC -32005 "rate limit" body (and Retry-After when `retryAfterSeconds` is given,
  * in seconds as HTTP means it: ethers' own 429 retry would read it as milliseconds, which is
  * why rpc-provider.ts switches that retry off and rpc-backoff.ts decides). Batches (JSON arrays) are handled
- * element by element. It records what it refused and served. setDown(true) takes the endpoint
- * down (the fault harness's "RPC down for 60 s") until setDown(false).
+ * element by element. It records what it refused and served (span and first block of each
+ * getLogs). setDown(true) takes the endpoint down (the fault harness's "RPC down for 60 s")
+ * until setDown(false); setStatePrunedBefore(n) makes it a full node without old state.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
