@@ -10,6 +10,7 @@
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketDeploymentSchema } from '../../electron/agent/deploy/market-deployment-file';
@@ -103,7 +104,7 @@ describe.skipIf(!ready)('Settings → Network: import a deployment file in Chrom
     delete agentEnv.RIGSHIFT_LOOPBACK_DEVNET_RULES;
     agent = await startHeadlessAgent(['--data-dir', join(dir.path, 'agent')], 60_000, { env: agentEnv });
     await callAgent(agent, 'updateSettings', { patch: { onboarding: { firstRunDone: true }, market: { bidding: false } } });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     errors = watchPageErrors(page);
     await page.goto(agent.url);
     const current = page.locator('[data-testid="network-current"]');
@@ -138,6 +139,8 @@ describe.skipIf(!ready)('Settings → Network: import a deployment file in Chrom
     expect(await preview.locator('tr[data-field="rpcUrl"] td').last().textContent()).toBe(proxy.url);
     expect(await page.textContent('[data-testid="network-import-confirmations"]')).toMatch(/^2 blocks/);
     expect((await callAgent<{ settings: Settings }>(agent, 'getSnapshot')).settings.network).toEqual({ kind: 'devnet' });
+    const violations = (await new AxeBuilder({ page }).include('#network').analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     // Apply, then Undo: the previous network is back.
     await page.click('[data-testid="network-import-apply"]');
@@ -145,6 +148,12 @@ describe.skipIf(!ready)('Settings → Network: import a deployment file in Chrom
     const applied = { kind: 'custom', rpcUrl: proxy.url, chainId: 31337, marketAddress: deployment.market, deploymentBlock: deployment.deploymentBlock };
     expect((await callAgent<{ settings: Settings }>(agent, 'getSnapshot')).settings.network).toEqual(applied);
     expect(await current.textContent()).toMatch(new RegExp(`^Custom: 127\\.0\\.0\\.1:${proxy.port} · chain 31337 · .* from block ${deployment.deploymentBlock.toLocaleString('en-US')}$`));
+    // The form shows the imported network, with its block; a wrong block is refused in the page.
+    expect(await page.inputValue('[data-testid="network-deploymentBlock"]')).toBe(String(deployment.deploymentBlock));
+    await page.fill('[data-testid="network-deploymentBlock"]', '12.5');
+    await page.click('[data-testid="network-save"]');
+    expect(await page.textContent('[data-testid="network-deploymentBlock-problem"]')).toMatch(/whole block number/);
+    await page.click('[data-testid="network-discard"]');
     await page.click('[data-testid="network-undo"]');
     await page.locator('[data-testid="network-restored"]').waitFor();
     expect((await callAgent<{ settings: Settings }>(agent, 'getSnapshot')).settings.network).toEqual({ kind: 'devnet' });
