@@ -66,7 +66,9 @@ export function DeploymentImport({ saver }: { saver: NetworkSaver }) {
           {busy ? <Spinner /> : null}
           Import deployment file…
         </button>
-        <span className="field-help">The file `rigshift market deploy` wrote. You see what changes before anything does.</span>
+        <span className="field-help">
+          The file <code>rigshift market deploy</code> wrote. You see what changes before anything does.
+        </span>
         {desktop ? null : (
           <input
             ref={input}
