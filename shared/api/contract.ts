@@ -18,6 +18,7 @@ import { defineCall, EmptyRequest } from './define-call';
 import { desktopCalls, desktopEvents } from './desktop-api';
 import { earningsCalls, earningsEvents } from './earnings-api';
 import { marketCalls, marketEvents } from './market-api';
+import { marketPricesCalls, marketPricesEvents } from './market-prices-api';
 import type { Result } from './result';
 import { walletCalls, walletEvents } from './wallet-api';
 
@@ -89,6 +90,7 @@ export const calls = {
   ...marketCalls,
   ...earningsCalls,
   ...desktopCalls,
+  ...marketPricesCalls,
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
@@ -119,6 +121,7 @@ export const events = {
   ...marketEvents,
   ...earningsEvents,
   ...desktopEvents,
+  ...marketPricesEvents,
 } as const;
 
 export type Calls = typeof calls;
