@@ -25,6 +25,8 @@ import { PRICE_RETENTION_SECONDS, type PricePoint, type PricePointStore } from '
 /** The part of V2MarketSource (market-v2/v2-market-source.ts) the history reads. */
 export interface PriceSource {
   jobs(): Iterable<V2BookJob>;
+  /** One job of the book (V2MarketSource has it): an update of named jobs reads only those. */
+  job?(id: string): V2BookJob | undefined;
   chainTime(): number;
   chainId(): number;
 }
@@ -46,8 +48,12 @@ export interface MarketPriceHistoryDeps {
 }
 
 export interface MarketPriceHistory {
-  /** Folds the book into the store; calls while one runs are coalesced into one more run. */
-  update(): Promise<void>;
+  /**
+   * Folds the book into the store: the jobs named (the ids a book change touched, as
+   * V2Book.apply returns them), or every job when none are named (at start, after a rewind).
+   * Calls while one runs are gathered into one more run.
+   */
+  update(changedIds?: Iterable<string>): Promise<void>;
   /** The book dropped events above `block`: so do the points. */
   rewindTo(block: number): void;
   prices(): MarketPrices;
@@ -76,12 +82,14 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
   };
   /** What was last written per job ("market/job" -> signature): unchanged jobs are skipped. */
   const written = new Map<string, string>();
-  /** Class per job and spec hash: a document is parsed once. */
-  let classes = new Map<string, HardwareClass | null>();
+  /** Class per job, with the spec hash it was read from: a document is parsed once. */
+  const classes = new Map<string, { specHash: string; hardwareClass: HardwareClass | null }>();
+  /** Awarded jobs whose document has no class ("market/job"). */
+  const noClass = new Set<string>();
   const blockTimes = new Map<number, number>();
-  let unclassified = 0;
   let running: Promise<void> | null = null;
-  let again = false;
+  let pendingFull = true;
+  const pendingIds = new Set<string>();
 
   const timeOf = async (block: number): Promise<number | null> => {
     const known = blockTimes.get(block);
@@ -94,56 +102,79 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
     return time;
   };
 
-  async function once(): Promise<void> {
+  const classOf = (key: string, job: V2BookJob): HardwareClass | null => {
+    const cached = classes.get(key);
+    if (cached && cached.specHash === job.specHash) return cached.hardwareClass;
+    const hardwareClass = hardwareClassOfJob(job);
+    classes.set(key, { specHash: job.specHash, hardwareClass });
+    return hardwareClass;
+  };
+
+  /** Brings one job's points in the store up to date; true when they changed. */
+  async function syncJob(market: string, key: string, job: V2BookJob): Promise<boolean> {
+    const awards = awardsOf(job);
+    const hardwareClass = awards.length === 0 ? null : classOf(key, job);
+    if (awards.length > 0 && hardwareClass === null) noClass.add(key);
+    else noClass.delete(key);
+    const points = hardwareClass === null ? [] : awards.map((a) => ({ ...a, market, hardwareClass }));
+    const signature = signatureOf(points);
+    const before = written.get(key);
+    if (before === signature) return false;
+    try {
+      const timed: PricePoint[] = [];
+      for (const p of points) {
+        const time = await timeOf(p.block);
+        if (time === null) throw new Error(`block ${p.block} has no timestamp yet`);
+        timed.push({ ...p, time });
+      }
+      deps.store.replaceJob(market, job.id, timed);
+      written.set(key, signature);
+      return points.length > 0 || (before !== undefined && before !== '');
+    } catch (error) {
+      // Left unwritten: the next update of this job (or the next full pass) tries again.
+      pendingIds.add(job.id);
+      deps.logger?.warn('market prices: an award could not be recorded yet', { jobId: job.id, reason: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  }
+
+  async function once(full: boolean, ids: readonly string[]): Promise<void> {
     const source = sourceNow();
     if (!source) return;
     const market = marketOf(source);
-    const nextClasses = new Map<string, HardwareClass | null>();
+    const wanted = new Set(ids);
+    const jobs = full ? [...source.jobs()] : source.job ? ids.map((id) => source.job!(id)).filter((j): j is V2BookJob => j !== undefined) : [...source.jobs()].filter((j) => wanted.has(j.id));
     let changed = 0;
-    let noClass = 0;
-    for (const job of [...source.jobs()]) {
-      const awards = awardsOf(job);
-      const classKey = `${job.id}:${job.specHash}`;
-      const hardwareClass = awards.length === 0 ? null : (classes.get(classKey) ?? (classes.has(classKey) ? null : hardwareClassOfJob(job)));
-      if (awards.length > 0) nextClasses.set(classKey, hardwareClass);
-      if (awards.length > 0 && hardwareClass === null) noClass++;
-      const points = hardwareClass === null ? [] : awards.map((a) => ({ ...a, market, hardwareClass }));
+    const seen = new Set<string>();
+    for (const job of jobs) {
       const key = `${market}\u0000${job.id}`;
-      const signature = signatureOf(points);
-      const before = written.get(key);
-      if (before === signature) continue;
-      try {
-        const timed: PricePoint[] = [];
-        for (const p of points) {
-          const time = await timeOf(p.block);
-          if (time === null) throw new Error(`block ${p.block} has no timestamp yet`);
-          timed.push({ ...p, time });
-        }
-        deps.store.replaceJob(market, job.id, timed);
-        written.set(key, signature);
-        if (points.length > 0 || (before !== undefined && before !== '')) changed++;
-      } catch (error) {
-        // Left unwritten: the next update tries this job again.
-        deps.logger?.warn('market prices: an award could not be recorded yet', { jobId: job.id, reason: error instanceof Error ? error.message : String(error) });
-      }
+      seen.add(key);
+      if (await syncJob(market, key, job)) changed++;
     }
-    classes = nextClasses;
-    unclassified = noClass;
+    if (full) {
+      // A job the book compacted away keeps its points in the store, not its entries here.
+      for (const map of [written, classes]) for (const key of map.keys()) if (!seen.has(key)) map.delete(key);
+      for (const key of noClass) if (!seen.has(key)) noClass.delete(key);
+    }
     const pruned = deps.store.pruneBefore(nowOf(source) - PRICE_RETENTION_SECONDS);
     if (changed + pruned > 0) deps.onChange?.(changed + pruned);
   }
 
-  const update = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
+  const update = async (changedIds?: Iterable<string>): Promise<void> => {
+    if (changedIds === undefined) pendingFull = true;
+    else for (const id of changedIds) pendingIds.add(id);
+    if (running) return running;
     running = (async () => {
       try {
-        do {
-          again = false;
-          await once();
-        } while (again);
+        while (pendingFull || pendingIds.size > 0) {
+          const full = pendingFull;
+          const ids = [...pendingIds];
+          pendingFull = false;
+          pendingIds.clear();
+          await once(full, ids);
+          // A job that failed is retried with the next update, not in a loop now.
+          if (!full && ids.every((id) => pendingIds.has(id))) break;
+        }
       } finally {
         running = null;
       }
@@ -157,7 +188,7 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
     const now = nowOf(source);
     if (!source) return noMarketPrices(machine, now, NO_V2);
     const points = deps.store.list(marketOf(source), now - WEEK_SECONDS);
-    return marketPricesOf(points, { classes: machine, now, unclassified });
+    return marketPricesOf(points, { classes: machine, now, unclassified: noClass.size });
   };
 
   return {
@@ -168,6 +199,7 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
       const removed = deps.store.removeAbove(marketOf(source), block);
       // Every job is compared with the store again on the next update.
       written.clear();
+      pendingFull = true;
       if (removed > 0) deps.onChange?.(removed);
     },
     prices,

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { sqliteNativeOptions } from '../desktop/sqlite-native-binding';
 import { isDamagedDatabaseError, moveAside } from '../ledger/ledger-db';
 import type { Logger } from '../ports';
-import { HardwareClassSchema } from '../../../shared/domain/market-prices';
+import { type HardwareClass, HardwareClassSchema } from '../../../shared/domain/market-prices';
 import type { PricePoint, PricePointStore } from './price-store';
 
 const SCHEMA = `
@@ -50,16 +50,18 @@ function open(file: string): Database.Database {
   }
 }
 
+const CLASSES = new Set<string>(HardwareClassSchema.options);
+
+/** A row as a point; null for a row this version cannot read (written by a newer one, say). */
 function toPoint(row: Row): PricePoint | null {
-  const hardwareClass = HardwareClassSchema.safeParse(row.hardware_class);
-  if (!hardwareClass.success || !/^\d+$/.test(row.micros_per_hour)) return null;
+  if (!CLASSES.has(row.hardware_class) || !/^\d{1,30}$/.test(row.micros_per_hour)) return null;
   return {
     market: row.market,
     jobId: row.job_id,
     roundNo: row.round_no,
     block: row.block,
     time: row.time,
-    hardwareClass: hardwareClass.data,
+    hardwareClass: row.hardware_class as HardwareClass,
     microsPerHour: BigInt(row.micros_per_hour),
     kind: row.kind === 'fixed' ? 'fixed' : 'auction',
   };

@@ -11,7 +11,7 @@ import type { GpuDetection } from '../../../shared/domain/gpu';
 import { fakePriceStore } from '../../fakes/fake-price-store';
 import { type FakeLog } from '../../fakes/fake-chain';
 import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
-import { A, bookOf, documentFor, MARKET, REQUESTER } from './price-fixtures';
+import { A, bookOf, documentFor, eventsOf, MARKET, REQUESTER } from './price-fixtures';
 
 const T0 = 1_700_000_000;
 const card = (vramMiB: number | null): GpuDetection => ({ gpus: vramMiB === null ? [] : [{ vramMiB }] }) as unknown as GpuDetection;
@@ -217,5 +217,48 @@ describe('the market price history', () => {
     await Promise.all([first, second, third]);
     expect(calls).toBe(1);
     expect(store.all().map((p) => p.jobId)).toEqual(['1']);
+  });
+
+  it('reads only the jobs a book change names, after one full pass at start', async () => {
+    const groups = [...auctioned(1, documentFor(1, 8_000), 100_000n)];
+    const { book, chain } = await bookOf(groups);
+    const store = fakePriceStore();
+    const asked: string[] = [];
+    let scans = 0;
+    const history = createMarketPriceHistory({
+      store,
+      source: {
+        jobs: () => {
+          scans++;
+          return book.all();
+        },
+        job: (id) => {
+          asked.push(id);
+          return book.get(id);
+        },
+        chainTime: () => T0 + 100,
+        chainId: () => 31337,
+      },
+      clock: { now: () => new Date(0) },
+      blockTime: async (n) => (await chain.block(n))?.timestamp ?? null,
+      detection: () => card(8_188),
+    });
+    await history.update(['1']);
+    expect(scans).toBe(1);
+    chain.mine([v2PostedLog(MARKET, 2, REQUESTER, documentFor(1, 8_000), { bidWindowSeconds: 0 })]);
+    chain.mine([v2Log(MARKET, 'SlotAssigned', [2, 0, A, 80_000n, 0])]);
+    const changed = book.apply(await eventsOf(chain));
+    await history.update(changed);
+    expect(scans).toBe(1);
+    expect(asked).toEqual(['2']);
+    expect(store.all().map((p) => [p.jobId, p.microsPerHour, p.kind])).toEqual([
+      ['1', 100_000n, 'auction'],
+      ['2', 80_000n, 'fixed'],
+    ]);
+    // After a rewind the next update compares every job again.
+    history.rewindTo(0);
+    await history.update([]);
+    expect(scans).toBe(2);
+    expect(store.all()).toHaveLength(2);
   });
 });
