@@ -51,7 +51,8 @@ export interface MarketPriceHistory {
   /**
    * Folds the book into the store: the jobs named (the ids a book change touched, as
    * V2Book.apply returns them), or every job when none are named (at start, after a rewind).
-   * Calls while one runs are gathered into one more run.
+   * Calls while one runs are gathered into one more run. Never rejects: a store failure is
+   * logged and retried with the next call.
    */
   update(changedIds?: Iterable<string>): Promise<void>;
   /** The book dropped events above `block`: so do the points. */
@@ -171,7 +172,15 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
           const ids = [...pendingIds];
           pendingFull = false;
           pendingIds.clear();
-          await once(full, ids);
+          try {
+            await once(full, ids);
+          } catch (error) {
+            // The store failed (disk full, locked): the caller's book change must not fail with it.
+            deps.logger?.error('market prices: the update failed; the next book change tries again', { reason: error instanceof Error ? error.message : String(error) });
+            if (full) pendingFull = true;
+            for (const id of ids) pendingIds.add(id);
+            break;
+          }
           // A job that failed is retried with the next update, not in a loop now.
           if (!full && ids.every((id) => pendingIds.has(id))) break;
         }
