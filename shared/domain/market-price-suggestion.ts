@@ -18,6 +18,13 @@ import { effectiveFloor, formatMicros, parseUsdToMicros } from './price-floor';
  * happened to post than about the market.
  */
 export const MIN_MARKET_AWARDS = 5;
+/**
+ * Anyone can post jobs and claim them from a second address (a wash trade costs the fee), so
+ * the market figure also needs awards from at least 3 requesters, none of whom posted half of
+ * them or more: with fewer than half, one requester cannot pick the (lower-middle) median. A
+ * set of addresses acting together is not seen; the break-even guard still holds.
+ */
+export const MIN_MARKET_REQUESTERS = 3;
 
 export type SuggestionSource = 'market' | 'reference' | 'break-even';
 
@@ -64,19 +71,22 @@ export function suggestMarketPrice(input: SuggestionInput): PriceSuggestion | nu
   const minimum = breakEvenMinimum(input.price, input.devices);
   const margin = `${Number(input.price.marginPercent.toFixed(4))} %`;
   const week = input.market?.status === 'ok' ? input.market.week : null;
-  const enough = week !== null && week.medianMicros !== null && week.count >= (input.minAwards ?? MIN_MARKET_AWARDS);
+  const many = week !== null && week.medianMicros !== null && week.count >= (input.minAwards ?? MIN_MARKET_AWARDS);
+  const spread = week !== null && week.requesters >= MIN_MARKET_REQUESTERS && week.topRequesterAwards * 2 < week.count;
+  const enough = many && spread;
+  const distrust = many && !spread ? ` (the market's ${week.count} awards in 7 days come from too few requesters to trust)` : '';
   let figure: bigint | null;
   let source: SuggestionSource = 'break-even';
   let what = '';
   if (enough) {
     figure = BigInt(week.medianMicros!);
     source = 'market';
-    what = `the median of ${week.count} awards in 7 days for jobs this card runs`;
+    what = `the median of ${week.count} awards in 7 days (${week.requesters} requesters) for jobs this card runs`;
   } else {
     figure = referenceMicros(input.reference);
     if (figure !== null) {
       source = 'reference';
-      what = `your latest benchmark × the reference table of ${MARKET_PRICES_AS_OF}`;
+      what = `your latest benchmark × the reference table of ${MARKET_PRICES_AS_OF}${distrust}`;
     }
   }
   const common = { awards: source === 'market' ? week!.count : null, tableDate: source === 'reference' ? MARKET_PRICES_AS_OF : null };

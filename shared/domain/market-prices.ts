@@ -73,6 +73,10 @@ export const PriceStatsSchema = z.object({
   medianMicros: Micros.nullable(),
   minMicros: Micros.nullable(),
   maxMicros: Micros.nullable(),
+  /** Distinct requesters behind the awards. */
+  requesters: z.number().int().min(0),
+  /** Awards of the requester with the most (one requester posting most jobs can set the median). */
+  topRequesterAwards: z.number().int().min(0),
 });
 export type PriceStats = z.infer<typeof PriceStatsSchema>;
 
@@ -114,25 +118,35 @@ export function medianOf(sorted: readonly bigint[]): bigint | null {
 
 const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function statsOf(prices: readonly bigint[]): PriceStats {
-  const sorted = [...prices].sort(ascending);
+/** An award as the statistics read it: its price and who posted the job (lower case). */
+export interface PricedAward {
+  microsPerHour: bigint;
+  requester: string;
+}
+
+export function statsOf(awards: readonly PricedAward[]): PriceStats {
+  const sorted = awards.map((a) => a.microsPerHour).sort(ascending);
   const median = medianOf(sorted);
+  const perRequester = new Map<string, number>();
+  for (const a of awards) perRequester.set(a.requester, (perRequester.get(a.requester) ?? 0) + 1);
   return {
     count: sorted.length,
     medianMicros: median === null ? null : median.toString(),
     minMicros: sorted.length ? sorted[0]!.toString() : null,
     maxMicros: sorted.length ? sorted[sorted.length - 1]!.toString() : null,
+    requesters: perRequester.size,
+    topRequesterAwards: Math.max(0, ...perRequester.values()),
   };
 }
 
 /** Per hour (chain time) with at least one award: count, median and range; oldest first. */
-export function hourlySeries(points: ReadonlyArray<{ time: number; microsPerHour: bigint }>): PriceSeriesPoint[] {
-  const byHour = new Map<number, bigint[]>();
+export function hourlySeries(points: ReadonlyArray<PricedAward & { time: number }>): PriceSeriesPoint[] {
+  const byHour = new Map<number, PricedAward[]>();
   for (const p of points) {
     const hour = Math.floor(p.time / 3600) * 3600;
     const list = byHour.get(hour);
-    if (list) list.push(p.microsPerHour);
-    else byHour.set(hour, [p.microsPerHour]);
+    if (list) list.push(p);
+    else byHour.set(hour, [p]);
   }
   return [...byHour.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -148,7 +162,7 @@ export function hourlySeries(points: ReadonlyArray<{ time: number; microsPerHour
  * newer than `now` counts (the head's time may lag the block an award was read from).
  */
 export function marketPricesOf(
-  points: ReadonlyArray<{ time: number; microsPerHour: bigint; hardwareClass: HardwareClass }>,
+  points: ReadonlyArray<PricedAward & { time: number; hardwareClass: HardwareClass }>,
   input: { classes: readonly HardwareClass[]; now: number; unclassified: number },
 ): MarketPrices {
   const wanted = new Set(input.classes);
@@ -159,8 +173,8 @@ export function marketPricesOf(
     message: week.length > 0 ? null : 'No market data yet: no job for this card was awarded on the v2 market in the last 7 days.',
     classes: [...input.classes],
     asOf: input.now,
-    day: statsOf(day.map((p) => p.microsPerHour)),
-    week: statsOf(week.map((p) => p.microsPerHour)),
+    day: statsOf(day),
+    week: statsOf(week),
     hourly: hourlySeries(week),
     unclassified: input.unclassified,
   };

@@ -144,13 +144,14 @@ describe('market prices from a real devnet\'s v2 auctions', () => {
       [pair.toString(), 1, 'gpu-12', 130_000n, 'auction', pairAward.blockNumber],
       [fixed.toString(), 1, 'cpu', 70_000n, 'fixed', claim.blockNumber],
     ]);
+    expect(new Set(points.map((p) => p.requester))).toEqual(new Set([devnet.accounts[1]!.toLowerCase()]));
     expect(points.map((p) => p.time)).toEqual([await time(bigAward.blockNumber), await time(pairAward.blockNumber), await time(claim.blockNumber)]);
     const prices = first.history.prices();
     expect(prices).toMatchObject({
       status: 'ok',
       classes: ['gpu-8', 'gpu-12', 'gpu-16', 'gpu-24'],
       unclassified: 1,
-      day: { count: 2, medianMicros: '120000', minMicros: '120000', maxMicros: '130000' },
+      day: { count: 2, requesters: 1, topRequesterAwards: 2, medianMicros: '120000', minMicros: '120000', maxMicros: '130000' },
       week: { count: 2, medianMicros: '120000', minMicros: '120000', maxMicros: '130000' },
     });
     first.store.close();

@@ -72,7 +72,7 @@ export function machineClasses(detection: GpuDetection | null): HardwareClass[] 
 }
 
 const signatureOf = (points: readonly Omit<PricePoint, 'time'>[]) =>
-  points.map((p) => `${p.roundNo}:${p.block}:${p.microsPerHour}:${p.hardwareClass}:${p.kind}`).join('|');
+  points.map((p) => `${p.roundNo}:${p.block}:${p.microsPerHour}:${p.hardwareClass}:${p.kind}:${p.requester}`).join('|');
 
 export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPriceHistory {
   const sourceNow = (): PriceSource | null => (typeof deps.source === 'function' ? deps.source() : deps.source);

@@ -12,6 +12,8 @@ import { parseMarketDocument } from '../../../shared/domain/market-evaluation';
 
 export interface JobAward {
   jobId: string;
+  /** Who posted the job, lower case (the statistics count requesters). */
+  requester: string;
   roundNo: number;
   /** The block the round's first slot was assigned in (the award's transaction). */
   block: number;
@@ -34,6 +36,7 @@ export function awardsOf(job: V2BookJob): JobAward[] {
     if (auction && auction.pricePerHour === null) continue;
     awards.push({
       jobId: job.id,
+      requester: job.requester.toLowerCase(),
       roundNo,
       block: first.block,
       microsPerHour: auction ? auction.pricePerHour! : first.price,

@@ -12,6 +12,8 @@ export interface PricePoint {
   /** Which market (chain id and contract): points of two markets never mix. */
   market: string;
   jobId: string;
+  /** Who posted the job, lower case. */
+  requester: string;
   roundNo: number;
   block: number;
   /** The block's timestamp, unix seconds (chain time). */

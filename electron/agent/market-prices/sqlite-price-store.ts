@@ -14,6 +14,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS price_points (
   market TEXT NOT NULL,
   job_id TEXT NOT NULL,
+  requester TEXT NOT NULL,
   round_no INTEGER NOT NULL,
   block INTEGER NOT NULL,
   time INTEGER NOT NULL,
@@ -29,6 +30,7 @@ CREATE INDEX IF NOT EXISTS price_points_by_block ON price_points (market, block)
 interface Row {
   market: string;
   job_id: string;
+  requester: string;
   round_no: number;
   block: number;
   time: number;
@@ -58,6 +60,7 @@ function toPoint(row: Row): PricePoint | null {
   return {
     market: row.market,
     jobId: row.job_id,
+    requester: row.requester,
     roundNo: row.round_no,
     block: row.block,
     time: row.time,
@@ -78,14 +81,14 @@ export function openSqlitePriceStore(file: string, deps: { logger: Logger; now: 
     db = open(file);
   }
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO price_points (market, job_id, round_no, block, time, hardware_class, micros_per_hour, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO price_points (market, job_id, requester, round_no, block, time, hardware_class, micros_per_hour, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const deleteJob = db.prepare('DELETE FROM price_points WHERE market = ? AND job_id = ?');
   const replace = db.transaction((market: string, jobId: string, points: readonly PricePoint[]) => {
     deleteJob.run(market, jobId);
     for (const p of points) {
       if (p.market !== market || p.jobId !== jobId) throw new Error(`price point of ${p.market}/${p.jobId} given for ${market}/${jobId}`);
-      insert.run(market, jobId, p.roundNo, p.block, p.time, p.hardwareClass, p.microsPerHour.toString(), p.kind);
+      insert.run(market, jobId, p.requester, p.roundNo, p.block, p.time, p.hardwareClass, p.microsPerHour.toString(), p.kind);
     }
   });
   const removeAbove = db.prepare('DELETE FROM price_points WHERE market = ? AND block > ?');

@@ -71,8 +71,8 @@ describe('the market price history', () => {
     // A 24 GB card runs the 8, 12, 16 and 24 GB classes: not the 48 GB job, not the CPU job.
     expect(prices.classes).toEqual(['gpu-8', 'gpu-12', 'gpu-16', 'gpu-24']);
     expect(prices.status).toBe('ok');
-    expect(prices.week).toEqual({ count: 3, medianMicros: '140000', minMicros: '100000', maxMicros: '300000' });
-    expect(prices.day).toEqual({ count: 1, medianMicros: '300000', minMicros: '300000', maxMicros: '300000' });
+    expect(prices.week).toEqual({ count: 3, medianMicros: '140000', minMicros: '100000', maxMicros: '300000', requesters: 1, topRequesterAwards: 3 });
+    expect(prices.day).toEqual({ count: 1, medianMicros: '300000', minMicros: '300000', maxMicros: '300000', requesters: 1, topRequesterAwards: 1 });
     expect(prices.hourly).toEqual([
       { hourStart: Math.floor((T0 + 10) / 3600) * 3600, count: 2, medianMicros: '100000', minMicros: '100000', maxMicros: '140000' },
       { hourStart: Math.floor((T0 + 2 * 86_400 + 10) / 3600) * 3600, count: 1, medianMicros: '300000', minMicros: '300000', maxMicros: '300000' },

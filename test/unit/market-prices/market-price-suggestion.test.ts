@@ -15,15 +15,31 @@ import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 const price: PriceSettings = DEFAULT_SETTINGS.controls.price; // 0.18 USD/kWh, 90 W rest of the PC, 10 % margin
 const gpu = [{ powerW: 350 }]; // (350 + 90) W / 0.9 × 0.18 USD/kWh = 0.088 USD/h, + 10 % = 0.0968
 const now = 2_000_000;
-const market = (prices: bigint[]): MarketPrices =>
-  marketPricesOf(prices.map((p, i) => ({ time: now - i * 60, microsPerHour: p, hardwareClass: 'gpu-24' as const })), { classes: ['gpu-24'], now, unclassified: 0 });
+/** Awards in 7 days; by default each from its own requester. */
+const market = (prices: bigint[], requesterOf: (i: number) => string = (i) => `0x${i}`): MarketPrices =>
+  marketPricesOf(prices.map((p, i) => ({ time: now - i * 60, microsPerHour: p, requester: requesterOf(i), hardwareClass: 'gpu-24' as const })), { classes: ['gpu-24'], now, unclassified: 0 });
 const reference = { usdPerHour: 0.31, basis: 'RTX 4090 market price 0.31 USD/h (table as of 2026-06)' };
 
 describe('the suggested price', () => {
   it('is the market median with enough awards in 7 days, and says how many', () => {
     const s = suggestMarketPrice({ market: market([150_000n, 120_000n, 400_000n, 130_000n, 200_000n]), reference, price, devices: gpu });
     expect(s).toMatchObject({ micros: 150_000n, source: 'market', awards: 5, tableDate: null, raisedFrom: null });
-    expect(s?.text).toBe('the median of 5 awards in 7 days for jobs this card runs');
+    expect(s?.text).toBe('the median of 5 awards in 7 days (5 requesters) for jobs this card runs');
+  });
+
+  it('does not trust a market one requester can steer: fewer than 3 requesters, or one with half the awards or more', () => {
+    const prices = [10_000_000n, 10_000_000n, 10_000_000n, 130_000n, 200_000n, 150_000n];
+    // Requester 0x0 posted 3 of 6 awards at 10 USD/h (and claimed them itself, say): it would set the median.
+    const steered = market(prices, (i) => (i < 3 ? '0x0' : `0x${i}`));
+    expect(steered.week).toMatchObject({ count: 6, requesters: 4, topRequesterAwards: 3 });
+    const s = suggestMarketPrice({ market: steered, reference, price, devices: gpu });
+    expect(s).toMatchObject({ source: 'reference', micros: 310_000n });
+    expect(s?.text).toBe(`your latest benchmark × the reference table of ${MARKET_PRICES_AS_OF} (the market's 6 awards in 7 days come from too few requesters to trust)`);
+    const two = market([150_000n, 120_000n, 400_000n, 130_000n, 200_000n], (i) => `0x${i % 2}`);
+    expect(suggestMarketPrice({ market: two, reference, price, devices: gpu })?.source).toBe('reference');
+    // Two of five from one requester is fine: it cannot pick the median alone.
+    const fair = market([150_000n, 120_000n, 400_000n, 130_000n, 200_000n], (i) => (i < 2 ? '0x0' : `0x${i}`));
+    expect(suggestMarketPrice({ market: fair, reference, price, devices: gpu })).toMatchObject({ source: 'market', micros: 150_000n });
   });
 
   it('falls back to the benchmark × reference table, with the table\'s date, below the threshold or without a market', () => {
@@ -62,13 +78,14 @@ describe('the suggested price', () => {
       guard: fc.boolean(),
     });
     const awards = fc.array(fc.bigInt({ min: 0n, max: 5_000_000n }), { maxLength: 12 });
+    const requesters = fc.integer({ min: 1, max: 6 });
     const bench = fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null });
     const powers = fc.array(fc.option(fc.double({ min: 0, max: 1500, noNaN: true }), { nil: null }), { minLength: 1, maxLength: 3 });
     fc.assert(
-      fc.property(settings, awards, bench, powers, (s, prices, usd, watts) => {
+      fc.property(settings, awards, requesters, bench, powers, (s, prices, spread, usd, watts) => {
         const p: PriceSettings = { floorMicrosPerHour: s.floor.toString(), electricityMicrosPerKwh: s.electricity.toString(), systemOverheadW: s.overhead, neverBelowBreakEven: s.guard, marginPercent: s.margin };
         const devices = watts.map((powerW) => ({ powerW }));
-        const suggestion = suggestMarketPrice({ market: prices.length ? market(prices) : null, reference: usd === null ? null : { usdPerHour: usd, basis: '' }, price: p, devices });
+        const suggestion = suggestMarketPrice({ market: prices.length ? market(prices, (i) => `0x${i % spread}`) : null, reference: usd === null ? null : { usdPerHour: usd, basis: '' }, price: p, devices });
         for (const d of devices) {
           if (d.powerW === null) continue;
           const breakEven = breakEvenMicrosPerHour({ gpuPowerW: d.powerW, systemOverheadW: s.overhead, electricityMicrosPerKwh: s.electricity });

@@ -29,12 +29,14 @@ describe('price statistics', () => {
     expect(medianOf([])).toBeNull();
     expect(medianOf([5n])).toBe(5n);
     expect(medianOf([1n, 2n, 9n, 10n])).toBe(2n);
-    expect(statsOf([30n, 10n, 20n])).toEqual({ count: 3, medianMicros: '20', minMicros: '10', maxMicros: '30' });
-    expect(statsOf([])).toEqual({ count: 0, medianMicros: null, minMicros: null, maxMicros: null });
+    const award = (microsPerHour: bigint, requester = '0xa') => ({ microsPerHour, requester });
+    expect(statsOf([award(30n), award(10n, '0xb'), award(20n)])).toEqual({ count: 3, medianMicros: '20', minMicros: '10', maxMicros: '30', requesters: 2, topRequesterAwards: 2 });
+    expect(statsOf([])).toEqual({ count: 0, medianMicros: null, minMicros: null, maxMicros: null, requesters: 0, topRequesterAwards: 0 });
   });
 
   it('buckets by the chain\'s hour, oldest first', () => {
-    expect(hourlySeries([{ time: 7_300, microsPerHour: 3n }, { time: 3_600, microsPerHour: 1n }, { time: 7_199, microsPerHour: 2n }])).toEqual([
+    const r = '0xa';
+    expect(hourlySeries([{ time: 7_300, microsPerHour: 3n, requester: r }, { time: 3_600, microsPerHour: 1n, requester: r }, { time: 7_199, microsPerHour: 2n, requester: r }])).toEqual([
       { hourStart: 3_600, count: 2, medianMicros: '1', minMicros: '1', maxMicros: '2' },
       { hourStart: 7_200, count: 1, medianMicros: '3', minMicros: '3', maxMicros: '3' },
     ]);
@@ -42,10 +44,10 @@ describe('price statistics', () => {
 
   it('counts an award exactly 24 h or 7 d old in its window, and one a second older not', () => {
     const now = 1_000_000;
-    const at = (time: number, microsPerHour: bigint) => ({ time, microsPerHour, hardwareClass: 'gpu-8' as const });
+    const at = (time: number, microsPerHour: bigint) => ({ time, microsPerHour, requester: `0x${microsPerHour}`, hardwareClass: 'gpu-8' as const });
     const points = [at(now - 86_400, 1n), at(now - 86_401, 2n), at(now - 7 * 86_400, 3n), at(now - 7 * 86_400 - 1, 4n), { ...at(now, 5n), hardwareClass: 'gpu-24' as const }];
     const figures = marketPricesOf(points, { classes: ['gpu-8'], now, unclassified: 0 });
-    expect(figures.day).toEqual({ count: 1, medianMicros: '1', minMicros: '1', maxMicros: '1' });
-    expect(figures.week).toEqual({ count: 3, medianMicros: '2', minMicros: '1', maxMicros: '3' });
+    expect(figures.day).toEqual({ count: 1, medianMicros: '1', minMicros: '1', maxMicros: '1', requesters: 1, topRequesterAwards: 1 });
+    expect(figures.week).toEqual({ count: 3, medianMicros: '2', minMicros: '1', maxMicros: '3', requesters: 3, topRequesterAwards: 1 });
   });
 });

@@ -8,6 +8,8 @@ import { awardsOf, hardwareClassOfJob } from '../../../electron/agent/market-pri
 import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
 import { A, B, bookOf, C, documentFor, MARKET, REQUESTER } from './price-fixtures';
 
+const R = REQUESTER.toLowerCase();
+
 describe('awards folded from the v2 book', () => {
   it('takes the uniform price of an awarded auction (the lowest losing ask), not the winner\'s ask, once per round', async () => {
     const { book } = await bookOf([
@@ -15,7 +17,7 @@ describe('awards folded from the v2 book', () => {
       [v2Log(MARKET, 'BidPlaced', [1, A, 100_000n, 1]), v2Log(MARKET, 'BidPlaced', [1, B, 110_000n, 1]), v2Log(MARKET, 'BidPlaced', [1, C, 150_000n, 1])],
       [v2Log(MARKET, 'AuctionClosed', [1, 1, 150_000n, 3]), v2Log(MARKET, 'SlotAssigned', [1, 0, A, 150_000n, 0]), v2Log(MARKET, 'SlotAssigned', [1, 1, B, 150_000n, 0])],
     ]);
-    expect(awardsOf(book.get('1')!)).toEqual([{ jobId: '1', roundNo: 1, block: 3, microsPerHour: 150_000n, kind: 'auction' }]);
+    expect(awardsOf(book.get('1')!)).toEqual([{ jobId: '1', requester: R, roundNo: 1, block: 3, microsPerHour: 150_000n, kind: 'auction' }]);
   });
 
   it('takes a fixed-price claim at the posted price, and a verifier round as an award of its own', async () => {
@@ -27,8 +29,8 @@ describe('awards folded from the v2 book', () => {
       [v2Log(MARKET, 'AuctionClosed', [2, 2, 200_000n, 1]), v2Log(MARKET, 'SlotAssigned', [2, 1, B, 200_000n, 2])],
     ]);
     expect(awardsOf(book.get('2')!)).toEqual([
-      { jobId: '2', roundNo: 1, block: 2, microsPerHour: 200_000n, kind: 'fixed' },
-      { jobId: '2', roundNo: 2, block: 5, microsPerHour: 200_000n, kind: 'auction' },
+      { jobId: '2', requester: R, roundNo: 1, block: 2, microsPerHour: 200_000n, kind: 'fixed' },
+      { jobId: '2', requester: R, roundNo: 2, block: 5, microsPerHour: 200_000n, kind: 'auction' },
     ]);
   });
 

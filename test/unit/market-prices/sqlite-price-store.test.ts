@@ -15,6 +15,7 @@ import { tempDir } from '../../helpers/temp-dir';
 const point = (over: Partial<PricePoint>): PricePoint => ({
   market: 'v2:31337',
   jobId: '1',
+  requester: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
   roundNo: 1,
   block: 10,
   time: 1_000,

@@ -14,16 +14,16 @@ import { applyCacheOps, cacheOpsFor } from '../../../renderer/lib/query/live-eve
 import { createQueryClient } from '../../../renderer/lib/query/query-client';
 
 const NOW = Date.UTC(2026, 11, 7, 15, 30) / 1000;
-const at = (hoursAgo: number, micros: bigint) => ({ time: NOW - hoursAgo * 3600, microsPerHour: micros, hardwareClass: 'gpu-24' as const });
+const at = (hoursAgo: number, micros: bigint) => ({ time: NOW - hoursAgo * 3600, microsPerHour: micros, requester: `0x${hoursAgo}`, hardwareClass: 'gpu-24' as const });
 const prices = (points = [at(0.2, 120_000n), at(0.4, 150_000n), at(30, 90_000n), at(50, 300_000n)], unclassified = 0): MarketPrices =>
   marketPricesOf(points, { classes: ['gpu-8', 'gpu-12', 'gpu-16', 'gpu-24'], now: NOW, unclassified });
 
 describe('market prices on the Controls page', () => {
   it('says the median and the range of a window in USD per hour', () => {
     const p = prices();
-    expect(windowFigures(p.day)).toEqual({ median: '$0.12/h', range: '$0.12 – $0.15/h', awards: '2 awards' });
-    expect(windowFigures(p.week)).toEqual({ median: '$0.12/h', range: '$0.09 – $0.30/h', awards: '4 awards' });
-    expect(windowFigures(prices([at(1, 50_000n)]).week)).toEqual({ median: '$0.05/h', range: 'all at $0.05/h', awards: '1 award' });
+    expect(windowFigures(p.day)).toEqual({ median: '$0.12/h', range: '$0.12 – $0.15/h', awards: '2 awards from 2 requesters' });
+    expect(windowFigures(p.week)).toEqual({ median: '$0.12/h', range: '$0.09 – $0.30/h', awards: '4 awards from 4 requesters' });
+    expect(windowFigures(prices([at(1, 50_000n)]).week)).toEqual({ median: '$0.05/h', range: 'all at $0.05/h', awards: '1 award from 1 requester' });
     expect(windowFigures(prices([]).week)).toBeNull();
   });
 
@@ -55,7 +55,7 @@ describe('market prices on the Controls page', () => {
 
   it('renders the figures and the chart, or the reason there are none', () => {
     const html = renderToStaticMarkup(<MarketPricesPanel prices={prices()} error={null} />);
-    expect(html).toContain('Median <strong>$0.12/h</strong>, range $0.09 – $0.30/h (4 awards in the last 7 days).');
+    expect(html).toContain('Median <strong>$0.12/h</strong>, range $0.09 – $0.30/h (4 awards from 4 requesters in the last 7 days).');
     expect(html).toContain('data-testid="market-price-chart" data-points="3"');
     expect(html).toContain('aria-pressed="true" data-testid="market-prices-week"');
     const day = renderToStaticMarkup(<MarketPricesPanel prices={prices([at(30, 90_000n)])} error={null} initialWindow="day" />);

@@ -28,7 +28,7 @@ export function windowFigures(stats: PriceStats): WindowFigures | null {
   return {
     median: `${formatUsdMicros(stats.medianMicros)}/h`,
     range: stats.minMicros === stats.maxMicros ? `all at ${formatUsdMicros(stats.minMicros)}/h` : `${formatUsdMicros(stats.minMicros)} – ${formatUsdMicros(stats.maxMicros)}/h`,
-    awards: stats.count === 1 ? '1 award' : `${stats.count} awards`,
+    awards: `${stats.count === 1 ? '1 award' : `${stats.count} awards`} from ${stats.requesters === 1 ? '1 requester' : `${stats.requesters} requesters`}`,
   };
 }
 
