@@ -87,18 +87,20 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
   const classes = new Map<string, { specHash: string; hardwareClass: HardwareClass | null }>();
   /** Awarded jobs whose document has no class ("market/job"). */
   const noClass = new Set<string>();
-  const blockTimes = new Map<number, number>();
+  /** Block times by "market/block" (block numbers of two chains collide). */
+  const blockTimes = new Map<string, number>();
   let running: Promise<void> | null = null;
   let pendingFull = true;
   const pendingIds = new Set<string>();
 
-  const timeOf = async (block: number): Promise<number | null> => {
-    const known = blockTimes.get(block);
+  const timeOf = async (market: string, block: number): Promise<number | null> => {
+    const key = `${market}\u0000${block}`;
+    const known = blockTimes.get(key);
     if (known !== undefined) return known;
     const time = await deps.blockTime(block);
     if (time !== null) {
       if (blockTimes.size > 10_000) blockTimes.clear();
-      blockTimes.set(block, time);
+      blockTimes.set(key, time);
     }
     return time;
   };
@@ -124,7 +126,7 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
     try {
       const timed: PricePoint[] = [];
       for (const p of points) {
-        const time = await timeOf(p.block);
+        const time = await timeOf(market, p.block);
         if (time === null) throw new Error(`block ${p.block} has no timestamp yet`);
         timed.push({ ...p, time });
       }
@@ -206,8 +208,10 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
       const source = sourceNow();
       if (!source) return;
       const removed = deps.store.removeAbove(marketOf(source), block);
-      // Every job is compared with the store again on the next update.
+      // Every job is compared with the store again on the next update; the blocks above were
+      // replaced, with times of their own.
       written.clear();
+      blockTimes.clear();
       pendingFull = true;
       if (removed > 0) deps.onChange?.(removed);
     },

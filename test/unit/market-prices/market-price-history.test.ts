@@ -133,13 +133,22 @@ describe('the market price history', () => {
 
   it('drops the points above a rewind, and an award a reorg took away on the next update', async () => {
     const groups = [...auctioned(1, documentFor(1, 8_000), 100_000n), ...auctioned(2, documentFor(1, 8_000), 120_000n)];
-    const { book, store, history, changes } = await setup(groups, []);
+    const { book, store, history, changes, blockTimeCalls } = await setup(groups, []);
     await history.update();
     history.rewindTo(3);
     expect(store.all().map((p) => p.jobId)).toEqual(['1']);
     expect(changes).toEqual([2, 1]);
-    // The book's own rewind: job 1's award (block 2) goes; the next update removes its point.
+    // The book still holds job 2: the next update writes it again, asking its (new) block's time.
+    await history.update();
+    expect(store.all().map((p) => p.jobId)).toEqual(['1', '2']);
+    expect(blockTimeCalls).toEqual([2, 4, 2, 4]);
+    // A job still in the book whose award a reorg took away loses its point on the next update.
+    book.rewindTo(3);
+    await history.update();
+    expect(store.all().map((p) => p.jobId)).toEqual(['1']);
+    // A job gone from the book altogether goes with the feature's rewindTo.
     book.rewindTo(1);
+    history.rewindTo(1);
     await history.update();
     expect(store.all()).toEqual([]);
   });
