@@ -50,7 +50,9 @@ export interface MarketPriceHistoryDeps {
 export interface MarketPriceHistory {
   /**
    * Folds the book into the store: the jobs named (the ids a book change touched, as
-   * V2Book.apply returns them), or every job when none are named (at start, after a rewind).
+   * V2Book.apply and rewindTo return them), or every job when none are named (at start, after
+   * a reset). A named job the book no longer has was rewound away and loses its points: never
+   * name the jobs a compaction drops (what they paid stays).
    * Calls while one runs are gathered into one more run. Never rejects: a store failure is
    * logged and retried with the next call.
    */
@@ -158,6 +160,19 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
       // A job the book compacted away keeps its points in the store, not its entries here.
       for (const map of [written, classes]) for (const key of map.keys()) if (!seen.has(key)) map.delete(key);
       for (const key of noClass) if (!seen.has(key)) noClass.delete(key);
+    } else {
+      // A job a change names that the book no longer has was rewound away (its JobPosted went
+      // with a reorg): so do its points.
+      for (const id of wanted) {
+        const key = `${market}\u0000${id}`;
+        if (seen.has(key)) continue;
+        const before = written.get(key);
+        deps.store.replaceJob(market, id, []);
+        written.delete(key);
+        classes.delete(key);
+        noClass.delete(key);
+        if (before) changed++;
+      }
     }
     const pruned = deps.store.pruneBefore(nowOf(source) - PRICE_RETENTION_SECONDS);
     if (changed + pruned > 0) deps.onChange?.(changed + pruned);

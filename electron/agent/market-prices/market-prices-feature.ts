@@ -2,8 +2,8 @@
  * Market prices as an agent feature: owns the price store (`<dataDir>/market-prices.sqlite`),
  * answers getMarketPrices and pushes `marketPricesUpdated`. It reads no chain of its own: the
  * v2 market feature, while it follows a v2 market, `connect`s its book and the chain's block
- * times, and calls the returned `update(changedIds)` on each book change and `rewindTo(block)`
- * on each rewind. Unconnected (a v1 market, no chain, a one-shot CLI command) the call
+ * times, and calls the returned `update(changedIds)` on each event log update (the ids the
+ * change or rewind touched; none after a reset) and `disconnect()` when it stops following. Unconnected (a v1 market, no chain, a one-shot CLI command) the call
  * answers "No market data yet" and the Controls page suggests from the reference table.
  */
 import { join } from 'node:path';

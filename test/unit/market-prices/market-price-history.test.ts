@@ -146,11 +146,22 @@ describe('the market price history', () => {
     book.rewindTo(3);
     await history.update();
     expect(store.all().map((p) => p.jobId)).toEqual(['1']);
-    // A job gone from the book altogether goes with the feature's rewindTo.
-    book.rewindTo(1);
-    history.rewindTo(1);
-    await history.update();
+    // A job gone from the book altogether goes when the rewind's changed ids are passed on.
+    await history.update(book.rewindTo(1));
     expect(store.all()).toEqual([]);
+  });
+
+  it('drops the points of a job a rewind took out of the book altogether, when the change names it', async () => {
+    const [post, award] = auctioned(2, documentFor(1, 8_000), 120_000n);
+    const { book, store, history, changes } = await setup([...auctioned(1, documentFor(1, 8_000), 100_000n), [...post!, ...award!]], []);
+    await history.update();
+    expect(store.all().map((p) => p.jobId)).toEqual(['1', '2']);
+    const changed = book.rewindTo(2);
+    expect([...changed]).toEqual(['2']);
+    expect(book.get('2')).toBeUndefined();
+    await history.update(changed);
+    expect(store.all().map((p) => p.jobId)).toEqual(['1']);
+    expect(changes).toEqual([2, 1]);
   });
 
   it('counts awarded jobs whose document is unusable and leaves them out of every figure', async () => {
