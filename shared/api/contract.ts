@@ -16,9 +16,9 @@ import { SnapshotSchema } from '../domain/snapshot';
 import { GpuTelemetrySchema } from '../domain/telemetry';
 import { defineCall, EmptyRequest } from './define-call';
 import { desktopCalls, desktopEvents } from './desktop-api';
+import { marketPricesCalls, marketPricesEvents } from './market-prices-api';
 import { earningsCalls, earningsEvents } from './earnings-api';
 import { marketCalls, marketEvents } from './market-api';
-import { marketPricesCalls, marketPricesEvents } from './market-prices-api';
 import type { Result } from './result';
 import { walletCalls, walletEvents } from './wallet-api';
 
@@ -88,9 +88,9 @@ export const calls = {
   cancelJob: call(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() })),
   ...walletCalls,
   ...marketCalls,
+  ...marketPricesCalls,
   ...earningsCalls,
   ...desktopCalls,
-  ...marketPricesCalls,
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
