@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../shared/api/contract';
 import { marketPricesOf, type MarketPrices } from '../../../shared/domain/market-prices';
 import { MarketPricesPanel } from '../../../renderer/features/controls/market-prices/MarketPricesPanel';
-import { chartRows, classesText, noDataText, unclassifiedText, windowFigures } from '../../../renderer/features/controls/market-prices/market-prices-view';
+import { classesText, noDataText, priceChart, unclassifiedText, windowFigures } from '../../../renderer/features/controls/market-prices/market-prices-view';
 import { queryKeys } from '../../../renderer/lib/query/keys';
 import { applyCacheOps, cacheOpsFor } from '../../../renderer/lib/query/live-events';
 import { createQueryClient } from '../../../renderer/lib/query/query-client';
@@ -27,15 +27,25 @@ describe('market prices on the Controls page', () => {
     expect(windowFigures(prices([]).week)).toBeNull();
   });
 
-  it('charts the hours of the window only, with each hour\'s range as a band', () => {
+  it('charts every hour of the window on a time axis, each with its range as a band, and a gap where nobody paid', () => {
     const p = prices();
-    // The hour in local time (the locale picks 15:00 or 03:00 PM).
-    expect(chartRows(p, 'day', 'UTC')).toEqual([{ label: expect.stringMatching(/^(15:00|03:00\sPM)$/), median: 0.12, range: [0.12, 0.15], count: 2 }]);
-    expect(chartRows(p, 'week', 'UTC').map((r) => [r.median, r.range])).toEqual([
-      [0.3, [0.3, 0.3]],
-      [0.09, [0.09, 0.09]],
-      [0.12, [0.12, 0.15]],
+    const hour = (hoursAgo: number) => Math.floor((NOW - hoursAgo * 3600) / 3600) * 3600 * 1000;
+    const day = priceChart(p, 'day', 'UTC');
+    // 24 hours: the hour 24 h ago was cut, the current one (15:00-15:30) is in.
+    expect(day.rows).toHaveLength(24);
+    expect(day.domain).toEqual([hour(23), NOW * 1000]);
+    expect(day.hoursWithAwards).toBe(1);
+    expect(day.rows.at(-1)).toEqual({ at: hour(0.2), median: 0.12, range: [0.12, 0.15], count: 2 });
+    expect(day.rows.at(-2)).toEqual({ at: hour(1), median: null, range: null, count: 0 });
+    expect(day.tick(hour(0.2))).toMatch(/^(15:00|03:00\sPM)$/);
+    const week = priceChart(p, 'week', 'UTC');
+    expect(week.rows).toHaveLength(7 * 24);
+    expect(week.rows.filter((r) => r.count > 0).map((r) => [r.at, r.median, r.range])).toEqual([
+      [hour(50), 0.3, [0.3, 0.3]],
+      [hour(30), 0.09, [0.09, 0.09]],
+      [hour(0.2), 0.12, [0.12, 0.15]],
     ]);
+    expect(week.tick(Date.UTC(2026, 11, 3, 14))).toMatch(/Dec 3/);
   });
 
   it('says why there is nothing: no v2 feature in this agent, the agent\'s own words, an error, loading', () => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ApiError } from '../../../../shared/api/result';
 import type { MarketPrices } from '../../../../shared/domain/market-prices';
 import { MarketPriceChart } from './MarketPriceChart';
-import { chartRows, classesText, noDataText, type PriceWindow, unclassifiedText, windowFigures, WINDOWS } from './market-prices-view';
+import { classesText, noDataText, type PriceWindow, unclassifiedText, priceChart, windowFigures, WINDOWS } from './market-prices-view';
 import styles from './MarketPrices.module.css';
 
 /** What jobs for this card paid on the market: median and range over 24 h or 7 d, and a chart. */
@@ -41,7 +41,7 @@ export function MarketPricesPanel({ prices, error, initialWindow = 'week' }: { p
           No award in {chosen.long}.
         </p>
       )}
-      {figures ? <MarketPriceChart rows={chartRows(prices, window)} caption={`Each hour's median and range over ${chosen.long}, in USD per hour.`} /> : null}
+      {figures ? <MarketPriceChart chart={priceChart(prices, window)} caption={`Each hour's median and range over ${chosen.long}, in USD per hour.`} /> : null}
       <p className="muted small" data-testid="market-prices-classes">
         Jobs this card can run, by the memory they ask for: {classesText(prices.classes)}.
       </p>

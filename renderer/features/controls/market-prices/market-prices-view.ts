@@ -32,26 +32,42 @@ export function windowFigures(stats: PriceStats): WindowFigures | null {
   };
 }
 
+/** One hour of the chart; median and range null for an hour without awards (the line breaks). */
 export interface PriceChartRow {
-  label: string;
-  median: number;
+  /** Start of the hour, ms. */
+  at: number;
+  median: number | null;
   /** [min, max] for the range band. */
-  range: [number, number];
+  range: [number, number] | null;
   count: number;
 }
 
-/** Hourly rows of the window (hours with awards only), labelled in local time. */
-export function chartRows(prices: MarketPrices, window: PriceWindow, timeZone?: string): PriceChartRow[] {
-  const since = prices.asOf - (window === 'day' ? 86_400 : 7 * 86_400);
+export interface PriceChart {
+  /** Every hour of the window, oldest first. */
+  rows: PriceChartRow[];
+  /** Hours with awards. */
+  hoursWithAwards: number;
+  /** The window's start and end, ms: the x axis spans all of it. */
+  domain: [number, number];
+  /** An axis label for an instant (ms), in local time. */
+  tick(at: number): string;
+}
+
+/**
+ * Every hour of the window on a time axis, in local time: an hour without awards is a gap in
+ * the line and the band, never a straight line drawn across days nobody paid anything.
+ */
+export function priceChart(prices: MarketPrices, window: PriceWindow, timeZone?: string): PriceChart {
+  const first = Math.floor((prices.asOf - (window === 'day' ? 86_400 : 7 * 86_400)) / 3600) * 3600 + 3600;
   const format: Intl.DateTimeFormatOptions = window === 'day' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit' };
-  return prices.hourly
-    .filter((h) => h.hourStart + 3600 > since)
-    .map((h) => ({
-      label: new Date(h.hourStart * 1000).toLocaleString(undefined, { ...format, timeZone }),
-      median: usd(h.medianMicros),
-      range: [usd(h.minMicros), usd(h.maxMicros)],
-      count: h.count,
-    }));
+  const tick = (at: number) => new Date(at).toLocaleString(undefined, { ...format, timeZone });
+  const byHour = new Map(prices.hourly.map((h) => [h.hourStart, h]));
+  const rows: PriceChartRow[] = [];
+  for (let hour = first; hour <= prices.asOf; hour += 3600) {
+    const h = byHour.get(hour);
+    rows.push(h ? { at: hour * 1000, median: usd(h.medianMicros), range: [usd(h.minMicros), usd(h.maxMicros)], count: h.count } : { at: hour * 1000, median: null, range: null, count: 0 });
+  }
+  return { rows, hoursWithAwards: rows.filter((r) => r.count > 0).length, domain: [first * 1000, prices.asOf * 1000], tick };
 }
 
 /** "GPU, up to 8 GB; GPU, 12 GB": the classes counted as jobs for this card. */
