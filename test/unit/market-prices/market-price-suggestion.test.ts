@@ -60,6 +60,13 @@ describe('the suggested price', () => {
     expect(cpuTable).toMatchObject({ micros: 19_800n, source: 'reference', raisedFrom: 110n });
   });
 
+  it('reads the table\'s float figure to the micro, and a figure that is not a price as none', () => {
+    expect(suggestMarketPrice({ market: null, reference: { usdPerHour: 0.1234567, basis: '' }, price, devices: gpu })).toMatchObject({ micros: 123_457n, source: 'reference' });
+    for (const usdPerHour of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(suggestMarketPrice({ market: null, reference: { usdPerHour, basis: '' }, price, devices: gpu })).toMatchObject({ micros: 96_800n, source: 'break-even' });
+    }
+  });
+
   it('is the break-even alone without market data and benchmark, and nothing when not even that is known', () => {
     expect(suggestMarketPrice({ market: null, reference: null, price, devices: gpu })).toMatchObject({ micros: 96_800n, source: 'break-even', raisedFrom: null });
     expect(suggestMarketPrice({ market: null, reference: null, price, devices: [{ powerW: null }] })).toBeNull();
