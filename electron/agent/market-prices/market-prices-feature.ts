@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { noMarketPrices, type MarketPrices } from '../../../shared/domain/market-prices';
 import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
+import { type ChainHub, marketKeyOf } from '../chain/chain-hub';
 import type { Clock, Logger } from '../ports';
 import { createMarketPriceHistory, machineClasses, type PriceSource } from './market-price-history';
 import type { PricePointStore } from './price-store';
@@ -33,6 +34,25 @@ export interface MarketPricesConnection {
 
 export interface MarketPricesFeature extends AgentFeature {
   connect(link: MarketPricesLink): MarketPricesConnection;
+}
+
+/**
+ * The link a v2 market feature connects with: its source, block times read through the hub's
+ * live chain port, and the hub's market key (chain id, genesis and market address), so two
+ * devnets or two markets on one chain never share points.
+ */
+export function chainPricesLink(chain: Pick<ChainHub, 'connection'>, source: PriceSource): MarketPricesLink {
+  return {
+    source,
+    blockTime: async (block) => {
+      const connection = chain.connection();
+      return connection ? ((await connection.port.block(block))?.timestamp ?? null) : null;
+    },
+    marketKey: () => {
+      const connection = chain.connection();
+      return connection ? marketKeyOf(connection.network) : `v2:${source.chainId()}`;
+    },
+  };
 }
 
 export interface MarketPricesFeatureDeps {

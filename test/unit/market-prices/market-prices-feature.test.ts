@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../shared/api/contract';
 import type { AgentFeatureContext } from '../../../electron/agent/agent-feature';
-import { createMarketPricesFeature } from '../../../electron/agent/market-prices/market-prices-feature';
+import { chainPricesLink, createMarketPricesFeature } from '../../../electron/agent/market-prices/market-prices-feature';
+import { marketKeyOf } from '../../../electron/agent/chain/chain-hub';
+import { fakeConnection } from '../../fakes/fake-chain';
 import type { GpuDetection } from '../../../shared/domain/gpu';
 import type { MarketPrices } from '../../../shared/domain/market-prices';
 import { fakePriceStore } from '../../fakes/fake-price-store';
@@ -96,5 +98,21 @@ describe('the market prices feature', () => {
     broken = false;
     await link.update([]);
     expect((await ask()).week.count).toBe(1);
+  });
+
+  it('links a v2 market through the chain hub: block times from the live port, the hub\'s market key', async () => {
+    const { ask, feature } = await started();
+    const { book, chain } = await awarded();
+    let online = true;
+    const connection = fakeConnection(chain, MARKET);
+    const link = chainPricesLink({ connection: () => (online ? connection : null) }, { jobs: () => book.all(), job: (id) => book.get(id), chainTime: () => T0 + 10, chainId: () => 31337 });
+    expect(await link.blockTime(2)).toBe((await chain.block(2))!.timestamp);
+    expect(link.marketKey!()).toBe(marketKeyOf(connection.network));
+    const conn = feature.connect(link);
+    await conn.update(['1']);
+    expect((await ask()).week.count).toBe(1);
+    online = false;
+    expect(await link.blockTime(2)).toBeNull();
+    expect(link.marketKey!()).toBe('v2:31337');
   });
 });
