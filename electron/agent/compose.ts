@@ -37,6 +37,7 @@ import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
 import { createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
+import { createMarketPricesFeature } from './market-prices/market-prices-feature';
 
 export interface ComposeOptions {
   mode: 'electron' | 'headless';
@@ -123,6 +124,8 @@ export function composeAgent(options: ComposeOptions): Agent {
   // The one market event log: every market event decoded once; the market's book and job
   // records and the ledger are folds of it (market-event-log.ts).
   const marketEvents = createMarketEventLog({ chain, dataDir: options.dataDir, logger, clock: systemClock, account: () => wallet.access.address() });
+  // What jobs for this card paid on the v2 market: the v2 market feature connects its book to it.
+  const marketPrices = createMarketPricesFeature({ dataDir: options.dataDir, logger, clock: systemClock });
   // Features answer their own calls; each is built from its own folder's factory.
   const features: AgentFeature[] = [
     // First: started first, stopped last (the others use the chain until they stop).
@@ -137,6 +140,7 @@ export function composeAgent(options: ComposeOptions): Agent {
     // Settings → Network: a deployment file's preview (applied with updateSettings, undoable).
     createDeploymentImportFeature({ network: () => settings.get().network, chooser: options.deploymentFileChooser }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),
+    marketPrices,
   ];
   return createAgent({
     features,
