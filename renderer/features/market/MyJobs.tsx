@@ -12,6 +12,7 @@ import { UntrustedText } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
 import styles from './Market.module.css';
 import { RestartNote } from './RestartNote';
+import { V2RowNote } from './V2JobFacts';
 
 const COLUMNS = 7;
 
@@ -89,6 +90,7 @@ export function MyJobs({ jobs, status }: Props) {
                       </th>
                       <td>
                         <StateCell mine={job.mine} />
+                        <V2RowNote job={job} />
                       </td>
                       <td className="num">{usdPerHour(job.mine.askMicrosPerHour)}</td>
                       <td className={cx('num', AMOUNT_CLASSES[amount.kind])}>{amount.text}</td>

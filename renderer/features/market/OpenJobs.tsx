@@ -3,6 +3,7 @@ import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { Section } from '../../components/Section';
 import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
+import { V2RowNote } from './V2JobFacts';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
@@ -94,7 +95,10 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       <td>
                         <code title={job.requester}>{shortAddress(job.requester)}</code>
                       </td>
-                      <td className="num strong">{usdPerHour(job.maxPricePerHourMicros)}</td>
+                      <td className="num strong">
+                        {usdPerHour(job.maxPricePerHourMicros)}
+                        <V2RowNote job={job} />
+                      </td>
                       <td className="num">{formatSeconds(job.maxDurationSeconds)}</td>
                       <td>{job.preemptible ? 'Yes' : 'No'}</td>
                       <td>
