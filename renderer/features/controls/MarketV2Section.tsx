@@ -1,16 +1,19 @@
 import { useId, useState } from 'react';
+import { formatUsdMicros } from '../../../shared/domain/money-format';
 import { effectiveFloor } from '../../../shared/domain/price-floor';
 import { useSnapshot } from '../../app/app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
-import { usdPerHour } from '../market/market-format';
 import { useMarketSettings } from '../market/use-market-settings';
 import { pricedDevices } from './price-form';
 import { isLoosening, parseRequesterRule, ruleMeaning } from './requester-rule-form';
 import { type SecondPriceExample, secondPriceExample } from './second-price';
 import { useUnsavedEdit } from './unsaved-edits';
 import styles from './MarketV2.module.css';
+
+/** "$0.0238/h": the app's one way of writing money (three significant digits below a dollar). */
+const usdPerHour = (micros: bigint | undefined) => `${formatUsdMicros(micros)}/h`;
 
 /**
  * Market v2 on the Controls page: why RigShift bids your floor (the auction pays every winner
