@@ -78,11 +78,13 @@ const SLOT_STATES: Record<V2BookSlot['state'], ProviderJobState> = {
 /** The state and the owner's one line for our part in a job; null when we took no part. */
 function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun | undefined, ctx: V2PartsContext): { state: ProviderJobState; message: string; problem: string | null } | null {
   if (slot) {
-    const state = slot.state === 'running' && !run?.localJobId ? 'claimed' : SLOT_STATES[slot.state];
+    const committing = slot.state === 'running' && run?.outputsDigest != null;
+    const state = committing ? 'uploading' : slot.state === 'running' && !run?.localJobId ? 'claimed' : SLOT_STATES[slot.state];
     const price = usdH(slot.pricePerHour);
     const role = slot.round === 'verify' ? 'Verifying a disputed result' : `Won at ${price}`;
     switch (slot.state) {
       case 'running':
+        if (committing) return { state, message: `${role}: run finished; committing the result (by ${isoOf(job.runBy)})`, problem: run?.error ?? null };
         return { state, message: `${role}: ${run?.localJobId ? 'running' : 'starting the run'}; commit the result by ${isoOf(job.runBy)}`, problem: run?.error ?? null };
       case 'committed':
         if (job.dispute?.outcome === 'open' && slot.round === 'main') return { state, message: 'The requester disputed our result: a verifier runs it again, then we reveal our digest', problem: null };
@@ -236,7 +238,7 @@ export function v2StatusExtras(source: V2MarketSource, options: V2ViewOptions): 
     const view = v2MarketJobView(source, job, options);
     if (open && view.verdict.fits) counts.fitting++;
     const state = view.mine?.state;
-    if (state === 'claiming' || state === 'claimed' || state === 'running' || state === 'submitted') counts.active++;
+    if (state === 'claiming' || state === 'claimed' || state === 'running' || state === 'uploading' || state === 'submitted') counts.active++;
     if (state === 'settled') counts.settled++;
     if (view.mine?.problem && state !== 'settled' && state !== 'refunded' && state !== 'released' && state !== 'lost-to-other') counts.problems++;
   }

@@ -1,11 +1,13 @@
 /**
- * The owner's requester rule (settings.market.maxRequesterDisputesLost, Controls → Market v2)
- * as the v2 provider plan reads it (RequesterRule): read it at every tick, so a change in the
- * Controls page applies to the next job without a restart.
+ * The owner's rule on requesters for v2 jobs: refuse those that lost more disputes than a
+ * limit (default 2). The setting itself is added to shared/domain/settings.ts separately;
+ * until it exists (or when it is absent from an older settings file) the default applies.
  */
 import type { Settings } from '../../../shared/domain/settings';
-import type { RequesterRule } from './v2-provider-plan';
+import { DEFAULT_REQUESTER_RULE, type RequesterRule } from './v2-provider-plan';
 
-export function requesterRuleOf(settings: Pick<Settings, 'market'>): RequesterRule {
-  return { maxDisputesLost: settings.market.maxRequesterDisputesLost };
+export function requesterRuleOf(settings: Settings | undefined): RequesterRule {
+  const market = settings?.market as { maxRequesterDisputesLost?: unknown } | undefined;
+  const limit = market?.maxRequesterDisputesLost;
+  return typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 ? { maxDisputesLost: limit } : DEFAULT_REQUESTER_RULE;
 }

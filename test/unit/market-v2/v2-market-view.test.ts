@@ -34,6 +34,9 @@ describe('v2 market views: the auction', () => {
     expect(won.mine).toMatchObject({ state: 'running', askMicrosPerHour: '120000', localJobId: 'job-1', message: expect.stringMatching(/^Won at \$0\.12\/h: running/) });
     expect(won.verdict.reasons).toEqual([CLAIMED_BY_YOU]);
     expect(won.v2!.ourSlot).toBe('running');
+    // The run finished and its digest is kept: committing (the results are still ours to deliver).
+    const committing = v2MarketJobView(sourceOf(book, A, BID_ENDS + 5, { runs: { 1: run(0, { outputsDigest: H(7), salt: H(8), seconds: 60 }) } }), book.get('1')!, OPTIONS);
+    expect(committing.mine).toMatchObject({ state: 'uploading', outputsDigest: H(7), message: expect.stringMatching(/committing the result/) });
 
     const lost = v2MarketJobView(sourceOf(book, C, BID_ENDS + 5), book.get('1')!, OPTIONS);
     expect(lost.v2!.auction).toMatchObject({ ourAskMicros: '150000', pricePaidMicros: '120000', outcome: 'lost' });
