@@ -29,7 +29,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 8;
+export const SETTINGS_SCHEMA_VERSION = 9;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -83,7 +83,7 @@ export const SettingsSchema = z.object({
     imageAllowList: z.array(z.string().min(1).max(256)).max(200),
     /** Images whose name starts with one of these never run. */
     imageDenyList: z.array(z.string().min(1).max(256)).max(200),
-    /** Market v2: jobs of requesters that lost more disputes than this are refused (schema 8). */
+    /** Market v2: jobs of requesters that lost more disputes than this are refused (schema 9). */
     maxRequesterDisputesLost: z.number().int().min(0).max(1000),
   }),
   desktop: z.object({
@@ -143,7 +143,7 @@ export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'desktop'>
   desktop: { startOnLogin: false, closeToTray: true, mutedNotifications: [] },
 };
 
-/** Market v2's requester rule (schema 8): a requester that lost more disputes than this is refused. */
+/** Market v2's requester rule (schema 9): a requester that lost more disputes than this is refused. */
 export const DEFAULT_MAX_REQUESTER_DISPUTES_LOST = 2;
 
 /** Room for a few CUDA images (5 to 15 GB each) until the owner sets a budget. */

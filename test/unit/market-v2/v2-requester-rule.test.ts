@@ -1,16 +1,16 @@
 /**
- * The owner's requester rule as a setting (schema 8): migration 0008 adds it with the default
+ * The owner's requester rule as a setting (schema 9): migration 0009 adds it with the default
  * (more than 2 disputes lost is refused), keeps a valid value, the schema refuses what is not
  * a whole number from 0 to 1000, and the plan refuses exactly by it.
  */
 import { describe, expect, it } from 'vitest';
-import { m0008RequesterRule } from '../../../electron/agent/settings/migrations/0008-requester-rule';
+import { m0009RequesterRule } from '../../../electron/agent/settings/migrations/0009-requester-rule';
 import { migrateSettings } from '../../../electron/agent/settings/settings-service';
 import { requesterRuleOf } from '../../../electron/agent/market-v2/v2-requester-rule';
 import { DEFAULT_REQUESTER_RULE } from '../../../electron/agent/market-v2/v2-provider-plan';
 import { applySettingsPatch, DEFAULT_SETTINGS, SETTINGS_SCHEMA_VERSION } from '../../../shared/domain/settings';
 
-describe('settings migration 0008: the requester rule', () => {
+describe('settings migration 0009: the requester rule', () => {
   it('a version-7 document gets the default of 2, everything else in market kept', () => {
     const v7 = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>;
     v7.schemaVersion = 7;
@@ -25,11 +25,11 @@ describe('settings migration 0008: the requester rule', () => {
   });
 
   it('keeps a valid value and replaces an invalid one', () => {
-    const up = (value: unknown) => (m0008RequesterRule.up({ schemaVersion: 7, market: { bidding: false, maxRequesterDisputesLost: value } }) as { market: { maxRequesterDisputesLost: unknown } }).market.maxRequesterDisputesLost;
+    const up = (value: unknown) => (m0009RequesterRule.up({ schemaVersion: 7, market: { bidding: false, maxRequesterDisputesLost: value } }) as { market: { maxRequesterDisputesLost: unknown } }).market.maxRequesterDisputesLost;
     expect(up(0)).toBe(0);
     expect(up(7)).toBe(7);
     for (const bad of [-1, 1.5, '3', null, undefined, 5000]) expect(up(bad)).toBe(2);
-    expect(m0008RequesterRule.up({ schemaVersion: 7 })).toEqual({ schemaVersion: 8, market: { maxRequesterDisputesLost: 2 } });
+    expect(m0009RequesterRule.up({ schemaVersion: 7 })).toEqual({ schemaVersion: 9, market: { maxRequesterDisputesLost: 2 } });
   });
 
   it('the schema refuses a value that is not a whole number from 0 to 1000; the default matches the plan', () => {

@@ -10,7 +10,7 @@ import { m0004ChainWalletDesktop } from './0004-chain-wallet-desktop';
 import { m0005OnboardingReminders } from './0005-onboarding-reminders';
 import { m0006BiddingWaitsForSetup } from './0006-bidding-waits-for-setup';
 import { m0007GpuUseThreshold } from './0007-gpu-use-threshold';
-import { m0008RequesterRule } from './0008-requester-rule';
+import { m0009RequesterRule } from './0009-requester-rule';
 
 export interface Migration {
   /** The schemaVersion this migration produces. */
@@ -27,5 +27,5 @@ export const migrations: readonly Migration[] = [
   m0005OnboardingReminders,
   m0006BiddingWaitsForSetup,
   m0007GpuUseThreshold,
-  m0008RequesterRule,
+  m0009RequesterRule,
 ];
