@@ -3,7 +3,7 @@ import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { Section } from '../../components/Section';
 import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
-import { V2RowNote } from './V2JobFacts';
+import { V2RequesterNote, V2RowNote } from './V2JobFacts';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
@@ -94,6 +94,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       </th>
                       <td>
                         <code title={job.requester}>{shortAddress(job.requester)}</code>
+                        <V2RequesterNote job={job} />
                       </td>
                       <td className="num strong">
                         {usdPerHour(job.maxPricePerHourMicros)}

@@ -5,7 +5,7 @@ import { cx } from '../../lib/cx';
 import { formatDateTime } from '../../lib/format';
 import { RelativeTime } from './RelativeTime';
 import { usdFromMicros, usdPerHour } from './market-format';
-import { auctionLine, OUTCOMES, replicasText, requesterRecordText, requesterRuleText, roundWords, verificationText } from './v2-words';
+import { auctionLine, OUTCOMES, replicasText, requesterRecordText, requesterRuleText, requesterShortText, roundWords, verificationText } from './v2-words';
 import styles from './MarketV2.module.css';
 
 /**
@@ -128,6 +128,19 @@ export function V2RowNote({ job }: { job: MarketJob }) {
       ) : (
         `${OUTCOMES[a.outcome].label === 'Not bidding' ? 'Awarded' : OUTCOMES[a.outcome].label} · paid ${usdPerHour(a.pricePaidMicros)}`
       )}
+    </span>
+  );
+}
+
+/** Under the requester's address in the open list: its record in short, flagged when the owner's rule refuses it. */
+export function V2RequesterNote({ job }: { job: MarketJob }) {
+  const { settings } = useSnapshot();
+  if (!job.v2) return null;
+  const record = job.v2.requesterRecord;
+  const rule = requesterRuleText(record, settings.market.maxRequesterDisputesLost);
+  return (
+    <span className={cx('small', styles.rowNote, rule.excluded ? styles.excluded : 'muted')} title={`${requesterRecordText(record)}. ${rule.text}.`} data-testid={`market-v2-requester-note-${job.chainJobId}`}>
+      {requesterShortText(record)}
     </span>
   );
 }

@@ -67,6 +67,12 @@ export function requesterRecordText(r: V2RequesterRecordView): string {
   return `${r.posted} posted · ${r.accepted} accepted · disputes won ${r.disputesWon}, lost ${r.disputesLost} · ${r.refunds} refund${r.refunds === 1 ? '' : 's'}`;
 }
 
+/** The record in a few words for a list row: "4 posted · 1 dispute lost". */
+export function requesterShortText(r: V2RequesterRecordView): string {
+  const lost = r.disputesLost === 0 ? 'no dispute lost' : `${r.disputesLost} dispute${r.disputesLost === 1 ? '' : 's'} lost`;
+  return `${r.posted} posted · ${lost}`;
+}
+
 /** Whether the owner's rule (Controls → Market v2) refuses this requester. */
 export function requesterRuleText(r: V2RequesterRecordView, maxDisputesLost: number): { excluded: boolean; text: string } {
   if (r.disputesLost > maxDisputesLost) {

@@ -12,7 +12,7 @@ import { isLoosening, parseRequesterRule, ruleMeaning } from '../../../renderer/
 import { secondPriceExample, uniformSecondPrice } from '../../../renderer/features/controls/second-price';
 import { ReputationCard } from '../../../renderer/features/dashboard/ReputationCard';
 import { V2JobFactsView, V2RowNote } from '../../../renderer/features/market/V2JobFacts';
-import { auctionLine, replicasText, requesterRuleText } from '../../../renderer/features/market/v2-words';
+import { auctionLine, replicasText, requesterRuleText, requesterShortText } from '../../../renderer/features/market/v2-words';
 import { v2Log } from '../../fakes/market-v2-logs';
 import { A, award, B, BID_ENDS, bids, C, chainBook, H, MARKET, OPTIONS, posted, REQUESTER, sourceOf } from '../market-v2/v2-view-fixture';
 
@@ -71,6 +71,7 @@ describe('a v2 job on the Market page', () => {
     expect(text(html)).toContain('$0.10/h$0.12/h$0.15/h');
     expect(text(html)).toContain('1 posted · 0 accepted · disputes won 0, lost 0 · 0 refunds');
     expect(html).toContain('data-excluded="false"');
+    expect(requesterShortText(won.v2!.requesterRecord)).toBe('1 posted · no dispute lost');
     expect(text(renderToStaticMarkup(<V2RowNote job={won} />))).toBe('Won · paid $0.12/h');
 
     const lost = v2MarketJobView(sourceOf(book, C, BID_ENDS + 5), book.get('1')!, OPTIONS);
@@ -103,6 +104,7 @@ describe('a v2 job on the Market page', () => {
     expect(text(html)).toContain('Fixed price');
     expect(text(html)).toContain('disputes won 0, lost 1');
     expect(replicasText(job.v2!)).toBe('One provider; its result is committed');
+    expect(requesterShortText(job.v2!.requesterRecord)).toBe('1 posted · 1 dispute lost');
   });
 });
 
