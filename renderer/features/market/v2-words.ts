@@ -39,9 +39,7 @@ export const roundWords = (auction: V2AuctionView): string => ROUND_WORDS[auctio
 
 export function replicasText(v2: MarketJobV2): string {
   const r = v2.replicas;
-  if (r.wanted === 1) {
-    return r.committed > 0 ? 'One provider; its result is committed' : 'One provider';
-  }
+  if (r.wanted === 1) return r.slashed > 0 ? 'One provider (no replicas); slashed' : 'One provider (no replicas)';
   const parts = [`${r.committed} of ${r.wanted} committed`, `${r.revealed} revealed`];
   if (r.revealed > 0) parts.push(`${r.agreed} agree`);
   if (r.slashed > 0) parts.push(`${r.slashed} slashed`);

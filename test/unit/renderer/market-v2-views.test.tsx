@@ -103,7 +103,7 @@ describe('a v2 job on the Market page', () => {
     expect(html).toContain('data-dispute="upheld"');
     expect(text(html)).toContain('Fixed price');
     expect(text(html)).toContain('disputes won 0, lost 1');
-    expect(replicasText(job.v2!)).toBe('One provider; its result is committed');
+    expect(replicasText(job.v2!)).toBe('One provider (no replicas)');
     expect(requesterShortText(job.v2!.requesterRecord)).toBe('1 posted · 1 dispute lost');
   });
 });
