@@ -99,6 +99,7 @@ describe.skipIf(!ready)('a v2 market on the Market page and the dashboard (Chrom
     await page.click('[data-testid="nav-market"]');
     await page.locator('[data-testid="market-mine-1"]').waitFor();
     expect(await page.textContent('[data-testid="market-v2-note-1"]')).toBe('Won · paid $0.12/h');
+    expect(await page.textContent('[data-testid="market-state-1"]')).toBe('Won, starting');
     expect(await page.textContent('[data-testid="market-v2-note-2"]')).toMatch(/^Auction · 0 bids · closes in 1 min$|^Auction · 0 bids · closes in 2 min$/);
     expect(await page.textContent('[data-testid="market-v2-requester-note-2"]')).toBe('3 posted · 1 dispute lost');
     await page.click('[data-testid="market-mine-1"]');

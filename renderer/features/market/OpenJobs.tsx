@@ -4,6 +4,7 @@ import { Section } from '../../components/Section';
 import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
 import { V2RequesterNote, V2RowNote } from './V2JobFacts';
+import { V2_INTROS } from './v2-words';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
@@ -32,7 +33,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
     <Section
       id="market-open"
       title="Open jobs"
-      intro="Jobs posted on the market that nobody has claimed yet, best paid first. RigShift claims those that fit, at your price."
+      intro={status.marketVersion === 2 ? V2_INTROS.open : 'Jobs posted on the market that nobody has claimed yet, best paid first. RigShift claims those that fit, at your price.'}
       actions={<FilterSwitch filter={filter} onChange={setFilter} open={view.open} fitting={view.fitting} />}
     >
       {view.open === 0 ? (

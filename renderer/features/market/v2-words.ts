@@ -1,3 +1,4 @@
+import type { ProviderJobState } from '../../../shared/domain/market';
 import type { MarketJobV2, V2AuctionView, V2ProviderRecordView, V2RequesterRecordView } from '../../../shared/domain/market-v2-view';
 import { formatSeconds, usdPerHour } from './market-format';
 import type { Tone } from './market-view';
@@ -12,6 +13,26 @@ export const OUTCOMES: Record<V2AuctionView['outcome'], { label: string; tone: T
   won: { label: 'Won', tone: 'ok' },
   lost: { label: 'Lost', tone: 'neutral' },
   'not-bidding': { label: 'Not bidding', tone: 'neutral' },
+};
+
+/**
+ * The state badge of a job of ours on a v2 market, where v1's words would mislead: a standing
+ * bid is not a claim, a lost auction is not "claimed by another provider", a slash is not a
+ * refund. Null: v1's label is right.
+ */
+export function v2StateLabel(state: ProviderJobState, v2: MarketJobV2 | undefined): { label: string; tone: Tone } | null {
+  if (!v2) return null;
+  if (state === 'claiming') return { label: 'Bidding', tone: 'active' };
+  if (state === 'lost-to-other') return { label: 'Auction lost', tone: 'neutral' };
+  if (v2.ourSlot === 'slashed') return { label: 'Slashed', tone: 'bad' };
+  if (state === 'claimed' && !v2.fixedPrice) return { label: 'Won, starting', tone: 'active' };
+  return null;
+}
+
+/** The Market page's section intros on a v2 market. */
+export const V2_INTROS = {
+  open: 'Jobs posted on the market that are still open, best paid first. RigShift bids your floor on those that fit: the lowest asks win, each paid the lowest losing ask.',
+  mine: 'Jobs this PC bid on or runs, newest first: bidding, won or lost, running, paid.',
 };
 
 /** One line on how the auction went for this PC: our ask, and the uniform price winners are paid. */

@@ -12,7 +12,7 @@ import { isLoosening, parseRequesterRule, ruleMeaning } from '../../../renderer/
 import { secondPriceExample, uniformSecondPrice } from '../../../renderer/features/controls/second-price';
 import { ReputationCard } from '../../../renderer/features/dashboard/ReputationCard';
 import { V2JobFactsView, V2RowNote } from '../../../renderer/features/market/V2JobFacts';
-import { auctionLine, replicasText, requesterRuleText, requesterShortText } from '../../../renderer/features/market/v2-words';
+import { auctionLine, replicasText, requesterRuleText, requesterShortText, v2StateLabel } from '../../../renderer/features/market/v2-words';
 import { v2Log } from '../../fakes/market-v2-logs';
 import { A, award, B, BID_ENDS, bids, C, chainBook, H, MARKET, OPTIONS, posted, REQUESTER, sourceOf } from '../market-v2/v2-view-fixture';
 
@@ -77,6 +77,10 @@ describe('a v2 job on the Market page', () => {
     const lost = v2MarketJobView(sourceOf(book, C, BID_ENDS + 5), book.get('1')!, OPTIONS);
     expect(auctionLine(lost.v2!.auction!)).toBe('Lost: you asked $0.15/h; the winners are paid $0.12/h');
     expect(text(renderToStaticMarkup(<V2RowNote job={lost} />))).toBe('Lost · paid $0.12/h');
+    // v1's badges would mislead: a lost auction is not "claimed by another provider".
+    expect(v2StateLabel(lost.mine!.state, lost.v2)).toEqual({ label: 'Auction lost', tone: 'neutral' });
+    expect(v2StateLabel(won.mine!.state, won.v2)).toEqual({ label: 'Won, starting', tone: 'active' });
+    expect(v2StateLabel('lost-to-other', undefined)).toBeNull();
   });
 
   it('an open auction counts down to its close in the list', async () => {
@@ -123,6 +127,8 @@ describe('the dashboard’s reputation card', () => {
     expect(text(html)).toContain('Jobs paid1');
     expect(text(html)).toContain('Replicas in the majority1');
     expect(text(html)).toContain('Time billed1 min');
+    const slashed = v2MarketJobView(sourceOf(book, C, BID_ENDS), book.get('5')!, OPTIONS);
+    expect(v2StateLabel(slashed.mine!.state, slashed.v2)).toEqual({ label: 'Slashed', tone: 'bad' });
     const cheater = renderToStaticMarkup(<ReputationCard record={v2StatusExtras(sourceOf(book, C, BID_ENDS), OPTIONS).myRecord!} />);
     expect(cheater).toContain('data-score="-2"');
     expect(cheater).toMatch(/class="[^"]*bad[^"]*" data-testid="reputation-slashes"/);
