@@ -93,6 +93,10 @@ describe.skipIf(!ready)('a v2 market on the Market page and the dashboard (Chrom
     expect(await card.getAttribute('data-score')).toBe('1');
     expect(await page.textContent('[data-testid="reputation-settled"] dd')).toBe('1');
     expect(await page.textContent('[data-testid="reputation-disputesWon"] dd')).toBe('1');
+    if (process.env.E2E_SCREENSHOTS) {
+      mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
+      await card.screenshot({ path: join(process.env.E2E_SCREENSHOTS, 'dashboard-reputation.png') });
+    }
   });
 
   it('the Market page shows the auction won: our ask, the price paid, and an open auction counting down', async () => {

@@ -112,7 +112,7 @@ export interface RecordItem {
 export function providerRecordItems(r: V2ProviderRecordView): RecordItem[] {
   return [
     { key: 'settled', label: 'Jobs paid', value: String(r.settled), bad: false },
-    { key: 'agreed', label: 'Replicas in the majority', value: String(r.agreed), bad: false },
+    { key: 'agreed', label: 'Replicas agreed', value: String(r.agreed), bad: false },
     { key: 'disputesWon', label: 'Disputes won', value: String(r.disputesWon), bad: false },
     { key: 'disputesLost', label: 'Disputes lost', value: String(r.disputesLost), bad: r.disputesLost > 0 },
     { key: 'slashes', label: 'Slashed', value: String(r.slashes), bad: r.slashes > 0 },

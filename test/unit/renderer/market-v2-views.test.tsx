@@ -125,7 +125,7 @@ describe('the dashboard’s reputation card', () => {
     const html = renderToStaticMarkup(<ReputationCard record={honest} />);
     expect(html).toContain('data-score="1"');
     expect(text(html)).toContain('Jobs paid1');
-    expect(text(html)).toContain('Replicas in the majority1');
+    expect(text(html)).toContain('Replicas agreed1');
     expect(text(html)).toContain('Time billed1 min');
     const slashed = v2MarketJobView(sourceOf(book, C, BID_ENDS), book.get('5')!, OPTIONS);
     expect(v2StateLabel(slashed.mine!.state, slashed.v2)).toEqual({ label: 'Slashed', tone: 'bad' });
