@@ -32,6 +32,7 @@ import { createChainHub } from './chain/create-chain-hub';
 import { createNodeSecretStore, type SecretStore } from './wallet/secret-store';
 import { createWalletFeature } from './wallet/wallet-access';
 import { createAboutFeature } from './desktop/about-feature';
+import { createDeploymentImportFeature, type DeploymentFileChooser } from './deploy/deployment-import-feature';
 import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
 import { createIncomingTransfersFeature } from './wallet/incoming-feature';
@@ -53,6 +54,8 @@ export interface ComposeOptions {
   secretStore?: SecretStore;
   /** Headless `--wallet-password-file`: unlock the wallet at start with this password. */
   walletUnlockPassword?: string;
+  /** The desktop app's native open dialog for Settings → Network → "Import deployment file…". */
+  deploymentFileChooser?: DeploymentFileChooser;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -131,6 +134,8 @@ export function composeAgent(options: ComposeOptions): Agent {
     createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
     createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
+    // Settings → Network: a deployment file's preview (applied with updateSettings, undoable).
+    createDeploymentImportFeature({ network: () => settings.get().network, chooser: options.deploymentFileChooser }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),
   ];
   return createAgent({

@@ -18,6 +18,7 @@ import { defineCall, EmptyRequest } from './define-call';
 import { desktopCalls, desktopEvents } from './desktop-api';
 import { earningsCalls, earningsEvents } from './earnings-api';
 import { marketCalls, marketEvents } from './market-api';
+import { networkCalls } from './network-api';
 import type { Result } from './result';
 import { walletCalls, walletEvents } from './wallet-api';
 
@@ -89,6 +90,8 @@ export const calls = {
   ...marketCalls,
   ...earningsCalls,
   ...desktopCalls,
+  // Settings → Network: import a market deployment file (helper chain-import).
+  ...networkCalls,
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */

@@ -6,6 +6,30 @@ import { DEFAULT_GPU_USE_THRESHOLD_PERCENT } from './presence';
 /** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
 export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
 
+/** A block number the agent can hold exactly (JavaScript numbers are exact up to 2^53 − 1). */
+export const DeploymentBlockSchema = z
+  .number()
+  .int('The deployment block is a whole block number.')
+  .min(0, 'The deployment block is 0 or more.')
+  .max(Number.MAX_SAFE_INTEGER, 'That deployment block is beyond any chain.');
+
+/** A custom network: any EVM RPC, its chain id (checked at connect) and the market's address. */
+export const CustomNetworkSettingsSchema = z
+  .object({
+    kind: z.literal('custom'),
+    rpcUrl: z.string().url().max(2048),
+    chainId: z.number().int().min(1),
+    marketAddress: EvmAddressSchema,
+    /**
+     * The block the market was deployed at (the deployment file has it): the event log starts
+     * there. Absent: searched for with eth_getCode (archive nodes only; else block 0, which on
+     * a real chain is hours of getLogs through a public endpoint's range cap). Schema 8.
+     */
+    deploymentBlock: DeploymentBlockSchema.optional(),
+  })
+  .strict();
+export type CustomNetworkSettings = z.infer<typeof CustomNetworkSettingsSchema>;
+
 /**
  * Which chain the agent works on. "devnet" is the embedded default: a local Hardhat node the
  * app starts for the owner (addresses from its deployment file). "custom" is any EVM RPC,
@@ -13,14 +37,7 @@ export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An addr
  */
 export const NetworkSettingsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('devnet') }).strict(),
-  z
-    .object({
-      kind: z.literal('custom'),
-      rpcUrl: z.string().url().max(2048),
-      chainId: z.number().int().min(1),
-      marketAddress: EvmAddressSchema,
-    })
-    .strict(),
+  CustomNetworkSettingsSchema,
 ]);
 export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
 

@@ -72,5 +72,6 @@ export function networkFromDeployment(deployment: MarketDeployment, rpcUrl?: str
     // The agent's provider path speaks v1 only (docs/ARCHITECTURE.md, "Market v2 on the chain side").
     throw new AgentError('market_version', `That deployment is a v${deployment.marketVersion} market; this agent provides on v1 markets only.`, 'Use the rigshift market commands for v2 (post, show, accept, dispute, redeliver, reputation).');
   }
-  return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market };
+  // The event log starts at the deployment block (no search, no scan from block 0).
+  return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market, deploymentBlock: deployment.deploymentBlock };
 }

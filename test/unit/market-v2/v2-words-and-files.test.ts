@@ -64,7 +64,7 @@ describe('deployment files name their market version', () => {
   it('a file written before v2 (no marketVersion) still reads, as a v1 market the agent can use', () => {
     const d = readMarketDeployment(file(V1_FILE));
     expect(marketVersionOf(d)).toBe(1);
-    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market });
+    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market, deploymentBlock: V1_FILE.deploymentBlock });
   });
 
   it('a v2 file reads as v2, and the v1 agent refuses to provide on it with a reason', () => {
