@@ -11,7 +11,7 @@ import { CLAIMED_BY_YOU, type EvaluableDocument, type Evaluation, parseMarketDoc
 import type { V2BookJob, V2BookSlot } from './v2-book';
 import { auctionToShow, auctionView, isoOf, jobV2Parts, ourAskIn, providerRecordView, type V2PartsContext } from './v2-job-parts';
 import type { V2MarketSource, V2StoredRun } from './v2-market-source';
-import { emptyProviderRecord } from './v2-records';
+import { emptyProviderRecord, type V2Records } from './v2-records';
 
 export interface V2ViewOptions {
   /** The market contract's address (ProviderJob.marketAddress). */
@@ -30,6 +30,29 @@ const MAX_LIST = 200;
 const same = (a: string, b: string | null) => b !== null && a.toLowerCase() === b.toLowerCase();
 const CHAIN_STATES: Record<V2BookJob['state'], ChainJobState> = { none: 'open', open: 'open', running: 'claimed', submitted: 'submitted', settled: 'settled', refunded: 'refunded' };
 const usdH = (micros: bigint) => `${formatUsdMicros(micros)}/h`;
+
+/**
+ * The source read once for one answer: records folded, runs and passes read, chain time taken
+ * a single time (an overview builds every job; folding the records per job would be O(n²)).
+ */
+export function readOnce(source: V2MarketSource): V2MarketSource {
+  let records: V2Records | undefined;
+  let runs: ReadonlyMap<string, V2StoredRun> | undefined;
+  let passes: ReadonlyMap<string, string> | undefined;
+  const me = source.me();
+  const now = source.chainTime();
+  const chainId = source.chainId();
+  return {
+    jobs: () => source.jobs(),
+    job: (id) => source.job(id),
+    records: () => (records ??= source.records()),
+    runs: () => (runs ??= source.runs()),
+    passes: () => (passes ??= source.passes()),
+    me: () => me,
+    chainTime: () => now,
+    chainId: () => chainId,
+  };
+}
 
 function partsContext(source: V2MarketSource, options: V2ViewOptions): V2PartsContext {
   return { me: source.me(), now: source.chainTime(), records: source.records(), challengeWindowSeconds: options.challengeWindowSeconds, blockTime: options.blockTime };
@@ -162,7 +185,8 @@ function mineOf(job: V2BookJob, source: V2MarketSource, options: V2ViewOptions, 
 }
 
 /** One v2 job as the Market page lists it. */
-export function v2MarketJobView(source: V2MarketSource, job: V2BookJob, options: V2ViewOptions): MarketJob {
+export function v2MarketJobView(anySource: V2MarketSource, job: V2BookJob, options: V2ViewOptions): MarketJob {
+  const source = readOnce(anySource);
   const ctx = partsContext(source, options);
   const doc = options.document?.(job) ?? parseMarketDocument(job.spec);
   const current = [...job.slots].reverse().find((s) => s.roundNo === job.roundNo && s.state !== 'freed');
@@ -194,7 +218,8 @@ export function v2MarketJobView(source: V2MarketSource, job: V2BookJob, options:
 const byId = (a: V2BookJob, b: V2BookJob) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
 
 /** getMarket on v2: open jobs (fitting first, then best paid, then the soonest deadline) and ours, newest first. */
-export function v2MarketOverview(source: V2MarketSource, status: MarketStatus, options: V2ViewOptions, limit: number = MAX_LIST): MarketOverview {
+export function v2MarketOverview(anySource: V2MarketSource, status: MarketStatus, options: V2ViewOptions, limit: number = MAX_LIST): MarketOverview {
+  const source = readOnce(anySource);
   const now = source.chainTime();
   const open = [...source.jobs()].filter((j) => isOpenV2(j, now)).map((j) => v2MarketJobView(source, j, options));
   open.sort((a, b) => {
@@ -211,7 +236,8 @@ export function v2MarketOverview(source: V2MarketSource, status: MarketStatus, o
 }
 
 /** getMarketJob on v2; null when the job was never seen (the caller answers market_job_not_found). */
-export function v2MarketJobDetail(source: V2MarketSource, id: string, options: V2ViewOptions): MarketJobDetail | null {
+export function v2MarketJobDetail(anySource: V2MarketSource, id: string, options: V2ViewOptions): MarketJobDetail | null {
+  const source = readOnce(anySource);
   const job = source.job(id);
   if (!job) return null;
   const view = v2MarketJobView(source, job, options);
@@ -226,7 +252,8 @@ export function v2MarketJobDetail(source: V2MarketSource, id: string, options: V
 }
 
 /** What a v2 status adds to (and counts differently from) v1's: the version, our record, the counts. */
-export function v2StatusExtras(source: V2MarketSource, options: V2ViewOptions): Pick<MarketStatus, 'marketVersion' | 'myRecord' | 'counts'> {
+export function v2StatusExtras(anySource: V2MarketSource, options: V2ViewOptions): Pick<MarketStatus, 'marketVersion' | 'myRecord' | 'counts'> {
+  const source = readOnce(anySource);
   const me = source.me();
   const now = source.chainTime();
   const counts = { open: 0, fitting: 0, active: 0, settled: 0, problems: 0 };

@@ -171,6 +171,17 @@ describe('v2 market views: the overview, the detail and the status', () => {
     expect(v2MarketJobDetail(source, '99', OPTIONS)).toBeNull();
   });
 
+  it('folds the records once per answer, however many jobs it lists', async () => {
+    const { book } = await chainBook([[posted(1), posted(2), posted(3)], bids(1), [posted(4, { bidWindowSeconds: 0 })]]);
+    const inner = sourceOf(book, A, BID_ENDS - 3);
+    let folds = 0;
+    const counted = { ...inner, records: () => (folds++, inner.records()) };
+    v2MarketOverview(counted, STATUS, OPTIONS);
+    expect(folds).toBe(1);
+    v2StatusExtras(counted, OPTIONS);
+    expect(folds).toBe(2);
+  });
+
   it('without a wallet: no record, nothing is ours; a v1 status (no v2 fields) still parses', async () => {
     const { book } = await chainBook([[posted(1)], bids(1)]);
     const source = sourceOf(book, null, BID_ENDS - 3);
