@@ -16,7 +16,7 @@ import { emptyProviderRecord, type V2Records } from './v2-records';
 export interface V2ViewOptions {
   /** The market contract's address (ProviderJob.marketAddress). */
   marketAddress: string;
-  /** The parsed document of a job (cache it per job); default: parseMarketDocument(job.spec). */
+  /** The parsed document of a job; default: parseMarketDocument(job.spec), kept per book job. */
   document?(job: V2BookJob): EvaluableDocument;
   /** The evaluation's verdict on an open job; default: the plan's pass reason, or fits. */
   verdict?(job: V2BookJob): Evaluation | null;
@@ -27,6 +27,15 @@ export interface V2ViewOptions {
 }
 
 const MAX_LIST = 200;
+
+/** Parsed documents by book job: a job refolds into a new object when its events change, and its spec never does. */
+const parsed = new WeakMap<V2BookJob, EvaluableDocument>();
+function documentOf(job: V2BookJob, options: V2ViewOptions): EvaluableDocument {
+  if (options.document) return options.document(job);
+  let doc = parsed.get(job);
+  if (!doc) parsed.set(job, (doc = job.specError ? { ok: false, reasons: [job.specError] } : parseMarketDocument(job.spec)));
+  return doc;
+}
 const same = (a: string, b: string | null) => b !== null && a.toLowerCase() === b.toLowerCase();
 const CHAIN_STATES: Record<V2BookJob['state'], ChainJobState> = { none: 'open', open: 'open', running: 'claimed', submitted: 'submitted', settled: 'settled', refunded: 'refunded' };
 const usdH = (micros: bigint) => `${formatUsdMicros(micros)}/h`;
@@ -188,7 +197,7 @@ function mineOf(job: V2BookJob, source: V2MarketSource, options: V2ViewOptions, 
 export function v2MarketJobView(anySource: V2MarketSource, job: V2BookJob, options: V2ViewOptions): MarketJob {
   const source = readOnce(anySource);
   const ctx = partsContext(source, options);
-  const doc = options.document?.(job) ?? parseMarketDocument(job.spec);
+  const doc = documentOf(job, options);
   const current = [...job.slots].reverse().find((s) => s.roundNo === job.roundNo && s.state !== 'freed');
   const held = [...job.slots].reverse().find((s) => same(s.provider, ctx.me)) ?? current;
   return {
@@ -247,7 +256,7 @@ export function v2MarketJobDetail(anySource: V2MarketSource, id: string, options
   } catch {
     // Shown as posted.
   }
-  const doc = options.document?.(job) ?? parseMarketDocument(job.spec);
+  const doc = documentOf(job, options);
   return { ...view, document, specHash: job.specHash, uploadUrl: doc.ok ? doc.document.upload.url : null };
 }
 
