@@ -96,6 +96,16 @@ export const V2ProviderRecordViewSchema = z.object({
 });
 export type V2ProviderRecordView = z.infer<typeof V2ProviderRecordViewSchema>;
 
+/** One thing that happened to the job on chain, in words (amounts and counts only: no requester text). */
+export const V2StepSchema = z.object({
+  block: z.number().int().nonnegative(),
+  txHash: z.string(),
+  what: z.string(),
+  /** This provider did it, or it happened to this provider. */
+  ours: z.boolean(),
+});
+export type V2Step = z.infer<typeof V2StepSchema>;
+
 /** The v2 parts of a market job. */
 export const MarketJobV2Schema = z.object({
   /** No bid window: whoever claims first is paid the max price. */
@@ -109,6 +119,8 @@ export const MarketJobV2Schema = z.object({
   /** Settled runs a provider needs to bid (the contract enforces it). */
   minProviderSettled: Count,
   requesterRecord: V2RequesterRecordViewSchema,
+  /** What happened on chain, oldest first (the latest 40). */
+  history: z.array(V2StepSchema).max(40),
   /** Our slot's state on chain, null when we hold none. */
   ourSlot: z.enum(['running', 'committed', 'revealed', 'released', 'paid', 'slashed', 'freed']).nullable(),
 });

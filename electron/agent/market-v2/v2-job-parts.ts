@@ -3,7 +3,8 @@
  * the folded book: the auction this provider bid in (or the latest), the replicas and how
  * they agree, the dispute and challenge window, the requester's record. Pure.
  */
-import type { MarketJobV2, V2AuctionView, V2ProviderRecordView, V2ReplicasView, V2VerificationView } from '../../../shared/domain/market-v2-view';
+import { formatUsdMicros } from '../../../shared/domain/money-format';
+import type { MarketJobV2, V2AuctionView, V2ProviderRecordView, V2ReplicasView, V2Step, V2VerificationView } from '../../../shared/domain/market-v2-view';
 import type { V2Auction, V2BookJob } from './v2-book';
 import { emptyRequesterRecord, reputationScore, type V2ProviderRecord, type V2Records } from './v2-records';
 
@@ -90,6 +91,75 @@ export function providerRecordView(record: V2ProviderRecord): V2ProviderRecordVi
   return { ...record, score: reputationScore(record) };
 }
 
+const MAX_HISTORY = 40;
+const usdH = (micros: bigint) => `${formatUsdMicros(micros)}/h`;
+
+/** The job's events in words, ours marked: bids, the award, commits, reveals, payments, slashes, the dispute. */
+export function historyOf(job: V2BookJob, me: string | null): V2Step[] {
+  const steps: V2Step[] = [];
+  const fixed = job.terms.bidWindowSeconds === 0;
+  for (const e of job.events) {
+    const step = (what: string, ours = false) => steps.push({ block: e.blockNumber, txHash: e.txHash, what, ours });
+    const who = (provider: string) => (same(provider, me) ? 'We' : 'A provider');
+    switch (e.kind) {
+      case 'posted':
+        step(`Posted: up to ${usdH(e.terms.maxPricePerHour)}, ${e.terms.replicas} provider${e.terms.replicas === 1 ? '' : 's'}${fixed ? ', fixed price' : ', auctioned'}`);
+        break;
+      case 'roundOpened':
+        step(e.round === 'verify' ? 'Reopened for a verifier run' : e.round === 'tiebreak' ? 'Reopened for a tiebreak run' : 'Reopened');
+        break;
+      case 'bidPlaced':
+        step(`${who(e.provider)} bid ${usdH(e.ask)}`, same(e.provider, me));
+        break;
+      case 'bidDisplaced':
+        step(`${same(e.provider, me) ? 'Our' : 'A'} bid of ${usdH(e.ask)} was pushed out by lower asks`, same(e.provider, me));
+        break;
+      case 'auctionClosed':
+        step(`Awarded: every winner is paid ${usdH(e.pricePerHour)} (${e.bids} bid${e.bids === 1 ? '' : 's'})`);
+        break;
+      case 'slotAssigned':
+        step(`${who(e.provider)} ${e.round === 'verify' ? 'took the verifier run' : fixed ? 'claimed it' : 'won a slot'} at ${usdH(e.pricePerHour)}`, same(e.provider, me));
+        break;
+      case 'committed':
+        step(`${who(e.provider)} committed a result (${e.billedSeconds} s billed)`, same(e.provider, me));
+        break;
+      case 'revealed':
+        step(`${who(e.provider)} revealed ${same(e.provider, me) ? 'our' : 'its'} digest`, same(e.provider, me));
+        break;
+      case 'released':
+        step(`${who(e.provider)} gave it back${e.servedSeconds > 0 ? ` after ${e.servedSeconds} s, with a checkpoint` : ', with nothing to show'}`, same(e.provider, me));
+        break;
+      case 'slotPaid':
+        step(`${who(e.provider)} ${same(e.provider, me) ? 'were' : 'was'} paid ${formatUsdMicros(e.gross - e.fee)}`, same(e.provider, me));
+        break;
+      case 'slashed':
+        step(`${who(e.provider)} ${same(e.provider, me) ? 'were' : 'was'} slashed ${formatUsdMicros(e.amount)}`, same(e.provider, me));
+        break;
+      case 'slotFreed':
+        if (same(e.provider, me)) step('Our stake was unlocked, unpaid', true);
+        break;
+      case 'disputed':
+        step(`The requester disputed the result (bond ${formatUsdMicros(e.bond)})`, false);
+        break;
+      case 'disputeResolved':
+        step(e.lapsed ? 'Dispute lapsed: the result stands' : e.upheld ? 'Dispute settled: the verifier agreed with the provider' : 'Dispute settled: the verifier disagreed', same(e.provider, me));
+        break;
+      case 'redeliveryRequested':
+        step('The requester asked for the results again, at a new address');
+        break;
+      case 'settled':
+        step(`Settled${e.byRequester ? ' (accepted by the requester)' : ''}`);
+        break;
+      case 'refunded':
+        step(`Refunded to the requester (${formatUsdMicros(e.amount)})`);
+        break;
+      case 'invalid':
+        break;
+    }
+  }
+  return steps.slice(-MAX_HISTORY);
+}
+
 export function jobV2Parts(job: V2BookJob, ctx: V2PartsContext): MarketJobV2 {
   const auction = auctionToShow(job, ctx.me);
   const ours = [...job.slots].reverse().find((s) => same(s.provider, ctx.me));
@@ -101,6 +171,7 @@ export function jobV2Parts(job: V2BookJob, ctx: V2PartsContext): MarketJobV2 {
     verification: verificationView(job, ctx),
     minProviderSettled: job.terms.minProviderSettled,
     requesterRecord: { ...(ctx.records.requesters.get(job.requester.toLowerCase()) ?? emptyRequesterRecord()) },
+    history: historyOf(job, ctx.me),
     ourSlot: ours?.state ?? null,
   };
 }

@@ -177,7 +177,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           </dl>
         </div>
       </div>
-      {job.v2 ? <V2JobFacts job={job} v2={job.v2} /> : null}
+      {job.v2 ? <V2JobFacts job={job} v2={job.v2} isDevnet={isDevnet} /> : null}
       {mine ? (
         <>
           <h4>

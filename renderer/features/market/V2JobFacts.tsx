@@ -4,6 +4,7 @@ import { useSnapshot } from '../../app/app-context';
 import { cx } from '../../lib/cx';
 import { formatDateTime } from '../../lib/format';
 import { RelativeTime } from './RelativeTime';
+import { TxHash } from './TxHash';
 import { usdFromMicros, usdPerHour } from './market-format';
 import { auctionLine, OUTCOMES, replicasText, requesterRecordText, requesterRuleText, requesterShortText, roundWords, verificationText } from './v2-words';
 import styles from './MarketV2.module.css';
@@ -14,13 +15,13 @@ import styles from './MarketV2.module.css';
  * the requester's record against the owner's rule. Everything here is chain data: addresses
  * and amounts only, no requester text.
  */
-export function V2JobFacts({ job, v2 }: { job: MarketJob; v2: MarketJobV2 }) {
+export function V2JobFacts({ job, v2, isDevnet }: { job: MarketJob; v2: MarketJobV2; isDevnet: boolean }) {
   const { settings } = useSnapshot();
-  return <V2JobFactsView job={job} v2={v2} maxDisputesLost={settings.market.maxRequesterDisputesLost} />;
+  return <V2JobFactsView job={job} v2={v2} maxDisputesLost={settings.market.maxRequesterDisputesLost} isDevnet={isDevnet} />;
 }
 
 /** The same, with the owner's rule given (renders without the agent's snapshot). */
-export function V2JobFactsView({ job, v2, maxDisputesLost }: { job: MarketJob; v2: MarketJobV2; maxDisputesLost: number }) {
+export function V2JobFactsView({ job, v2, maxDisputesLost, isDevnet }: { job: MarketJob; v2: MarketJobV2; maxDisputesLost: number; isDevnet: boolean }) {
   const id = job.chainJobId;
   const rule = requesterRuleText(v2.requesterRecord, maxDisputesLost);
   return (
@@ -63,6 +64,19 @@ export function V2JobFactsView({ job, v2, maxDisputesLost }: { job: MarketJob; v
           {rule.text}
         </p>
       </div>
+      {v2.history.length > 0 ? (
+        <div className={styles.history}>
+          <h4>On chain, step by step</h4>
+          <ol className={styles.steps} data-testid={`market-v2-history-${id}`}>
+            {v2.history.map((step) => (
+              <li key={`${step.txHash}-${step.what}`} data-ours={step.ours}>
+                <span className="muted small">block {step.block}</span> <span className={step.ours ? 'strong' : undefined}>{step.what}</span>{' '}
+                <TxHash hash={step.txHash} chainId={job.chainId} isDevnet={isDevnet} />
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -93,6 +93,8 @@ describe('v2 market views: replicas and disputes', () => {
     expect(cheater.v2!.replicas).toEqual({ wanted: 3, committed: 3, revealed: 3, agreed: 2, slashed: 1 });
     expect(cheater.v2!.ourSlot).toBe('slashed');
     expect(cheater.mine).toMatchObject({ state: 'refunded', problem: expect.stringMatching(/slashed/) });
+    expect(cheater.v2!.history.filter((s) => s.ours).map((s) => s.what)).toEqual(['We claimed it at $0.20/h', 'We committed a result (60 s billed)', 'We revealed our digest', 'We were slashed $5.00']);
+    expect(cheater.v2!.history.at(-1)).toMatchObject({ what: 'Settled', ours: false });
     const status = v2StatusExtras(sourceOf(ended, C, BID_ENDS), OPTIONS);
     expect(status.myRecord).toEqual({ settled: 0, agreed: 0, disputesWon: 0, disputesLost: 0, slashes: 1, releases: 0, billedSeconds: 0, score: -2 });
     expect(v2StatusExtras(sourceOf(ended, A, BID_ENDS), OPTIONS).myRecord).toMatchObject({ settled: 1, agreed: 1, billedSeconds: 60, score: 1 });

@@ -65,7 +65,7 @@ describe('a v2 job on the Market page', () => {
   it('the winner sees the auction won, its ask and the price paid; the loser sees it lost', async () => {
     const { book } = await chainBook([[posted(1)], bids(1), award(1)]);
     const won = v2MarketJobView(sourceOf(book, A, BID_ENDS + 5), book.get('1')!, OPTIONS);
-    const html = renderToStaticMarkup(<V2JobFactsView job={won} v2={won.v2!} maxDisputesLost={2} />);
+    const html = renderToStaticMarkup(<V2JobFactsView job={won} v2={won.v2!} maxDisputesLost={2} isDevnet />);
     expect(html).toContain('data-outcome="won"');
     expect(text(html)).toContain('Won: you asked $0.10/h and are paid $0.12/h');
     expect(text(html)).toContain('$0.10/h$0.12/h$0.15/h');
@@ -73,6 +73,16 @@ describe('a v2 job on the Market page', () => {
     expect(html).toContain('data-excluded="false"');
     expect(requesterShortText(won.v2!.requesterRecord)).toBe('1 posted · no dispute lost');
     expect(text(renderToStaticMarkup(<V2RowNote job={won} />))).toBe('Won · paid $0.12/h');
+    // The story on chain, ours in bold: our bid, the award at the uniform price, our slot.
+    expect(won.v2!.history.map((s) => [s.what, s.ours])).toEqual([
+      ['Posted: up to $0.20/h, 1 provider, auctioned', false],
+      ['A provider bid $0.12/h', false],
+      ['We bid $0.10/h', true],
+      ['A provider bid $0.15/h', false],
+      ['Awarded: every winner is paid $0.12/h (3 bids)', false],
+      ['We won a slot at $0.12/h', true],
+    ]);
+    expect(html).toContain('data-ours="true"');
 
     const lost = v2MarketJobView(sourceOf(book, C, BID_ENDS + 5), book.get('1')!, OPTIONS);
     expect(auctionLine(lost.v2!.auction!)).toBe('Lost: you asked $0.15/h; the winners are paid $0.12/h');
@@ -102,7 +112,7 @@ describe('a v2 job on the Market page', () => {
     ]);
     const job = v2MarketJobView(sourceOf(book, A, BID_ENDS), book.get('4')!, OPTIONS);
     expect(requesterRuleText(job.v2!.requesterRecord, 0)).toEqual({ excluded: true, text: 'Refused by your rule: it lost 1 dispute (you allow 0)' });
-    const html = renderToStaticMarkup(<V2JobFactsView job={job} v2={job.v2!} maxDisputesLost={0} />);
+    const html = renderToStaticMarkup(<V2JobFactsView job={job} v2={job.v2!} maxDisputesLost={0} isDevnet />);
     expect(html).toContain('data-excluded="true"');
     expect(html).toContain('data-dispute="upheld"');
     expect(text(html)).toContain('Fixed price');
