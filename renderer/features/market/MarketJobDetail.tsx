@@ -187,26 +187,28 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           {mine.restarts ? (
             <RestartNote restarts={mine.restarts} testId={`market-detail-restarts-${job.chainJobId}`} block />
           ) : null}
-          <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
-            {steps.map((step) => (
-              <li key={step.key} data-step={step.key}>
-                <span className={styles.timelineWhen}>{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
-                <span className={styles.timelineWhat}>
-                  {step.label}
-                  {step.tx ? (
-                    <>
-                      {' '}
-                      <TxStatus status={step.tx.status} />
-                      <TxHash hash={step.tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
-                    </>
-                  ) : null}
-                </span>
-              </li>
-            ))}
-          </ol>
+          {job.v2 ? null : (
+            <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
+              {steps.map((step) => (
+                <li key={step.key} data-step={step.key}>
+                  <span className={styles.timelineWhen}>{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
+                  <span className={styles.timelineWhat}>
+                    {step.label}
+                    {step.tx ? (
+                      <>
+                        {' '}
+                        <TxStatus status={step.tx.status} />
+                        <TxHash hash={step.tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
           <h4>Transactions</h4>
           {mine.txs.length === 0 ? (
-            <p className="muted small">{job.v2 ? 'Bids, commits and reveals are listed on the chain explorer.' : 'No transaction sent for this job yet.'}</p>
+            <p className="muted small">{job.v2 ? 'Each step on chain above comes with its transaction.' : 'No transaction sent for this job yet.'}</p>
           ) : (
             <ul className={styles.txs} data-testid={`market-txs-${job.chainJobId}`}>
               {mine.txs.map((tx) => (
