@@ -46,7 +46,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 8;
+export const SETTINGS_SCHEMA_VERSION = 9;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -100,6 +100,8 @@ export const SettingsSchema = z.object({
     imageAllowList: z.array(z.string().min(1).max(256)).max(200),
     /** Images whose name starts with one of these never run. */
     imageDenyList: z.array(z.string().min(1).max(256)).max(200),
+    /** Market v2: jobs of requesters that lost more disputes than this are refused (schema 9). */
+    maxRequesterDisputesLost: z.number().int().min(0).max(1000),
   }),
   desktop: z.object({
     /** Start with the OS login, hidden in the tray (off by default). */
@@ -151,12 +153,15 @@ export function defaultControls(timeZone: string = localTimeZone()): Controls {
 }
 
 /** The groups schema version 4 added (migration 0004 uses the same values). */
-export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'market' | 'desktop'> = {
+export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'desktop'> & { market: Omit<Settings['market'], 'maxRequesterDisputesLost'> } = {
   network: { kind: 'devnet' },
   wallet: { autoLockMinutes: 15, payoutAddress: null, sweepThresholdMicros: '0' },
   market: { bidding: true, blockedRequesters: [], imageAllowList: [], imageDenyList: [] },
   desktop: { startOnLogin: false, closeToTray: true, mutedNotifications: [] },
 };
+
+/** Market v2's requester rule (schema 9): a requester that lost more disputes than this is refused. */
+export const DEFAULT_MAX_REQUESTER_DISPUTES_LOST = 2;
 
 /** Room for a few CUDA images (5 to 15 GB each) until the owner sets a budget. */
 export const DEFAULT_IMAGE_BUDGET_GIB = 40;
@@ -170,7 +175,7 @@ export const DEFAULT_SETTINGS: Settings = {
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
   ...DEFAULT_V4_GROUPS,
   // A new install rents nothing until the wizard's "Start renting" (migration 0006).
-  market: { ...DEFAULT_V4_GROUPS.market, bidding: false },
+  market: { ...DEFAULT_V4_GROUPS.market, bidding: false, maxRequesterDisputesLost: DEFAULT_MAX_REQUESTER_DISPUTES_LOST },
 };
 
 /** A partial update: each group may be given in part. */

@@ -11,6 +11,7 @@ import { m0005OnboardingReminders } from './0005-onboarding-reminders';
 import { m0006BiddingWaitsForSetup } from './0006-bidding-waits-for-setup';
 import { m0007GpuUseThreshold } from './0007-gpu-use-threshold';
 import { m0008NetworkDeploymentBlock } from './0008-network-deployment-block';
+import { m0009RequesterRule } from './0009-requester-rule';
 
 export interface Migration {
   /** The schemaVersion this migration produces. */
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m0006BiddingWaitsForSetup,
   m0007GpuUseThreshold,
   m0008NetworkDeploymentBlock,
+  m0009RequesterRule,
 ];
