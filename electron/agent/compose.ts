@@ -32,12 +32,14 @@ import { createChainHub } from './chain/create-chain-hub';
 import { createNodeSecretStore, type SecretStore } from './wallet/secret-store';
 import { createWalletFeature } from './wallet/wallet-access';
 import { createAboutFeature } from './desktop/about-feature';
+import { createDeploymentImportFeature, type DeploymentFileChooser } from './deploy/deployment-import-feature';
 import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
 import { createMarketSwitch } from './market-v2/market-switch';
 import { createMarketV2Feature } from './market-v2/market-v2-feature';
 import { createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
+import { createMarketPricesFeature } from './market-prices/market-prices-feature';
 
 export interface ComposeOptions {
   mode: 'electron' | 'headless';
@@ -55,6 +57,8 @@ export interface ComposeOptions {
   secretStore?: SecretStore;
   /** Headless `--wallet-password-file`: unlock the wallet at start with this password. */
   walletUnlockPassword?: string;
+  /** The desktop app's native open dialog for Settings → Network → "Import deployment file…". */
+  deploymentFileChooser?: DeploymentFileChooser;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -122,6 +126,8 @@ export function composeAgent(options: ComposeOptions): Agent {
   // The one market event log: every market event decoded once; the market's book and job
   // records and the ledger are folds of it (market-event-log.ts).
   const marketEvents = createMarketEventLog({ chain, dataDir: options.dataDir, logger, clock: systemClock, account: () => wallet.access.address() });
+  // What jobs for this card paid on the v2 market: the v2 market feature connects its book to it.
+  const marketPrices = createMarketPricesFeature({ dataDir: options.dataDir, logger, clock: systemClock });
   // Features answer their own calls; each is built from its own folder's factory.
   const features: AgentFeature[] = [
     // First: started first, stopped last (the others use the chain until they stop).
@@ -139,7 +145,10 @@ export function composeAgent(options: ComposeOptions): Agent {
     }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
     createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
+    // Settings → Network: a deployment file's preview (applied with updateSettings, undoable).
+    createDeploymentImportFeature({ network: () => settings.get().network, chooser: options.deploymentFileChooser }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),
+    marketPrices,
   ];
   return createAgent({
     features,

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, type BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage, screen, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { composeAgent } from '../agent/compose';
+import { electronDeploymentFileChooser } from './deployment-file-dialog';
 import { SQLITE_BINDING_ENV } from '../agent/desktop/sqlite-native-binding';
 import { createConsoleLogger } from '../agent/node-adapters/console-logger';
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from '../agent/node-adapters/data-dir-lock';
@@ -96,6 +97,7 @@ async function start(): Promise<void> {
     // powerMonitor works only after 'ready'. On Windows the agent reads GetLastInputInfo itself.
     idleSource: chooseDesktopIdleSource(powerMonitor),
     secretStore: createSafeStorageSecretStore(safeStorage),
+    deploymentFileChooser: electronDeploymentFileChooser(() => window),
   });
   registerIpcBridge(ipcMain, agent, indexUrl);
   await agent.start({ longRunning: true });

@@ -60,6 +60,7 @@ export function applyEvent(snapshot: Snapshot, event: AgentEvent): Snapshot {
     case 'marketJob':
     case 'marketJobs':
     case 'ledgerUpdated':
+    case 'marketPricesUpdated':
       // Not part of the snapshot: their own queries fold them (lib/query/live-events.ts).
       return snapshot;
   }

@@ -25,5 +25,6 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  // The server snapshot lets a static render (the renderer's unit tests) show the same clock.
+  return useSyncExternalStore(subscribe, () => now, () => now);
 }

@@ -16,8 +16,10 @@ import { SnapshotSchema } from '../domain/snapshot';
 import { GpuTelemetrySchema } from '../domain/telemetry';
 import { defineCall, EmptyRequest } from './define-call';
 import { desktopCalls, desktopEvents } from './desktop-api';
+import { marketPricesCalls, marketPricesEvents } from './market-prices-api';
 import { earningsCalls, earningsEvents } from './earnings-api';
 import { marketCalls, marketEvents } from './market-api';
+import { networkCalls } from './network-api';
 import type { Result } from './result';
 import { walletCalls, walletEvents } from './wallet-api';
 
@@ -87,8 +89,11 @@ export const calls = {
   cancelJob: call(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() })),
   ...walletCalls,
   ...marketCalls,
+  ...marketPricesCalls,
   ...earningsCalls,
   ...desktopCalls,
+  // Settings → Network: import a market deployment file (helper chain-import).
+  ...networkCalls,
 } as const;
 
 /** Events the agent pushes; the renderer never polls. */
@@ -119,6 +124,7 @@ export const events = {
   ...marketEvents,
   ...earningsEvents,
   ...desktopEvents,
+  ...marketPricesEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTIVE_PROVIDER_STATE_SET } from './provider-job-machine';
+import { MarketJobV2Schema, V2ProviderRecordViewSchema } from './market-v2-view';
 
 /**
  * The marketplace as this provider sees it: jobs posted on chain (read from the market's
@@ -188,6 +189,8 @@ export const MarketJobSchema = z.object({
   documentError: z.string().nullable(),
   verdict: MarketVerdictSchema,
   mine: ProviderJobSchema.nullable(),
+  /** Market v2 only (market-v2-view.ts): the auction, replicas, verification and the requester's record. */
+  v2: MarketJobV2Schema.optional(),
 });
 export type MarketJob = z.infer<typeof MarketJobSchema>;
 
@@ -261,6 +264,9 @@ export const MarketStatusSchema = z.object({
   /** Things the agent did on its own that the owner should know (e.g. "Funded from the devnet faucet"). */
   notices: z.array(z.string()),
   updatedAt: z.string(),
+  /** Market v2 only: the contract's version (absent: 1) and this provider's own record (null without a wallet). */
+  marketVersion: z.union([z.literal(1), z.literal(2)]).optional(),
+  myRecord: V2ProviderRecordViewSchema.nullable().optional(),
 });
 export type MarketStatus = z.infer<typeof MarketStatusSchema>;
 

@@ -6,6 +6,30 @@ import { DEFAULT_GPU_USE_THRESHOLD_PERCENT } from './presence';
 /** 0x + 40 hex digits; checksums are verified where an address is entered (ethers getAddress). */
 export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An address is 0x followed by 40 hex digits.');
 
+/** A block number the agent can hold exactly (JavaScript numbers are exact up to 2^53 − 1). */
+export const DeploymentBlockSchema = z
+  .number()
+  .int('The deployment block is a whole block number.')
+  .min(0, 'The deployment block is 0 or more.')
+  .max(Number.MAX_SAFE_INTEGER, 'That deployment block is beyond any chain.');
+
+/** A custom network: any EVM RPC, its chain id (checked at connect) and the market's address. */
+export const CustomNetworkSettingsSchema = z
+  .object({
+    kind: z.literal('custom'),
+    rpcUrl: z.string().url().max(2048),
+    chainId: z.number().int().min(1),
+    marketAddress: EvmAddressSchema,
+    /**
+     * The block the market was deployed at (the deployment file has it): the event log starts
+     * there. Absent: searched for with eth_getCode (archive nodes only; else block 0, which on
+     * a real chain is hours of getLogs through a public endpoint's range cap). Schema 8.
+     */
+    deploymentBlock: DeploymentBlockSchema.optional(),
+  })
+  .strict();
+export type CustomNetworkSettings = z.infer<typeof CustomNetworkSettingsSchema>;
+
 /**
  * Which chain the agent works on. "devnet" is the embedded default: a local Hardhat node the
  * app starts for the owner (addresses from its deployment file). "custom" is any EVM RPC,
@@ -13,14 +37,7 @@ export const EvmAddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'An addr
  */
 export const NetworkSettingsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('devnet') }).strict(),
-  z
-    .object({
-      kind: z.literal('custom'),
-      rpcUrl: z.string().url().max(2048),
-      chainId: z.number().int().min(1),
-      marketAddress: EvmAddressSchema,
-    })
-    .strict(),
+  CustomNetworkSettingsSchema,
 ]);
 export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
 
@@ -29,7 +46,7 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
  * the same file format through `conf` in headless mode). Every change of shape gets a
  * numbered migration in electron/agent/settings/migrations and a bump here.
  */
-export const SETTINGS_SCHEMA_VERSION = 7;
+export const SETTINGS_SCHEMA_VERSION = 9;
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
@@ -83,6 +100,8 @@ export const SettingsSchema = z.object({
     imageAllowList: z.array(z.string().min(1).max(256)).max(200),
     /** Images whose name starts with one of these never run. */
     imageDenyList: z.array(z.string().min(1).max(256)).max(200),
+    /** Market v2: jobs of requesters that lost more disputes than this are refused (schema 9). */
+    maxRequesterDisputesLost: z.number().int().min(0).max(1000),
   }),
   desktop: z.object({
     /** Start with the OS login, hidden in the tray (off by default). */
@@ -134,12 +153,15 @@ export function defaultControls(timeZone: string = localTimeZone()): Controls {
 }
 
 /** The groups schema version 4 added (migration 0004 uses the same values). */
-export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'market' | 'desktop'> = {
+export const DEFAULT_V4_GROUPS: Pick<Settings, 'network' | 'wallet' | 'desktop'> & { market: Omit<Settings['market'], 'maxRequesterDisputesLost'> } = {
   network: { kind: 'devnet' },
   wallet: { autoLockMinutes: 15, payoutAddress: null, sweepThresholdMicros: '0' },
   market: { bidding: true, blockedRequesters: [], imageAllowList: [], imageDenyList: [] },
   desktop: { startOnLogin: false, closeToTray: true, mutedNotifications: [] },
 };
+
+/** Market v2's requester rule (schema 9): a requester that lost more disputes than this is refused. */
+export const DEFAULT_MAX_REQUESTER_DISPUTES_LOST = 2;
 
 /** Room for a few CUDA images (5 to 15 GB each) until the owner sets a budget. */
 export const DEFAULT_IMAGE_BUDGET_GIB = 40;
@@ -153,7 +175,7 @@ export const DEFAULT_SETTINGS: Settings = {
   jobs: { imageBudgetGiB: DEFAULT_IMAGE_BUDGET_GIB, allowEgress: false },
   ...DEFAULT_V4_GROUPS,
   // A new install rents nothing until the wizard's "Start renting" (migration 0006).
-  market: { ...DEFAULT_V4_GROUPS.market, bidding: false },
+  market: { ...DEFAULT_V4_GROUPS.market, bidding: false, maxRequesterDisputesLost: DEFAULT_MAX_REQUESTER_DISPUTES_LOST },
 };
 
 /** A partial update: each group may be given in part. */

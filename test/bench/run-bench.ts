@@ -28,6 +28,8 @@ import type { BenchFigure } from './figure';
 // --- first-pay helper: time to first money (issue 13) ---
 import { measureFirstPayment } from './first-payment-figures';
 import { repoRoot } from '../helpers/cli';
+// --- v2-prices helper: prices from the market (issue 12, item 3) ---
+import { measureMarketPriceFigures } from './market-prices-figures';
 
 const figures: BenchFigure[] = [];
 const report = (figure: BenchFigure) => {
@@ -62,6 +64,8 @@ for (const figure of await measureDevnet({ starts: 3, idleSeconds: Number(proces
 for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FIRST_PAY_BENCHMARK !== '0', runs: Number(process.env.BENCH_FIRST_PAY_RUNS ?? 3) })) report(figure);
 // faults (issue 15, item 7): SIGKILL runs, RPC down, disk full, engine restart; totals target 0
 for (const figure of await measureFaultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 30))) report(figure);
+// --- v2-prices helper: the price history on 5,000 awarded jobs (BENCH_MARKET_PRICE_JOBS) ---
+for (const figure of await measureMarketPriceFigures(Number(process.env.BENCH_MARKET_PRICE_JOBS ?? 5_000))) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();

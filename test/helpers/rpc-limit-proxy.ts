@@ -5,8 +5,9 @@
  * a JSON-RPC -32005 "rate limit" body (and Retry-After when `retryAfterSeconds` is given,
  * in seconds as HTTP means it: ethers' own 429 retry would read it as milliseconds, which is
  * why rpc-provider.ts switches that retry off and rpc-backoff.ts decides). Batches (JSON arrays) are handled
- * element by element. It records what it refused and served. setDown(true) takes the endpoint
- * down (the fault harness's "RPC down for 60 s") until setDown(false).
+ * element by element. It records what it refused and served (span and first block of each
+ * getLogs). setDown(true) takes the endpoint down (the fault harness's "RPC down for 60 s")
+ * until setDown(false); setStatePrunedBefore(n) makes it a full node without old state.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,8 @@ export interface LimitProxy {
   /** Spans (blocks) of refused and of served eth_getLogs requests. */
   refusedLogRanges: number[];
   servedLogRanges: number[];
+  /** The first block of each served eth_getLogs (same order as servedLogRanges). */
+  servedLogFroms: number[];
   /** HTTP requests answered 429. */
   rateLimited: number;
   requests: number;
@@ -24,6 +27,11 @@ export interface LimitProxy {
   methods: string[];
   /** The endpoint goes down (every connection is dropped, new ones are cut at once) or comes back. */
   setDown(down: boolean): void;
+  /**
+   * Like a public full (non-archive) node: eth_getCode at a block number below this one is
+   * refused with geth's "missing trie node" (null: every block answers, as an archive node).
+   */
+  setStatePrunedBefore(block: number | null): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +49,19 @@ export function startLimitProxy(
   const maxLogRange = options.maxLogRange ?? 1_000;
   const recent: number[] = [];
   let down = false;
-  const proxy: Omit<LimitProxy, 'url' | 'port' | 'close' | 'setDown'> = { refusedLogRanges: [], servedLogRanges: [], rateLimited: 0, requests: 0, methods: [] };
+  let prunedBefore: number | null = null;
+  const proxy: Omit<LimitProxy, 'url' | 'port' | 'close' | 'setDown' | 'setStatePrunedBefore'> = { refusedLogRanges: [], servedLogRanges: [], servedLogFroms: [], rateLimited: 0, requests: 0, methods: [] };
+
+  const prunedState = (request: RpcRequest): boolean => {
+    if (prunedBefore === null || request.method !== 'eth_getCode') return false;
+    const tag = request.params?.[1];
+    return typeof tag === 'string' && tag.startsWith('0x') && Number(tag) < prunedBefore;
+  };
+  const prunedError = (request: RpcRequest) => ({
+    jsonrpc: '2.0',
+    id: request.id,
+    error: { code: -32000, message: 'missing trie node 0000000000000000000000000000000000000000000000000000000000000000 (path ) state is not available' },
+  });
 
   const rangeError = (request: RpcRequest) => ({
     jsonrpc: '2.0',
@@ -62,6 +82,7 @@ export function startLimitProxy(
       return true;
     }
     proxy.servedLogRanges.push(span);
+    proxy.servedLogFroms.push(from);
     if (process.env.DEBUG_PROXY) process.stderr.write(`getLogs ${from}-${to}\n`);
     return false;
   };
@@ -102,7 +123,10 @@ export function startLimitProxy(
       const batch = Array.isArray(payload) ? payload : [payload];
       for (const item of batch) proxy.methods.push(item.method);
       const refused = new Map<RpcRequest, unknown>();
-      for (const item of batch) if (overCap(item)) refused.set(item, rangeError(item));
+      for (const item of batch) {
+        if (overCap(item)) refused.set(item, rangeError(item));
+        else if (prunedState(item)) refused.set(item, prunedError(item));
+      }
       const forward = batch.filter((item) => !refused.has(item));
       const answer = (results: unknown[]) => {
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -129,6 +153,9 @@ export function startLimitProxy(
         Object.assign(proxy, {
           url: `http://127.0.0.1:${port}`,
           port,
+          setStatePrunedBefore: (block: number | null) => {
+            prunedBefore = block;
+          },
           setDown: (value: boolean) => {
             down = value;
             if (value) server.closeAllConnections();

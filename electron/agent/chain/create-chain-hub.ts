@@ -22,6 +22,7 @@ import { ensureDevnet, type RunningDevnet } from '../devnet/devnet-supervisor';
 import type { Clock, Logger } from '../ports';
 import type { ChainConnection, ChainHub } from './chain-hub';
 import type { ChainBlock } from './chain-port';
+import { resolveDeploymentBlock } from './deployment-block';
 import { createEthersChainPort } from './ethers-chain-port';
 import { webSocketUrlOf } from './head-stream';
 import { jsonRpcCall } from './json-rpc';
@@ -78,7 +79,7 @@ interface Target {
   rpcUrl: string;
   chainId: number;
   marketAddress: string;
-  /** Known for a devnet we deployed (deployment.json); searched for otherwise. */
+  /** Known for a devnet we deployed (deployment.json); the owner's (checked) or searched for otherwise. */
   deploymentBlock: number | null;
   genesisHash: string | null;
   /** Known for a devnet we deployed; probed otherwise (isMarketV2). */
@@ -116,6 +117,8 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
   let wake: (() => void) | null = null;
   let waiters: Array<{ resolve: (c: ChainConnection) => void; reject: (e: Error) => void }> = [];
   const deploymentBlocks = new Map<string, number>();
+  /** The deployment block the settings named for the current connection (null: searched). */
+  let currentGivenBlock: number | null = null;
   const headListeners = new Set<(head: ChainBlock) => void>();
   let headOff: (() => void) | null = null;
   const forwardHead = (head: ChainBlock) => {
@@ -160,7 +163,7 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
     rpcUrl: settings.rpcUrl,
     chainId: settings.chainId,
     marketAddress: settings.marketAddress,
-    deploymentBlock: null,
+    deploymentBlock: settings.deploymentBlock ?? null,
     genesisHash: null,
   });
 
@@ -211,26 +214,17 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
     });
   }
 
-  async function findDeploymentBlock(provider: JsonRpcProvider, market: string, genesis: string): Promise<number> {
-    const key = `${genesis}:${market.toLowerCase()}`;
+  async function findDeploymentBlock(provider: JsonRpcProvider, market: string, genesis: string, given: number | null): Promise<number> {
+    const key = `${genesis}:${market.toLowerCase()}:${given ?? 'search'}`;
     const known = deploymentBlocks.get(key);
     if (known !== undefined) return known;
-    // Binary search on "has code at block n" (needs an archive node; else start at 0).
-    let lo = 0;
-    let hi = await limited(() => provider.getBlockNumber(), 'eth_blockNumber');
-    try {
-      if ((await limited(() => provider.getCode(market, 0), 'eth_getCode')) !== '0x') hi = 0;
-      while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        if ((await limited(() => provider.getCode(market, mid), 'eth_getCode')) !== '0x') hi = mid;
-        else lo = mid + 1;
-      }
-    } catch (error) {
-      logger.warn('could not find the market deployment block (no archive RPC?); scanning from block 0', { error: describe(error) });
-      hi = 0;
-    }
-    deploymentBlocks.set(key, hi);
-    return hi;
+    const reader = {
+      blockNumber: () => limited(() => provider.getBlockNumber(), 'eth_blockNumber'),
+      codeAt: (address: string, block: number) => limited(() => provider.getCode(address, block), 'eth_getCode'),
+    };
+    const found = await resolveDeploymentBlock(reader, market, given, logger);
+    deploymentBlocks.set(key, found);
+    return found;
   }
 
   async function connect(): Promise<ChainConnection> {
@@ -268,7 +262,8 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
 
     const same =
       current && current.network.rpcUrl === target.rpcUrl && current.network.chainId === target.chainId && current.network.genesisHash === genesis.hash &&
-      current.network.marketAddress.toLowerCase() === target.marketAddress.toLowerCase();
+      current.network.marketAddress.toLowerCase() === target.marketAddress.toLowerCase() &&
+      currentGivenBlock === target.deploymentBlock;
     if (same) return current!;
 
     const provider = makeProvider(target);
@@ -284,7 +279,11 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
         limited(() => token.getFunction('symbol')() as Promise<string>, 'symbol()'),
         limited(() => token.getFunction('decimals')() as Promise<bigint>, 'decimals()'),
       ]);
-      const deploymentBlock = target.deploymentBlock ?? (await findDeploymentBlock(provider, target.marketAddress, genesis.hash));
+      // A devnet's deployment.json is ours; an owner's block is checked against the chain.
+      const deploymentBlock =
+        target.isDevnet && target.deploymentBlock !== null
+          ? target.deploymentBlock
+          : await findDeploymentBlock(provider, target.marketAddress, genesis.hash, target.deploymentBlock);
       const network: ResolvedNetwork = {
         label: target.label,
         isDevnet: target.isDevnet,
@@ -306,6 +305,7 @@ export function createChainHub(deps: ChainHubDeps): ChainHub & { refresh(): void
         onHeadVia: (via, reason) => logger.info(`chain heads: ${via === 'newHeads' ? 'pushed over WebSocket (newHeads)' : 'polled'}`, { reason }),
       });
       current = { network, port };
+      currentGivenBlock = target.deploymentBlock;
       followHeads();
       previous?.port.destroy();
       return current;

@@ -15,6 +15,9 @@ import type { ResolvedNetwork } from '../../../shared/domain/chain';
 
 export const LOOPBACK_DEVNET_RULES_ENV = 'RIGSHIFT_LOOPBACK_DEVNET_RULES';
 
+/** Blocks the event log waits before it trusts an event on a chain without devnet rules. */
+export const CUSTOM_NETWORK_CONFIRMATIONS = 2;
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function isLocalChain(

@@ -49,8 +49,8 @@ Options:
 
 Exit code: 0 only when the benchmark completed.`,
   headless: `Usage: rigshift headless [--port <n>] [--data-dir <dir>] [--run-job <spec.json>]
-                         [--network devnet|custom --rpc-url <url> --chain-id <n> --market-address <0x…>]
-                         [--deployment <file> [--rpc-url <url>]] [--no-devnet]
+                         [--network devnet|custom --rpc-url <url> --chain-id <n> --market-address <0x…>
+                          [--deployment-block <n>]] [--deployment <file> [--rpc-url <url>]] [--no-devnet]
 
 Runs the agent without Electron and serves the dashboard and its API on 127.0.0.1 only.
 Open the printed link: it carries a fresh access token; requests without it are refused.
@@ -73,6 +73,9 @@ Options:
   --network <kind>  Save the network setting first: devnet (the local test chain, default)
                     or custom (with --rpc-url, --chain-id and --market-address; the chain
                     id is checked at connect)
+  --deployment-block <n>
+                    With custom: the block the market was deployed at; the market's events
+                    are read from there (without it: searched for, or from block 0)
   --deployment <file>
                     Save a custom network from a file written by rigshift market deploy
                     (its chain, RPC and market; --rpc-url overrides the RPC). A custom

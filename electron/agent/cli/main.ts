@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
             'rpc-url': { type: 'string' },
             'chain-id': { type: 'string' },
             'market-address': { type: 'string' },
+            'deployment-block': { type: 'string' },
             deployment: { type: 'string' },
             'no-devnet': { type: 'boolean' },
           },
@@ -267,8 +268,12 @@ function networkOption(values: {
   'rpc-url'?: string;
   'chain-id'?: string;
   'market-address'?: string;
+  'deployment-block'?: string;
   deployment?: string;
 }): NetworkSettings | undefined {
+  if (values['deployment-block'] !== undefined && (values.deployment !== undefined || values.network === 'devnet')) {
+    throw new UsageError('--deployment-block is for --network custom (a deployment file already has it)');
+  }
   if (values.deployment !== undefined) {
     // A deployment file names the chain and the market; --rpc-url may point elsewhere (another endpoint of the same chain).
     if (values.network !== undefined && values.network !== 'custom') throw new UsageError('--deployment is a custom network; leave --network out');
@@ -296,7 +301,9 @@ function networkOption(values: {
   if (!/^https?:\/\/\S+$/.test(rpcUrl)) throw new UsageError(`--rpc-url must be an http(s) URL, not "${rpcUrl}"`);
   if (!Number.isInteger(chainId) || chainId < 1) throw new UsageError(`--chain-id must be a positive whole number, not "${values['chain-id']}"`);
   if (!/^0x[0-9a-fA-F]{40}$/.test(marketAddress)) throw new UsageError(`--market-address must be 0x followed by 40 hex digits, not "${marketAddress}"`);
-  return { kind: 'custom', rpcUrl, chainId, marketAddress };
+  const block = values['deployment-block'];
+  if (block !== undefined && !/^[0-9]{1,15}$/.test(block)) throw new UsageError(`--deployment-block must be a whole block number, not "${block}"`);
+  return { kind: 'custom', rpcUrl, chainId, marketAddress, ...(block === undefined ? {} : { deploymentBlock: Number(block) }) };
 }
 
 /** --allow-lan is the opt-in; --lan-address and --lan-port only refine it. */

@@ -69,6 +69,7 @@ export const marketVersionOf = (deployment: { marketVersion?: MarketVersion }): 
 /** The network setting that points the agent at a deployment ("custom": custom rules, never devnet ones). */
 export function networkFromDeployment(deployment: MarketDeployment, rpcUrl?: string): Extract<NetworkSettings, { kind: 'custom' }> {
   // Either version: the chain hub probes the contract and the agent provides with the
-  // matching feature (market-v2/market-switch.ts).
-  return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market };
+  // matching feature (market-v2/market-switch.ts). The event log starts at the deployment
+  // block (no search, no scan from block 0).
+  return { kind: 'custom', rpcUrl: rpcUrl ?? deployment.rpcUrl, chainId: deployment.chainId, marketAddress: deployment.market, deploymentBlock: deployment.deploymentBlock };
 }

@@ -6,6 +6,7 @@
  * into its rows.
  */
 import type { ChainHub } from '../chain/chain-hub';
+import { CUSTOM_NETWORK_CONFIRMATIONS } from '../chain/local-chain-rules';
 import type { Clock, Logger } from '../ports';
 import { isLocalChain, readConstants } from './chain-reads';
 import { createMarketIndexer, type GetLogs, type MarketIndexer } from './market-indexer';
@@ -33,7 +34,7 @@ export function createMarketEventLog(deps: MarketEventLogDeps): MarketIndexer {
     logger: deps.logger,
     clock: deps.clock,
     account: deps.account,
-    confirmations: (connection) => (isLocalChain(connection.network) ? 0 : deps.confirmations ?? 2),
+    confirmations: (connection) => (isLocalChain(connection.network) ? 0 : deps.confirmations ?? CUSTOM_NETWORK_CONFIRMATIONS),
     reopenClaimWindow: async (connection) => (await readConstants(connection)).reopenClaimWindow,
     onHead: (listener) => deps.chain.onHead(listener),
     pollMs: deps.pollMs,

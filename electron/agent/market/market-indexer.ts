@@ -275,7 +275,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         if (!canonical || canonical.hash !== cursor.hash) publish(await rewind(port));
       }
     }
-    const from = cursor ? cursor.block + 1 : network.deploymentBlock;
+    // Nothing of the market lies before its deployment block, even under an older cursor.
+    const from = Math.max(cursor ? cursor.block + 1 : 0, network.deploymentBlock);
     if (from > target) return false;
     const to = Math.min(target, from + span - 1);
     // One new block whose bloom lacks the market's address has none of its logs: no request.

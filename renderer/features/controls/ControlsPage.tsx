@@ -1,5 +1,6 @@
 import { AvailabilityHistory } from '../availability/AvailabilityHistory';
 import { LimitsSection } from './LimitsSection';
+import { MarketV2Section } from './MarketV2Section';
 import { PresenceSection } from './PresenceSection';
 import { PriceSection } from './PriceSection';
 import { ScheduleSection } from './ScheduleSection';
@@ -15,6 +16,7 @@ export function ControlsPage() {
         <PriceSection />
         <LimitsSection />
       </div>
+      <MarketV2Section />
       <AvailabilityHistory />
     </>
   );

@@ -13,8 +13,8 @@ import {
   parsePriceForm,
   pricedDevices,
   priceFormFrom,
-  suggestedFloor,
 } from './price-form';
+import { MarketPrices } from './market-prices/MarketPrices';
 import { useUnsavedEdit } from './unsaved-edits';
 import { useControlsSave } from './use-controls-save';
 import { cx } from '../../lib/cx';
@@ -75,8 +75,6 @@ export function PriceSection() {
   const shown = candidate ?? saved;
   const gpus = pricedDevices(detection, benchmark.history);
   const suggestion = latestSuggestion(benchmark.history);
-  const floorSuggestion = suggestion ? suggestedFloor(suggestion, shown, gpus) : null;
-  const suggested = floorSuggestion ? formatMicros(floorSuggestion.micros) : null;
 
   const edit = (next: Partial<PriceForm>) => setForm({ ...current, ...next });
 
@@ -143,24 +141,7 @@ export function PriceSection() {
         {field('electricity', 'Electricity price', 'USD per kWh', 'electricity-input', 'From your power bill; 0 if you do not pay for it.')}
         {field('overhead', 'Rest of the PC while rented', 'W', 'overhead-input', 'CPU, board and fans; about 60–120 W.')}
       </div>
-      {suggested !== null && suggestion ? (
-        <p className={styles.suggestion}>
-          <button
-            type="button"
-            className="button-small"
-            onClick={() => edit({ floor: suggested })}
-            title={suggestion.basis}
-            data-testid="use-suggested-price"
-          >
-            Use suggested ${suggested}/h
-          </button>{' '}
-          <span className="muted small" data-testid="suggested-price-basis">
-            {floorSuggestion?.raisedFrom !== null && floorSuggestion?.raisedFrom !== undefined
-              ? `your electricity break-even + ${shown.marginPercent} %: your latest benchmark's market figure ($${formatMicros(floorSuggestion.raisedFrom)}/h) is below what running the PC costs`
-              : 'from your latest benchmark'}
-          </span>
-        </p>
-      ) : null}
+      <MarketPrices price={shown} devices={gpus} reference={suggestion} onUse={(floor) => edit({ floor })} />
       <div className={styles.breakEvenRow}>
         <Toggle
           checked={current.neverBelowBreakEven}

@@ -96,13 +96,6 @@ export function latestSuggestion(history: readonly BenchmarkResult[]): Suggested
   return history.find((r) => r.status === 'completed' && r.suggestedPrice)?.suggestedPrice ?? null;
 }
 
-/** A suggested USD figure as floor text, to 6 decimals at most ("0.31"). */
-export function suggestionText(usdPerHour: number): string | null {
-  if (!Number.isFinite(usdPerHour) || usdPerHour < 0) return null;
-  const parsed = parseUsdToMicros(usdPerHour.toFixed(6));
-  return parsed.ok ? formatMicros(parsed.micros) : null;
-}
-
 /**
  * The devices the price applies to, as the agent prices them: every detected GPU, or on a
  * machine without one the CPU, whose jobs draw no GPU power, so its break-even is the rest
@@ -136,27 +129,4 @@ export function belowBreakEven(price: PriceSettings, devices: readonly GpuPower[
     if (floor < breakEven) return { device, floorMicrosPerHour: floor, breakEvenMicrosPerHour: breakEven };
   }
   return null;
-}
-
-export interface SuggestedFloor {
-  micros: bigint;
-  /** The benchmark's own figure was below the electricity break-even + margin and was raised. */
-  raisedFrom: bigint | null;
-}
-
-/**
- * The price to suggest: the benchmark's market figure, but never below what the electricity
- * costs plus the owner's margin on any device (a CPU's market worth, 0.00011 USD/h, is far
- * below the 0.018 USD/h it costs to run the PC).
- */
-export function suggestedFloor(suggestion: SuggestedPrice, price: PriceSettings, devices: readonly GpuPower[]): SuggestedFloor | null {
-  const text = suggestionText(suggestion.usdPerHour);
-  const parsed = text === null ? null : parseUsdToMicros(text);
-  if (!parsed?.ok) return null;
-  const guard = { ...price, neverBelowBreakEven: true, floorMicrosPerHour: '0' };
-  const minimum = devices.reduce((max, d) => {
-    const floor = effectiveFloor(guard, d.powerW).floorMicrosPerHour;
-    return floor > max ? floor : max;
-  }, 0n);
-  return parsed.micros >= minimum ? { micros: parsed.micros, raisedFrom: null } : { micros: minimum, raisedFrom: parsed.micros };
 }

@@ -18,6 +18,7 @@ import { useMarketStatus } from '../onboarding/use-market-status';
 import { CurrentJob } from './CurrentJob';
 import { dashboardState, type MoneyView, thisMonthFromYear, todayFromDay } from './dashboard-view';
 import { EarningsSparkline } from './EarningsSparkline';
+import { ReputationCard } from './ReputationCard';
 import styles from './Dashboard.module.css';
 
 const usd = formatUsdMicros;
@@ -81,6 +82,7 @@ export function Dashboard() {
           <AttentionList items={items} />
         </div>
       </div>
+      {market?.marketVersion === 2 && market.myRecord ? <ReputationCard record={market.myRecord} /> : null}
     </Section>
   );
 }

@@ -17,6 +17,7 @@ import { UntrustedText, untrustedAttribute } from '../../components/UntrustedTex
 import { cx } from '../../lib/cx';
 import styles from './Market.module.css';
 import { RestartNote } from './RestartNote';
+import { V2JobFacts } from './V2JobFacts';
 
 interface Props {
   job: MarketJob;
@@ -104,7 +105,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           <p data-testid={`market-verdict-${job.chainJobId}`} data-fits={verdict.fits}>
             {verdict.fits ? (
               <>
-                <span className="badge badge-ok">Fits</span> would claim at {usdPerHour(verdict.askMicrosPerHour)}
+                <span className="badge badge-ok">Fits</span> would {job.v2 && !job.v2.fixedPrice ? 'bid' : 'claim at'} {usdPerHour(verdict.askMicrosPerHour)}
                 {verdict.deviceId ? ` on ${jobDeviceLabel(verdict.deviceId, detection)}` : ''}
               </>
             ) : isClaimedByYou(verdict) ? (
@@ -149,7 +150,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
             <dt>Price</dt>
             <dd>
               up to {usdPerHour(job.maxPricePerHourMicros)}
-              {job.askMicrosPerHour ? ` · claimed at ${usdPerHour(job.askMicrosPerHour)}` : ''}
+              {job.askMicrosPerHour ? ` · ${job.v2 ? 'paid' : 'claimed at'} ${usdPerHour(job.askMicrosPerHour)}` : ''}
             </dd>
             <dt>Escrow left</dt>
             <dd>{usdFromMicros(job.escrowMicros)}</dd>
@@ -176,6 +177,7 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           </dl>
         </div>
       </div>
+      {job.v2 ? <V2JobFacts job={job} v2={job.v2} isDevnet={isDevnet} /> : null}
       {mine ? (
         <>
           <h4>
@@ -185,26 +187,28 @@ export function MarketJobDetail({ job, isDevnet, walletAddress }: Props) {
           {mine.restarts ? (
             <RestartNote restarts={mine.restarts} testId={`market-detail-restarts-${job.chainJobId}`} block />
           ) : null}
-          <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
-            {steps.map((step) => (
-              <li key={step.key} data-step={step.key}>
-                <span className={styles.timelineWhen}>{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
-                <span className={styles.timelineWhat}>
-                  {step.label}
-                  {step.tx ? (
-                    <>
-                      {' '}
-                      <TxStatus status={step.tx.status} />
-                      <TxHash hash={step.tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
-                    </>
-                  ) : null}
-                </span>
-              </li>
-            ))}
-          </ol>
+          {job.v2 ? null : (
+            <ol className={styles.timeline} data-testid={`market-timeline-${job.chainJobId}`}>
+              {steps.map((step) => (
+                <li key={step.key} data-step={step.key}>
+                  <span className={styles.timelineWhen}>{step.atMs === null ? '—' : formatDateTime(new Date(step.atMs).toISOString())}</span>
+                  <span className={styles.timelineWhat}>
+                    {step.label}
+                    {step.tx ? (
+                      <>
+                        {' '}
+                        <TxStatus status={step.tx.status} />
+                        <TxHash hash={step.tx.hash} chainId={job.chainId} isDevnet={isDevnet} />
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
           <h4>Transactions</h4>
           {mine.txs.length === 0 ? (
-            <p className="muted small">No transaction sent for this job yet.</p>
+            <p className="muted small">{job.v2 ? 'Each step on chain above comes with its transaction.' : 'No transaction sent for this job yet.'}</p>
           ) : (
             <ul className={styles.txs} data-testid={`market-txs-${job.chainJobId}`}>
               {mine.txs.map((tx) => (

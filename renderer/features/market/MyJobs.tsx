@@ -12,6 +12,9 @@ import { UntrustedText } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
 import styles from './Market.module.css';
 import { RestartNote } from './RestartNote';
+import { V2RowNote } from './V2JobFacts';
+import { V2_INTROS, v2StateLabel } from './v2-words';
+import type { MarketJobV2 } from '../../../shared/domain/market-v2-view';
 
 const COLUMNS = 7;
 
@@ -37,7 +40,7 @@ export function MyJobs({ jobs, status }: Props) {
   const toggle = (id: string) => setOpenId((current) => (current === id ? null : id));
 
   return (
-    <Section id="market-mine" title="My jobs" intro="Jobs this PC claimed, newest first: running, waiting for payment, paid.">
+    <Section id="market-mine" title="My jobs" intro={status.marketVersion === 2 ? V2_INTROS.mine : 'Jobs this PC claimed, newest first: running, waiting for payment, paid.'}>
       {mine.length === 0 ? (
         <p className="muted" data-testid="market-mine-empty">
           No job claimed yet. When one that fits is posted, RigShift claims it at your price and it shows here, from the claim to
@@ -88,7 +91,8 @@ export function MyJobs({ jobs, status }: Props) {
                         <span className={cx('muted', 'small', styles.jobSub)}>#{job.chainJobId}</span>
                       </th>
                       <td>
-                        <StateCell mine={job.mine} />
+                        <StateCell mine={job.mine} v2={job.v2} />
+                        <V2RowNote job={job} />
                       </td>
                       <td className="num">{usdPerHour(job.mine.askMicrosPerHour)}</td>
                       <td className={cx('num', AMOUNT_CLASSES[amount.kind])}>{amount.text}</td>
@@ -110,8 +114,8 @@ export function MyJobs({ jobs, status }: Props) {
   );
 }
 
-function StateCell({ mine }: { mine: ProviderJob }) {
-  const state = PROVIDER_STATES[mine.state];
+function StateCell({ mine, v2 }: { mine: ProviderJob; v2?: MarketJobV2 }) {
+  const state = v2StateLabel(mine.state, v2) ?? PROVIDER_STATES[mine.state];
   const step = lifecycleStep(mine.state);
   return (
     <div className={styles.state}>

@@ -3,6 +3,8 @@ import type { MarketJob, MarketStatus } from '../../../shared/domain/market';
 import { Section } from '../../components/Section';
 import { DetailsToggleCell, JobDetailsRow } from './JobRowDetails';
 import { RelativeTime } from './RelativeTime';
+import { V2RequesterNote, V2RowNote } from './V2JobFacts';
+import { V2_INTROS } from './v2-words';
 import { formatSeconds, shortAddress, usdPerHour } from './market-format';
 import { type OpenFilter, openJobsView } from './market-view';
 import { onRowActivate, onRowKeys } from './use-row-keys';
@@ -31,7 +33,7 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
     <Section
       id="market-open"
       title="Open jobs"
-      intro="Jobs posted on the market that nobody has claimed yet, best paid first. RigShift claims those that fit, at your price."
+      intro={status.marketVersion === 2 ? V2_INTROS.open : 'Jobs posted on the market that nobody has claimed yet, best paid first. RigShift claims those that fit, at your price.'}
       actions={<FilterSwitch filter={filter} onChange={setFilter} open={view.open} fitting={view.fitting} />}
     >
       {view.open === 0 ? (
@@ -93,8 +95,12 @@ export function OpenJobs({ jobs, openTotal, status }: Props) {
                       </th>
                       <td>
                         <code title={job.requester}>{shortAddress(job.requester)}</code>
+                        <V2RequesterNote job={job} />
                       </td>
-                      <td className="num strong">{usdPerHour(job.maxPricePerHourMicros)}</td>
+                      <td className="num strong">
+                        {usdPerHour(job.maxPricePerHourMicros)}
+                        <V2RowNote job={job} />
+                      </td>
                       <td className="num">{formatSeconds(job.maxDurationSeconds)}</td>
                       <td>{job.preemptible ? 'Yes' : 'No'}</td>
                       <td>

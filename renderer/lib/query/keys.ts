@@ -17,6 +17,8 @@ export const queryKeys = {
   snapshot: ['snapshot'] as const,
   /** The Market page's list: status and every job it knows (market-state.ts). */
   marketList: ['market', 'list'] as const,
+  /** What jobs for this card paid on the v2 market (getMarketPrices): invalidated on `marketPricesUpdated`. */
+  marketPrices: ['marketPrices'] as const,
   /** Every log tail of one job (one query per size asked for). */
   /** The latest progress label of one job (events only: nothing to load). */
   jobProgress: (jobId: string) => ['jobProgress', jobId] as const,

@@ -68,6 +68,8 @@ export function cacheOpsFor(event: AgentEvent): CacheOp[] {
       return [set(queryKeys.chainStatus, () => event.payload)];
     case 'ledgerUpdated':
       return [{ kind: 'invalidate', key: queryKeys.ledger }];
+    case 'marketPricesUpdated':
+      return [{ kind: 'invalidate', key: queryKeys.marketPrices }];
     case 'jobLog': {
       const { jobId, lines } = event.payload;
       if (lines.length === 0) return [];

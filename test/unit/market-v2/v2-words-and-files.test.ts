@@ -64,13 +64,13 @@ describe('deployment files name their market version', () => {
   it('a file written before v2 (no marketVersion) still reads, as a v1 market the agent can use', () => {
     const d = readMarketDeployment(file(V1_FILE));
     expect(marketVersionOf(d)).toBe(1);
-    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market });
+    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market, deploymentBlock: V1_FILE.deploymentBlock });
   });
 
   it('a v2 file reads as v2, and the agent provides on it (the hub probes the contract; the market switch runs the v2 feature)', () => {
     const d = readMarketDeployment(file({ ...V1_FILE, marketVersion: 2 }));
     expect(marketVersionOf(d)).toBe(2);
-    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market });
+    expect(networkFromDeployment(d)).toEqual({ kind: 'custom', rpcUrl: V1_FILE.rpcUrl, chainId: 84532, marketAddress: V1_FILE.market, deploymentBlock: V1_FILE.deploymentBlock });
   });
 
   it('an unknown market version is refused', () => {

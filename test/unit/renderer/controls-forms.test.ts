@@ -9,7 +9,6 @@ import {
   latestSuggestion,
   parsePriceForm,
   priceFormFrom,
-  suggestionText,
 } from '../../../renderer/features/controls/price-form';
 import { addWatchName, parseGpuThreshold, parseIdleMinutes, presenceReadings } from '../../../renderer/features/controls/presence-view';
 import { timeZoneOptions } from '../../../renderer/features/controls/time-zones';
@@ -89,9 +88,6 @@ describe('price form', () => {
   it('offers the newest suggested price as floor text', () => {
     const history = [gpuRun('a', 'GPU-aaaa', [], null), gpuRun('b', 'GPU-aaaa', [], 0.31), gpuRun('c', 'GPU-aaaa', [], 0.5)];
     expect(latestSuggestion(history)?.usdPerHour).toBe(0.31);
-    expect(suggestionText(0.31)).toBe('0.31');
-    expect(suggestionText(0.1234567)).toBe('0.123457');
-    expect(suggestionText(-1)).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowBreakEven, pricedDevices, suggestedFloor } from '../../../renderer/features/controls/price-form';
+import { belowBreakEven, pricedDevices } from '../../../renderer/features/controls/price-form';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 
 const price = DEFAULT_SETTINGS.controls.price; // 0.18 USD/kWh, 90 W for the rest of the PC, 10 % margin
@@ -26,13 +26,5 @@ describe('the price step\'s break-even', () => {
   it('skips a device whose power draw is unknown', () => {
     const unknown = [{ uuid: 'g', name: 'GPU', powerW: null, estimated: true }];
     expect(belowBreakEven({ ...price, neverBelowBreakEven: false }, unknown)).toBeNull();
-  });
-});
-
-describe('the suggested price', () => {
-  it('is raised to the break-even + margin when the benchmark\'s market figure is below it', () => {
-    const cpu = pricedDevices(null, []);
-    expect(suggestedFloor({ usdPerHour: 0.00011, basis: 'cpu' }, price, cpu)).toEqual({ micros: 19_800n, raisedFrom: 110n });
-    expect(suggestedFloor({ usdPerHour: 0.31, basis: 'gpu' }, price, cpu)).toEqual({ micros: 310_000n, raisedFrom: null });
   });
 });

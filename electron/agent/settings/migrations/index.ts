@@ -10,6 +10,8 @@ import { m0004ChainWalletDesktop } from './0004-chain-wallet-desktop';
 import { m0005OnboardingReminders } from './0005-onboarding-reminders';
 import { m0006BiddingWaitsForSetup } from './0006-bidding-waits-for-setup';
 import { m0007GpuUseThreshold } from './0007-gpu-use-threshold';
+import { m0008NetworkDeploymentBlock } from './0008-network-deployment-block';
+import { m0009RequesterRule } from './0009-requester-rule';
 
 export interface Migration {
   /** The schemaVersion this migration produces. */
@@ -26,4 +28,6 @@ export const migrations: readonly Migration[] = [
   m0005OnboardingReminders,
   m0006BiddingWaitsForSetup,
   m0007GpuUseThreshold,
+  m0008NetworkDeploymentBlock,
+  m0009RequesterRule,
 ];
