@@ -5,7 +5,7 @@
  * rewinds on reorgs), judges open jobs with the one evaluation function (the owner's floor
  * is the bid: under the uniform second price it is the best one), and drives its runs with
  * v2-provider.ts, every effect behind a record on disk. Answers the Market API with the
- * v2 views (v2-market-view-basic.ts for now) and pushes marketStatus, marketJob and
+ * v2 views (v2-market-view.ts) and pushes marketStatus, marketJob and
  * marketJobs like v1. It is the V2MarketSource the v2 views read.
  */
 import { cpus, totalmem } from 'node:os';
@@ -31,7 +31,7 @@ import { workspacePaths } from '../jobs/job-workspace';
 import type { V2BookJob } from './v2-book';
 import { createV2EventLog, type V2EventLog } from './v2-event-log';
 import type { V2MarketSource } from './v2-market-source';
-import { v2MarketJob, v2Overview, v2ProviderJob } from './v2-market-view-basic';
+import { v2MarketJobDetail, v2MarketJobView, v2MarketOverview, v2StatusExtras, type V2ViewOptions } from './v2-market-view';
 import { createV2Provider, type V2Provider, type V2Verdict } from './v2-provider';
 import { requesterRuleOf } from './v2-requester-rule';
 import { createV2RunStore, type V2RunStore } from './v2-run-store';
@@ -174,13 +174,15 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     chainId,
   };
 
-  const view = (job: V2BookJob): MarketJob => v2MarketJob(job, source, job.state === 'open' ? verdict(job) : { fits: false, reasons: [`already ${job.state}`], ask: null, deviceId: null }, marketAddress());
+  const viewOptions = (): V2ViewOptions => ({
+    marketAddress: marketAddress(),
+    // The evaluation's verdict on open jobs (the view adds the plan's pass reason).
+    verdict: (job) => (job.state === 'open' ? verdict(job) : null),
+    challengeWindowSeconds: state.constants?.challengeWindow,
+  });
+  const view = (job: V2BookJob): MarketJob => v2MarketJobView(source, job, viewOptions());
 
   const status = (): MarketStatus => {
-    const mine = [...store.runs().values()].flatMap((run) => {
-      const job = log.book.get(run.chainJobId);
-      return job ? [v2ProviderJob(job, run, source, marketAddress())] : [];
-    });
     const base = marketStatusOf({
       biddingWanted: state.ctx?.settings().market.bidding ?? false,
       biddingActive: state.blocks.length === 0 && state.longRunning,
@@ -192,13 +194,13 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       indexer: log.status(),
       books: [],
       fits: () => false,
-      mine,
+      mine: [],
       notices,
       chainNow: chainTime(),
       now: clock.now(),
     });
-    const open = [...log.book.all()].filter((j) => j.state === 'open' && j.claimBy >= chainTime());
-    return { ...base, counts: { ...base.counts, open: open.length, fitting: open.filter((j) => !provider.passes.has(j.id)).length } };
+    // The version, our record and the counts as v2 has them (v2-market-view.ts).
+    return { ...base, ...v2StatusExtras(source, viewOptions()) };
   };
 
   const emitStatus = () => {
@@ -321,17 +323,10 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
   }
 
   const handlers = {
-    getMarket: (async ({ limit }: CallRequest<'getMarket'>) => v2Overview(source, status(), view, limit ?? 200)) as (request: never) => Promise<unknown>,
+    getMarket: (async ({ limit }: CallRequest<'getMarket'>) => v2MarketOverview(source, status(), viewOptions(), limit ?? 200)) as (request: never) => Promise<unknown>,
     getMarketJob: (async ({ chainJobId }: CallRequest<'getMarketJob'>) => {
-      const job = log.book.get(chainJobId);
-      if (!job) throw new AgentError('market_job_not_found', `Job ${chainJobId} has not been seen on this market.`, 'Check the job id, or wait until the market view has caught up.');
-      let document = job.spec;
-      try {
-        document = JSON.stringify(JSON.parse(job.spec), null, 2);
-      } catch {
-        // Shown as posted.
-      }
-      const detail: MarketJobDetail = { ...view(job), document, specHash: job.specHash, uploadUrl: verdict(job).uploadUrl };
+      const detail: MarketJobDetail | null = v2MarketJobDetail(source, chainJobId, viewOptions());
+      if (!detail) throw new AgentError('market_job_not_found', `Job ${chainJobId} has not been seen on this market.`, 'Check the job id, or wait until the market view has caught up.');
       return detail;
     }) as (request: never) => Promise<unknown>,
     setBidding: (async ({ on }: CallRequest<'setBidding'>) => {
