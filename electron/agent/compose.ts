@@ -141,7 +141,7 @@ export function composeAgent(options: ComposeOptions): Agent {
       chain,
       logger,
       v1: createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
-      v2: () => createMarketV2Feature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock }),
+      v2: () => createMarketV2Feature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock, prices: marketPrices }),
     }),
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
     createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),

@@ -93,6 +93,12 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     // The Market API answers on v2: our job is in "mine", settled.
     const overview = await run.api<MarketOverview>('getMarket', { limit: 10 });
     expect(overview.mine.find((j) => j.chainJobId === id.toString())?.mine?.state).toBe('settled');
+    // The award fed the price history (the v2 feature connects its book to market prices).
+    const prices = await waitFor('the price history', async () => {
+      const p = await run.api<{ status: string; day: { count: number; medianMicros: string | null } }>('getMarketPrices');
+      return p.day.count > 0 && p;
+    });
+    expect(prices.day.medianMicros).toBe('500000');
     process.stdout.write(`market v2 agent: single replica: bid after ${Math.round(timings.bid!)} ms, award ${Math.round(timings.award!)} ms, commit ${Math.round(timings.commit!)} ms (10 s bid window)\n`);
   }, 400_000);
 

@@ -27,6 +27,7 @@ import { ensureStake, type FundsDeps } from '../market/market-funds';
 import { biddingBlocks, marketStatusOf } from '../market/market-views';
 import { checkUploadHost, uploadResults } from '../market/result-upload';
 import { createTickLoop } from '../market/tick-loop';
+import { chainPricesLink, type MarketPricesConnection, type MarketPricesFeature } from '../market-prices/market-prices-feature';
 import { workspacePaths } from '../jobs/job-workspace';
 import type { V2BookJob } from './v2-book';
 import { createV2EventLog, type V2EventLog } from './v2-event-log';
@@ -48,6 +49,8 @@ export interface MarketV2FeatureDeps {
   tickMs?: number;
   /** Without a head stream (tests): how often the event log polls. */
   pollMs?: number;
+  /** The market price history (market-prices-feature.ts): fed the book while this feature runs. */
+  prices?: Pick<MarketPricesFeature, 'connect'>;
 }
 
 export interface MarketV2Feature extends AgentFeature {
@@ -67,6 +70,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     lastStatus: '',
     withdrawing: false,
     unsubscribers: [] as Array<() => void>,
+    prices: null as MarketPricesConnection | null,
   };
   const notices: string[] = [];
   const notice = (text: string) => {
@@ -364,10 +368,14 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
         }),
         log.onUpdate((update) => {
           pushJobs(update.changed, update.reset);
+          if (update.rewoundTo !== undefined) state.prices?.rewindTo(update.rewoundTo);
+          void state.prices?.update(update.reset ? undefined : update.changed).catch((error: unknown) => logger.warn('market prices: update failed', { error: String(error) }));
           loop.soon();
         }),
         log.onStatus(() => emitStatus()),
       ];
+      // Awarded prices seen on this market feed the price history (Controls' suggestion).
+      state.prices = deps.prices?.connect(chainPricesLink(chain, source)) ?? null;
       log.start();
       loop.start();
     },
@@ -376,6 +384,8 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       state.unsubscribers = [];
       await loop.stop();
       await log.stop();
+      state.prices?.disconnect();
+      state.prices = null;
       state.ctx = null;
     },
   };

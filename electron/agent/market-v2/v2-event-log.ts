@@ -35,6 +35,8 @@ export interface V2EventLogDeps {
 
 export interface V2LogUpdate {
   changed: Set<string>;
+  /** Set when a reorg rewound the log to this block (events above it are gone). */
+  rewoundTo?: number;
   /** The book was replaced (another market, or a rewind past everything remembered). */
   reset: boolean;
 }
@@ -138,7 +140,7 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     recent = recent.filter(([block]) => block <= at);
     cursor = { block: at, hash: target[1] };
     file?.rewind(at, cursor);
-    return { changed, reset: false };
+    return { changed, reset: false, rewoundTo: at };
   };
 
   /** One bounded step; true when blocks are left to read. */
