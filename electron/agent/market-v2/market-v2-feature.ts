@@ -35,7 +35,7 @@ import type { V2MarketSource } from './v2-market-source';
 import { v2MarketJobDetail, v2MarketJobView, v2MarketOverview, v2StatusExtras, type V2ViewOptions } from './v2-market-view';
 import { createV2Provider, type V2Provider, type V2Verdict } from './v2-provider';
 import { requesterRuleOf } from './v2-requester-rule';
-import { createV2RunStore, type V2RunStore } from './v2-run-store';
+import { createV2RunStore, runInFlight, type V2RunStore } from './v2-run-store';
 import { v2WalletSend } from './v2-wallet-send';
 
 export interface MarketV2FeatureDeps {
@@ -71,6 +71,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     withdrawing: false,
     unsubscribers: [] as Array<() => void>,
     prices: null as MarketPricesConnection | null,
+    releaseHold: null as (() => void) | null,
   };
   const notices: string[] = [];
   const notice = (text: string) => {
@@ -307,6 +308,19 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     }
   }
 
+  /**
+   * Keeps the wallet unlocked while a run of ours is not over (as v1 does): its commit and
+   * reveal must be signed before their deadlines, or the honest provider is slashed.
+   */
+  function holdWallet() {
+    const active = runInFlight(store.runs().values(), (id) => log.book.get(id)?.state);
+    if (active && !state.releaseHold && wallet.isUnlocked()) state.releaseHold = wallet.holdUnlocked('a market v2 run is in flight');
+    if (!active && state.releaseHold) {
+      state.releaseHold();
+      state.releaseHold = null;
+    }
+  }
+
   async function tickOnce() {
     if (!state.ctx) return;
     try {
@@ -321,6 +335,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       logger.warn('market v2 tick failed', { error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
       if (chain.connection()) chain.reportFailure(error);
     } finally {
+      holdWallet();
       pushJobs(store.runs().keys(), false);
       emitStatus();
     }
@@ -386,6 +401,8 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       await log.stop();
       state.prices?.disconnect();
       state.prices = null;
+      state.releaseHold?.();
+      state.releaseHold = null;
       state.ctx = null;
     },
   };

@@ -94,3 +94,15 @@ export function createV2RunStore(dataDir: string, now: () => Date): V2RunStore {
   };
   return store;
 }
+
+/**
+ * Whether a run of ours is not over: its job neither settled nor refunded, and the run not
+ * given up. While one is, the wallet stays unlocked (its commit and reveal must be signed).
+ */
+export function runInFlight(runs: Iterable<V2StoredRun>, stateOf: (id: string) => string | undefined): boolean {
+  for (const run of runs) {
+    const state = stateOf(run.chainJobId);
+    if (state !== undefined && state !== 'settled' && state !== 'refunded' && run.error === null) return true;
+  }
+  return false;
+}

@@ -8,6 +8,8 @@ import type { AgentFeature, AgentFeatureContext } from '../../../electron/agent/
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
 import { createMarketSwitch } from '../../../electron/agent/market-v2/market-switch';
 import { createV2EventLog } from '../../../electron/agent/market-v2/v2-event-log';
+import { runInFlight } from '../../../electron/agent/market-v2/v2-run-store';
+import type { V2StoredRun } from '../../../electron/agent/market-v2/v2-market-source';
 import { createFakeChain, type FakeChain, fakeConnection } from '../../fakes/fake-chain';
 import { v2PostedLog } from '../../fakes/market-v2-logs';
 import { recordingLogger } from '../../helpers/silent-logger';
@@ -96,5 +98,18 @@ describe('the market switch', () => {
     expect(await (market.handlers.getMarket as (r: never) => Promise<unknown>)({} as never)).toBe('v2');
     await market.stop?.();
     expect(events.at(-1)).toBe('stop v2');
+  });
+});
+
+describe('the wallet hold', () => {
+  const run = (id: string, error: string | null = null): V2StoredRun => ({ chainJobId: id, slot: 0, outputsDigest: null, salt: null, seconds: null, deliveredTo: [], localJobId: null, askMicrosPerHour: null, error, updatedAt: '' });
+  it('holds while a job of ours is running, committed or submitted; not once settled, refunded or given up', () => {
+    const states: Record<string, string> = { '1': 'running', '2': 'submitted', '3': 'settled', '4': 'refunded' };
+    const stateOf = (id: string) => states[id];
+    expect(runInFlight([run('1')], stateOf)).toBe(true);
+    expect(runInFlight([run('2')], stateOf)).toBe(true);
+    expect(runInFlight([run('3'), run('4')], stateOf)).toBe(false);
+    expect(runInFlight([run('1', 'The job could not start')], stateOf)).toBe(false);
+    expect(runInFlight([run('9')], stateOf)).toBe(false);
   });
 });
