@@ -28,14 +28,14 @@ import { biddingBlocks, marketStatusOf } from '../market/market-views';
 import { checkUploadHost, uploadResults } from '../market/result-upload';
 import { createTickLoop } from '../market/tick-loop';
 import { chainPricesLink, type MarketPricesConnection, type MarketPricesFeature } from '../market-prices/market-prices-feature';
-import { workspacePaths } from '../jobs/job-workspace';
+import { removeJobResults, workspacePaths } from '../jobs/job-workspace';
 import type { V2BookJob } from './v2-book';
 import { createV2EventLog, type V2EventLog } from './v2-event-log';
 import type { V2MarketSource } from './v2-market-source';
 import { v2MarketJobDetail, v2MarketJobView, v2MarketOverview, v2StatusExtras, type V2ViewOptions } from './v2-market-view';
 import { createV2Provider, type V2Provider, type V2Verdict } from './v2-provider';
 import { requesterRuleOf } from './v2-requester-rule';
-import { createV2RunStore, runInFlight, type V2RunStore } from './v2-run-store';
+import { createV2RunStore, resultsToRemove, runInFlight, type V2RunStore } from './v2-run-store';
 import { v2WalletSend } from './v2-wallet-send';
 
 export interface MarketV2FeatureDeps {
@@ -334,6 +334,11 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     } catch (error) {
       logger.warn('market v2 tick failed', { error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
       if (chain.connection()) chain.reportFailure(error);
+      // Results of closed jobs go after the retention time (redeliveries are served until then).
+      for (const run of resultsToRemove(store.runs().values(), (id) => log.book.get(id)?.state, clock.now().getTime())) {
+        removeJobResults(deps.dataDir, run.localJobId!);
+        await store.update(run.chainJobId, { localJobId: null, outputs: null });
+      }
     } finally {
       holdWallet();
       pushJobs(store.runs().keys(), false);

@@ -106,3 +106,16 @@ export function runInFlight(runs: Iterable<V2StoredRun>, stateOf: (id: string) =
   }
   return false;
 }
+
+/** How long a closed job's results stay on disk after its run's last change (as v1: 7 days). */
+export const V2_RESULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** Runs whose results may go: the job ended and the run has not changed for the retention time. */
+export function resultsToRemove(runs: Iterable<V2StoredRun>, stateOf: (id: string) => string | undefined, nowMs: number, retentionMs = V2_RESULT_RETENTION_MS): V2StoredRun[] {
+  const out: V2StoredRun[] = [];
+  for (const run of runs) {
+    const state = stateOf(run.chainJobId);
+    if (run.localJobId && (state === 'settled' || state === 'refunded') && nowMs - Date.parse(run.updatedAt) >= retentionMs) out.push(run);
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import type { AgentFeature, AgentFeatureContext } from '../../../electron/agent/
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
 import { createMarketSwitch } from '../../../electron/agent/market-v2/market-switch';
 import { createV2EventLog } from '../../../electron/agent/market-v2/v2-event-log';
-import { runInFlight } from '../../../electron/agent/market-v2/v2-run-store';
+import { resultsToRemove, runInFlight, V2_RESULT_RETENTION_MS } from '../../../electron/agent/market-v2/v2-run-store';
 import type { V2StoredRun } from '../../../electron/agent/market-v2/v2-market-source';
 import { createFakeChain, type FakeChain, fakeConnection } from '../../fakes/fake-chain';
 import { v2PostedLog } from '../../fakes/market-v2-logs';
@@ -111,5 +111,16 @@ describe('the wallet hold', () => {
     expect(runInFlight([run('3'), run('4')], stateOf)).toBe(false);
     expect(runInFlight([run('1', 'The job could not start')], stateOf)).toBe(false);
     expect(runInFlight([run('9')], stateOf)).toBe(false);
+  });
+});
+
+describe('result retention', () => {
+  it('removes the results of a closed job only after the retention time, and never of a running one', () => {
+    const at = Date.parse('2026-12-01T00:00:00Z');
+    const run = (id: string): V2StoredRun => ({ chainJobId: id, slot: 0, outputsDigest: '0x1', salt: '0x2', seconds: 3, deliveredTo: [], localJobId: `market2-1-${id}-aaaaaa`, askMicrosPerHour: null, error: null, updatedAt: new Date(at).toISOString() });
+    const states: Record<string, string> = { '1': 'settled', '2': 'running', '3': 'refunded' };
+    const runs = [run('1'), run('2'), run('3')];
+    expect(resultsToRemove(runs, (id) => states[id], at + V2_RESULT_RETENTION_MS - 1)).toEqual([]);
+    expect(resultsToRemove(runs, (id) => states[id], at + V2_RESULT_RETENTION_MS).map((r) => r.chainJobId)).toEqual(['1', '3']);
   });
 });
