@@ -3,7 +3,11 @@
  * ~4 KB valid documents, decoded, folded, written and evaluated by one fresh event log.
  * Prints time, heap live after a collection, and peak RSS: where the chain figures' memory
  * and time go without Hardhat. `node --expose-gc --import tsx test/bench/chain-ingest-probe.ts [N]`
+ * PROBE_CPU_PROFILE=file.cpuprofile writes a CPU profile of the ingest alone (not of posting
+ * the fake logs, which is most of the run): open it in Chrome DevTools or speedscope.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
 import { createFakeChain } from '../fakes/fake-chain';
 import { postedLog } from '../fakes/market-logs';
@@ -34,9 +38,22 @@ const baseHeap = process.memoryUsage().heapUsed;
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const { log, rpcMs } = timedEventLog(connection, dir.path);
+const profileTo = process.env.PROBE_CPU_PROFILE;
+const session = profileTo ? new Session() : null;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+}
 const started = performance.now();
 await log.poll();
 const ingested = performance.now();
+if (session && profileTo) {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(profileTo, JSON.stringify(profile));
+  session.disconnect();
+}
 const fitting = evaluateBook(log, 1_900_000_100);
 const evaluated = performance.now();
 clearInterval(sampler);

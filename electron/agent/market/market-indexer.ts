@@ -295,8 +295,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       // neither kept in memory nor written (flood bound).
       if (event) events.push(withDocumentFacts(event, account));
     }
-    // Documents go to the document file (deflated off the main thread), not to memory.
-    const { posts, packed } = await documentsToStore(events, account, neverFits);
+    // Documents go to the document file (deflated), not to memory.
+    const { posts, packed } = documentsToStore(events, account, neverFits);
     const end = to === latest.number ? latest : await port.block(to);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
