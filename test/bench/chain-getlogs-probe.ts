@@ -3,12 +3,13 @@
  * (the RPC share of the chain figures' ingest time): posts N flood jobs on a Hardhat node,
  * then times one eth_getLogs over ranges holding about 50, 100, 300 and 1,000 logs, each
  * through the chain port as the event log asks. `npx tsx test/bench/chain-getlogs-probe.ts [N]`
+ * PROBE_CPU_PROFILE=file.cpuprofile writes a CPU profile of the event log's ingest alone.
  */
 import { EVENT_LOG_TOPICS } from '../../electron/agent/market/market-events';
 import { tempDir } from '../helpers/temp-dir';
 import { startChainFixture } from '../unit/market/chain-fixture';
 import { postFlood } from './chain-figures';
-import { timedEventLog } from './ingest-helpers';
+import { profiled, timedEventLog } from './ingest-helpers';
 
 const jobs = Number(process.argv[2] ?? 1500);
 const chain = await startChainFixture();
@@ -43,7 +44,7 @@ try {
   const dir = tempDir('rigshift-getlogs-probe-');
   const { log, rpcMs } = timedEventLog(chain.connection, dir.path);
   const started = performance.now();
-  await log.poll();
+  await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
   const total = performance.now() - started;
   console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs())} ms eth_getLogs + ${Math.round(total - rpcMs())} ms the rest`);
   await log.stop();

@@ -6,14 +6,12 @@
  * PROBE_CPU_PROFILE=file.cpuprofile writes a CPU profile of the ingest alone (not of posting
  * the fake logs, which is most of the run): open it in Chrome DevTools or speedscope.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
 import { createFakeChain } from '../fakes/fake-chain';
 import { postedLog } from '../fakes/market-logs';
 import { tempDir } from '../helpers/temp-dir';
 import { jobDocument } from '../unit/market/chain-fixture';
-import { evaluateBook, timedEventLog } from './ingest-helpers';
+import { evaluateBook, profiled, timedEventLog } from './ingest-helpers';
 
 const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -38,22 +36,9 @@ const baseHeap = process.memoryUsage().heapUsed;
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const { log, rpcMs } = timedEventLog(connection, dir.path);
-const profileTo = process.env.PROBE_CPU_PROFILE;
-const session = profileTo ? new Session() : null;
-if (session) {
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-}
 const started = performance.now();
-await log.poll();
+await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
 const ingested = performance.now();
-if (session && profileTo) {
-  const { profile } = await session.post('Profiler.stop');
-  writeFileSync(profileTo, JSON.stringify(profile));
-  session.disconnect();
-}
 const fitting = evaluateBook(log, 1_900_000_100);
 const evaluated = performance.now();
 clearInterval(sampler);

@@ -3,6 +3,8 @@
  * counts the time spent waiting for eth_getLogs ("RPC time"), and the evaluation of every
  * job in its book on one fixed CPU machine, as the verdicts do (facts, else the document).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
 import { createMarketIndexer, type MarketIndexer } from '../../electron/agent/market/market-indexer';
 import { evaluableOf } from '../../shared/domain/market-document-facts';
@@ -50,4 +52,24 @@ export function evaluateBook(log: MarketIndexer, nowSeconds: number): number {
     if (verdict.fits) fitting++;
   }
   return fitting;
+}
+
+/**
+ * Runs `work`, writing a CPU profile of it alone to `profileTo` when given (the probes'
+ * PROBE_CPU_PROFILE: open it in Chrome DevTools or speedscope).
+ */
+export async function profiled<T>(profileTo: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!profileTo) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profileTo, JSON.stringify(profile));
+    session.disconnect();
+  }
 }
