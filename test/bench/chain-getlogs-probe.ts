@@ -43,9 +43,7 @@ try {
   // The whole event log's ingest of these jobs: time waiting for eth_getLogs, and the rest.
   const dir = tempDir('rigshift-getlogs-probe-');
   const { log, rpcMs } = timedEventLog(chain.connection, dir.path);
-  const started = performance.now();
-  await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
-  const total = performance.now() - started;
+  const total = await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
   console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs())} ms eth_getLogs + ${Math.round(total - rpcMs())} ms the rest`);
   await log.stop();
   dir.cleanup();

@@ -55,18 +55,24 @@ export function evaluateBook(log: MarketIndexer, nowSeconds: number): number {
 }
 
 /**
- * Runs `work`, writing a CPU profile of it alone to `profileTo` when given (the probes'
- * PROBE_CPU_PROFILE: open it in Chrome DevTools or speedscope).
+ * Runs `work` and returns its wall time in ms, writing a CPU profile of it alone to
+ * `profileTo` when given (the probes' PROBE_CPU_PROFILE: open it in Chrome DevTools or
+ * speedscope). Stopping the profiler and writing the profile are not timed.
  */
-export async function profiled<T>(profileTo: string | undefined, work: () => Promise<T>): Promise<T> {
-  if (!profileTo) return work();
+export async function profiled(profileTo: string | undefined, work: () => Promise<unknown>): Promise<number> {
+  const timed = async () => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  if (!profileTo) return timed();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
   try {
-    return await work();
+    return await timed();
   } finally {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(profileTo, JSON.stringify(profile));
