@@ -12,16 +12,24 @@ import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { recordingLogger } from '../helpers/silent-logger';
 
-export function timedEventLog(connection: ChainConnection, dataDir: string): { log: MarketIndexer; rpcMs: () => number } {
+/**
+ * RPC time is the wall time during which at least one eth_getLogs was in flight (the event
+ * log asks the next range while it processes one): the rest of an ingest is the agent's own
+ * time that the node's answers did not hide.
+ */
+export function timedEventLog(connection: ChainConnection, dataDir: string, options: { prefetchLogs?: boolean } = {}): { log: MarketIndexer; rpcMs: () => number } {
   let rpcMs = 0;
+  let inFlight = 0;
+  let since = 0;
   const log = createMarketIndexer({
     connection: () => connection,
+    prefetchLogs: options.prefetchLogs,
     getLogs: async (port, filter, from, to) => {
-      const asked = performance.now();
+      if (inFlight++ === 0) since = performance.now();
       try {
         return await port.getLogs(filter, from, to);
       } finally {
-        rpcMs += performance.now() - asked;
+        if (--inFlight === 0) rpcMs += performance.now() - since;
       }
     },
     reportFailure: () => undefined,
