@@ -3,12 +3,13 @@
  * (the RPC share of the chain figures' ingest time): posts N flood jobs on a Hardhat node,
  * then times one eth_getLogs over ranges holding about 50, 100, 300 and 1,000 logs, each
  * through the chain port as the event log asks. `npx tsx test/bench/chain-getlogs-probe.ts [N]`
+ * PROBE_CPU_PROFILE=file.cpuprofile writes a CPU profile of the event log's ingest alone.
  */
 import { EVENT_LOG_TOPICS } from '../../electron/agent/market/market-events';
 import { tempDir } from '../helpers/temp-dir';
 import { startChainFixture } from '../unit/market/chain-fixture';
 import { postFlood } from './chain-figures';
-import { timedEventLog } from './ingest-helpers';
+import { profiled, timedEventLog } from './ingest-helpers';
 
 const jobs = Number(process.argv[2] ?? 1500);
 const chain = await startChainFixture();
@@ -40,14 +41,15 @@ try {
     console.log(`eth_getLogs of ${count} logs: best of 3 ${Math.round(best)} ms (${(best / count).toFixed(2)} ms per log)`);
   }
   // The whole event log's ingest of these jobs: time waiting for eth_getLogs, and the rest.
-  const dir = tempDir('rigshift-getlogs-probe-');
-  const { log, rpcMs } = timedEventLog(chain.connection, dir.path);
-  const started = performance.now();
-  await log.poll();
-  const total = performance.now() - started;
-  console.log(`event log ingest of ${log.book.size()} jobs: ${Math.round(total)} ms = ${Math.round(rpcMs())} ms eth_getLogs + ${Math.round(total - rpcMs())} ms the rest`);
-  await log.stop();
-  dir.cleanup();
+  // Without and with the next range asked ahead (PROBE_PREFETCH=1 or 0 for one of them).
+  for (const prefetchLogs of process.env.PROBE_PREFETCH ? [process.env.PROBE_PREFETCH === '1'] : [false, true]) {
+    const dir = tempDir('rigshift-getlogs-probe-');
+    const { log, rpcMs } = timedEventLog(chain.connection, dir.path, { prefetchLogs });
+    const total = await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
+    console.log(`event log ingest of ${log.book.size()} jobs (next range asked ahead: ${prefetchLogs}): ${Math.round(total)} ms = ${Math.round(rpcMs())} ms eth_getLogs in flight + ${Math.round(total - rpcMs())} ms the rest`);
+    await log.stop();
+    dir.cleanup();
+  }
 } finally {
   await chain.stop();
 }

@@ -3,13 +3,16 @@
  * ~4 KB valid documents, decoded, folded, written and evaluated by one fresh event log.
  * Prints time, heap live after a collection, and peak RSS: where the chain figures' memory
  * and time go without Hardhat. `node --expose-gc --import tsx test/bench/chain-ingest-probe.ts [N]`
+ * PROBE_CPU_PROFILE=file.cpuprofile writes a CPU profile of the ingest alone (not of posting
+ * the fake logs, which is most of the run): open it in Chrome DevTools or speedscope.
+ * PROBE_PREFETCH=0 turns off asking the next range ahead.
  */
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
 import { createFakeChain } from '../fakes/fake-chain';
 import { postedLog } from '../fakes/market-logs';
 import { tempDir } from '../helpers/temp-dir';
 import { jobDocument } from '../unit/market/chain-fixture';
-import { evaluateBook, timedEventLog } from './ingest-helpers';
+import { evaluateBook, profiled, timedEventLog } from './ingest-helpers';
 
 const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -33,14 +36,15 @@ gc();
 const baseHeap = process.memoryUsage().heapUsed;
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-const { log, rpcMs } = timedEventLog(connection, dir.path);
-const started = performance.now();
-await log.poll();
+const { log, rpcMs } = timedEventLog(connection, dir.path, process.env.PROBE_PREFETCH ? { prefetchLogs: process.env.PROBE_PREFETCH === '1' } : {});
+const cpuBefore = process.cpuUsage();
+const ingestMs = await profiled(process.env.PROBE_CPU_PROFILE, () => log.poll());
 const ingested = performance.now();
+const cpu = process.cpuUsage(cpuBefore);
 const fitting = evaluateBook(log, 1_900_000_100);
 const evaluated = performance.now();
 clearInterval(sampler);
 gc();
-console.log(`${log.book.size()} jobs (${fitting} fitting): ingest ${Math.round(ingested - started)} ms (fake getLogs ${Math.round(rpcMs())} ms), evaluate ${Math.round(evaluated - ingested)} ms; heap live +${mib(process.memoryUsage().heapUsed - baseHeap)} MB; peak RSS ${mib(peakRss)} MB; written ${mib(log.bytesWritten())} MB`);
+console.log(`${log.book.size()} jobs (${fitting} fitting): ingest ${Math.round(ingestMs)} ms (CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms; fake getLogs in flight ${Math.round(rpcMs())} ms), evaluate ${Math.round(evaluated - ingested)} ms; heap live +${mib(process.memoryUsage().heapUsed - baseHeap)} MB; peak RSS ${mib(peakRss)} MB; written ${mib(log.bytesWritten())} MB`);
 await log.stop();
 dir.cleanup();

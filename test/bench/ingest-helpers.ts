@@ -3,6 +3,8 @@
  * counts the time spent waiting for eth_getLogs ("RPC time"), and the evaluation of every
  * job in its book on one fixed CPU machine, as the verdicts do (facts, else the document).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { ChainConnection } from '../../electron/agent/chain/chain-hub';
 import { createMarketIndexer, type MarketIndexer } from '../../electron/agent/market/market-indexer';
 import { evaluableOf } from '../../shared/domain/market-document-facts';
@@ -10,16 +12,24 @@ import { evaluateMarketJob } from '../../shared/domain/market-evaluation';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { recordingLogger } from '../helpers/silent-logger';
 
-export function timedEventLog(connection: ChainConnection, dataDir: string): { log: MarketIndexer; rpcMs: () => number } {
+/**
+ * RPC time is the wall time during which at least one eth_getLogs was in flight (the event
+ * log asks the next range while it processes one): the rest of an ingest is the agent's own
+ * time that the node's answers did not hide.
+ */
+export function timedEventLog(connection: ChainConnection, dataDir: string, options: { prefetchLogs?: boolean } = {}): { log: MarketIndexer; rpcMs: () => number } {
   let rpcMs = 0;
+  let inFlight = 0;
+  let since = 0;
   const log = createMarketIndexer({
     connection: () => connection,
+    prefetchLogs: options.prefetchLogs,
     getLogs: async (port, filter, from, to) => {
-      const asked = performance.now();
+      if (inFlight++ === 0) since = performance.now();
       try {
         return await port.getLogs(filter, from, to);
       } finally {
-        rpcMs += performance.now() - asked;
+        if (--inFlight === 0) rpcMs += performance.now() - since;
       }
     },
     reportFailure: () => undefined,
@@ -50,4 +60,30 @@ export function evaluateBook(log: MarketIndexer, nowSeconds: number): number {
     if (verdict.fits) fitting++;
   }
   return fitting;
+}
+
+/**
+ * Runs `work` and returns its wall time in ms, writing a CPU profile of it alone to
+ * `profileTo` when given (the probes' PROBE_CPU_PROFILE: open it in Chrome DevTools or
+ * speedscope). Stopping the profiler and writing the profile are not timed.
+ */
+export async function profiled(profileTo: string | undefined, work: () => Promise<unknown>): Promise<number> {
+  const timed = async () => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  if (!profileTo) return timed();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await timed();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profileTo, JSON.stringify(profile));
+    session.disconnect();
+  }
 }

@@ -17,6 +17,8 @@ export interface FakeLog {
 
 interface FakeBlock extends ChainBlock {
   logs: ChainLog[];
+  /** Computed once (a block's logs never change): a node stores it too, and benches read blocks often. */
+  bloom?: string;
 }
 
 type Method = keyof ChainPort;
@@ -78,7 +80,7 @@ export function createFakeChain(options: { chainId?: number; startTime?: number 
     hash: b.hash,
     timestamp: b.timestamp,
     parentHash: blocks[b.number - 1]?.hash ?? `0x${'00'.repeat(32)}`,
-    logsBloom: bloomOf(b.logs),
+    logsBloom: (b.bloom ??= bloomOf(b.logs)),
   });
   const enter = (method: Method) => {
     calls[method] = (calls[method] ?? 0) + 1;

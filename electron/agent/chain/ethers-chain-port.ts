@@ -13,9 +13,10 @@
  * provider must not retry 429 itself (rpc-provider.ts switches ethers' retry off), or the
  * two would multiply and ethers would read Retry-After as milliseconds.
  */
-import type { JsonRpcProvider, Log } from 'ethers';
-import type { CallRequest, ChainBlock, ChainLog, ChainPort, ChainReceipt, FeeData, LogFilter } from './chain-port';
+import type { JsonRpcProvider } from 'ethers';
+import type { CallRequest, ChainBlock, ChainPort, ChainReceipt, FeeData, LogFilter } from './chain-port';
 import { getLogsChunked } from './get-logs-chunked';
+import { rawLogsOf } from './raw-logs';
 import { blockFromRpc, createHeadStream, type HeadVia } from './head-stream';
 import { type RpcBackoffOptions, rpcBackoff } from './rpc-backoff';
 
@@ -33,17 +34,6 @@ export interface EthersChainPortOptions {
 }
 
 type RawBlock = Parameters<typeof blockFromRpc>[0];
-
-export const logFromEthers = (log: Log): ChainLog => ({
-  address: log.address,
-  blockNumber: log.blockNumber,
-  blockHash: log.blockHash,
-  transactionHash: log.transactionHash,
-  index: log.index,
-  topics: [...log.topics],
-  data: log.data,
-  removed: log.removed,
-});
 
 export function createEthersChainPort(provider: JsonRpcProvider, options: EthersChainPortOptions = {}): ChainPort {
   const limited = rpcBackoff(options.backoff);
@@ -78,8 +68,9 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
       return raw ? blockFromRpc(raw) : null;
     },
     async getLogs(filter: LogFilter, fromBlock: number, toBlock: number) {
-      // Backoff per chunk inside getLogsChunked; not around the whole scan as well.
-      return (await getLogsChunked(provider, filter, fromBlock, toBlock, { backoff })).map(logFromEthers);
+      // Backoff per chunk inside getLogsChunked; not around the whole scan as well. The answer
+      // is read as ChainLogs directly, not through ethers' Log (raw-logs.ts).
+      return getLogsChunked(rawLogsOf(provider), filter, fromBlock, toBlock, { backoff });
     },
     call: (request: CallRequest) => limited(() => provider.call({ to: request.to, data: request.data, from: request.from, value: request.value }), 'eth_call'),
     balance: (address) => limited(() => provider.getBalance(address), 'eth_getBalance'),

@@ -81,27 +81,29 @@ export function rangeCapOf(error: unknown): number | null {
   return null;
 }
 
-export async function getLogsChunked(
-  provider: Pick<Provider, 'getLogs'>,
+/** Any getLogs: ethers' provider (Log), or the chain port's raw one (raw-logs.ts, ChainLog). */
+export async function getLogsChunked<L = Log>(
+  provider: { getLogs(filter: Filter): Promise<L[]> } | Pick<Provider, 'getLogs'>,
   filter: Omit<Filter, 'fromBlock' | 'toBlock'>,
   fromBlock: number,
   toBlock: number,
   options: GetLogsChunkedOptions = {},
-): Promise<Log[]> {
+): Promise<L[]> {
   const maxChunk = Math.max(1, options.maxChunk ?? 10_000);
   let chunk = Math.min(maxChunk, Math.max(1, options.initialChunk ?? 5_000));
   let successesSinceHalving = 0;
   /** A cap the RPC named: the chunk never grows past it. */
   let knownCap = Infinity;
+  const get = (range: Filter) => provider.getLogs(range) as Promise<L[]>;
   const request = (range: Filter) =>
     options.backoff === false
-      ? provider.getLogs(range)
-      : withRpcBackoff(() => provider.getLogs(range), { ...options.backoff, label: `eth_getLogs ${String(range.fromBlock)}-${String(range.toBlock)}` });
-  const logs: Log[] = [];
+      ? get(range)
+      : withRpcBackoff(() => get(range), { ...options.backoff, label: `eth_getLogs ${String(range.fromBlock)}-${String(range.toBlock)}` });
+  const logs: L[] = [];
   let start = fromBlock;
   while (start <= toBlock) {
     const end = Math.min(toBlock, start + chunk - 1);
-    let found: Log[];
+    let found: L[];
     try {
       found = await request({ ...filter, fromBlock: start, toBlock: end });
     } catch (error) {

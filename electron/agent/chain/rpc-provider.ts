@@ -14,9 +14,12 @@
  * point, then an array of one-character strings, joined. For an eth_getLogs answer of a
  * flood (1,000 posts of 4 KB are ~9 MB of hex) that is two arrays of ~9 million elements,
  * ~150 MB of garbage per answer, and it was most of the agent's peak memory in a flood
- * (docs/benchmarks.md, "Chain pipeline (issue 11)").
+ * (docs/benchmarks.md, "Chain pipeline (issue 11)"). The bytes themselves arrive through
+ * rpc-get-url.ts, which joins the answer's chunks once (ethers' transport copies the whole
+ * body for every chunk).
  */
 import { FetchRequest, type FetchGetUrlFunc, JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult, Network } from 'ethers';
+import { collectingGetUrl } from './rpc-get-url';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -65,7 +68,8 @@ export function rpcFetchRequest(url: string, options: Pick<RpcProviderOptions, '
   const request = new FetchRequest(url);
   if (options.timeoutMs !== undefined) request.timeout = options.timeoutMs;
   request.retryFunc = () => Promise.resolve(false);
-  if (options.getUrl) request.getUrlFunc = options.getUrl;
+  // Our transport unless a test gives its own: ethers' copies the body per chunk (rpc-get-url.ts).
+  request.getUrlFunc = options.getUrl ?? collectingGetUrl;
   return request;
 }
 

@@ -18,7 +18,7 @@ type NeverFits = ((facts: MarketDocumentFacts) => string | null) | null;
  * documents in the same order) and those that can never fit (text dropped, reason kept).
  * Our own posts are always kept.
  */
-export async function documentsToStore(events: readonly DecodedLog[], account: string | null, neverFits: NeverFits) {
+export function documentsToStore(events: readonly DecodedLog[], account: string | null, neverFits: NeverFits) {
   const posts: PostedEvent[] = [];
   for (const e of events) {
     if (e.kind !== 'posted' || e.spec === '') continue;
@@ -28,7 +28,7 @@ export async function documentsToStore(events: readonly DecodedLog[], account: s
       e.notKept = never;
     } else posts.push(e);
   }
-  return { posts, packed: await packDocuments(posts.map((e) => e.spec)) };
+  return { posts, packed: packDocuments(posts.map((e) => e.spec)) };
 }
 
 /** Reads a job's document back from the document file, or from the chain when it was not kept. */
@@ -51,7 +51,7 @@ export function createDocumentReader(book: MarketBook, file: () => MarketLogFile
     const log = logs.find((l) => l.transactionHash === posted.txHash && l.index === posted.logIndex);
     const again = log ? decodeMarketLog(log, () => 0) : null;
     if (again?.kind !== 'posted' || again.spec === '' || again.specHash !== posted.specHash) return read(id);
-    const [ref] = store.storeDocuments(await packDocuments([again.spec]));
+    const [ref] = store.storeDocuments(packDocuments([again.spec]));
     posted.doc = ref;
     delete posted.notKept;
     return again.spec;

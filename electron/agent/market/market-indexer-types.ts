@@ -49,6 +49,8 @@ export interface MarketIndexerDeps {
   pollMs?: number;
   /** Largest block range applied (and checkpointed) per step. */
   stepBlocks?: number;
+  /** While catching up, ask for the next range's logs while this one is processed (default on). */
+  prefetchLogs?: boolean;
   /** How many recent block hashes are remembered for finding a rewind point. */
   rememberBlocks?: number;
   /** How many invalid jobs are remembered (newest kept). */

@@ -22,7 +22,8 @@ import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
 import type { ChainBlock, ChainPort } from '../chain/chain-port';
 import { bloomMayContain } from '../chain/logs-bloom';
 import { createMarketBook } from './market-book';
-import { decodeMarketLog, type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, RELEASED_TOPIC, type WithdrawnEvent, withDocumentFacts } from './market-events';
+import { type DecodedLog, EVENT_LOG_TOPICS, type MarketEvent, partiesOf, type WithdrawnEvent } from './market-events';
+import { createLogsAhead, decodeStepLogs } from './market-indexer-logs';
 import type { MarketDocumentFacts } from '../../../shared/domain/market-document-facts';
 import { createDocumentReader, documentsToStore } from './market-indexer-documents';
 import { createMarketLogFile, type MarketLogFile } from './market-log-file';
@@ -39,6 +40,7 @@ const byChainOrder = (a: DecodedLog, b: DecodedLog) => a.blockNumber - b.blockNu
 export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   const pollMs = deps.pollMs ?? 1000;
   const stepBlocks = deps.stepBlocks ?? 5000;
+  const prefetchOn = deps.prefetchLogs ?? true;
   const rememberBlocks = deps.rememberBlocks ?? 128;
   const invalidWindow = deps.invalidWindow ?? 200;
   const compactAfterBytes = deps.compactAfterBytes ?? 4 * 1024 * 1024;
@@ -47,6 +49,8 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
   let neverFits: ((facts: MarketDocumentFacts) => string | null) | null = null;
   /** Set by a step that left blocks to read in the same poll: its head and the cursor it set. */
   let catchingUp: { latest: ChainBlock; cursorHash: string } | null = null;
+  /** While catching up, the next step's eth_getLogs asked ahead (market-indexer-logs.ts). */
+  const prefetched = createLogsAhead();
   let span = Math.min(stepBlocks, 5);
   const book = createMarketBook(() => reopenWindow);
   const documents = createDocumentReader(book, () => file, deps.connection);
@@ -190,6 +194,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
 
   /** Finds the newest remembered block still canonical; rewinds the book to it. */
   const rewind = async (port: ChainPort): Promise<IndexerUpdate> => {
+    prefetched.clear();
     let target: [number, string] | null = null;
     for (let i = recent.length - 1; i >= 0; i--) {
       const entry = recent[i] as [number, string];
@@ -228,6 +233,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const key = marketKeyOf(connection.network);
     if (key !== chainKey) {
       chainKey = key;
+      prefetched.clear();
       reopenWindow = await deps.reopenClaimWindow(connection);
       load(key);
       publish({ changed: new Set(), removed: new Set(), reset: true });
@@ -244,6 +250,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
         cursor = null;
         recent = [];
         forgotAny = false;
+        prefetched.clear();
         written += file?.rewrite({ cursor: null, recent: [], account, invalid, events: [] }) ?? 0;
         publish({ changed: new Set(), removed: new Set(), reset: true });
       }
@@ -281,27 +288,26 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     const to = Math.min(target, from + span - 1);
     // One new block whose bloom lacks the market's address has none of its logs: no request.
     const skip = from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.marketAddress);
-    const logs = skip ? [] : (await getLogs(port, { address: network.marketAddress, topics: [EVENT_LOG_TOPICS] }, from, to)).filter((log) => !log.removed);
-    const timestamps = new Map<number, number>();
-    for (const log of logs) {
-      if (log.topics[0] === RELEASED_TOPIC && !timestamps.has(log.blockNumber)) {
-        timestamps.set(log.blockNumber, (await port.block(log.blockNumber))?.timestamp ?? 0);
-      }
-    }
-    // Each log on its own: one that cannot be decoded becomes an invalid event, never an error.
-    const events: DecodedLog[] = [];
-    for (const log of logs) {
-      const event = decodeMarketLog(log, (block) => timestamps.get(block) ?? 0);
-      // Parsed once: valid documents get their facts; a spec that is no runnable document is
-      // neither kept in memory nor written (flood bound).
-      if (event) events.push(withDocumentFacts(event, account));
-    }
-    // Documents go to the document file (deflated off the main thread), not to memory.
-    const { posts, packed } = await documentsToStore(events, account, neverFits);
-    const end = to === latest.number ? latest : await port.block(to);
+    const fetchLogs = async (a: number, b: number) => (await getLogs(port, { address: network.marketAddress, topics: [EVENT_LOG_TOPICS] }, a, b)).filter((log) => !log.removed);
+    const { logs } = skip ? { logs: [] } : await prefetched.take(from, to, fetchLogs);
+    // Adaptive step: nodes answer big eth_getLogs results slowly (Hardhat superlinearly),
+    // so aim at a few hundred logs per request; empty ranges grow the step quickly.
+    const blocks = to - from + 1;
+    span = Math.max(1, Math.min(stepBlocks, blocks * 2, Math.round((blocks * TARGET_LOGS_PER_STEP) / Math.max(1, logs.length))));
+    // Read after the answer: the end block, and in a step that resumed a catch-up the cursor
+    // too (its last check came before this answer, which may be of a fork the cursor is no
+    // longer on). If it moved, nothing is applied and the next step checks it as a new poll does.
+    const [end, cursorNow] = await Promise.all([to === latest.number ? latest : port.block(to), resumed && cursor ? port.block(cursor.block) : null]);
     if (!end) throw new Error(`block ${to} vanished while indexing`);
+    if (resumed && cursorNow?.hash !== cursor?.hash) return true;
     // A log from a block that is no longer the one at its height means a reorg raced us: retry.
     if (logs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return true;
+    // Asked only now, after the cursor of the next step (this end) was read: see just above.
+    if (to < target && prefetchOn) prefetched.ask(to + 1, Math.min(target, to + span), fetchLogs);
+    // Each log on its own: one that cannot be decoded becomes an invalid event, never an error.
+    const events = await decodeStepLogs(logs, port, account);
+    // Documents go to the document file (deflated), not to memory.
+    const { posts, packed } = documentsToStore(events, account, neverFits);
     // The token's transfers to our wallet in the same blocks (same cursor, same reorg policy).
     if (account && network.tokenAddress) {
       const mayHave = !(from === to && to === latest.number && latest.logsBloom !== undefined && !bloomMayContain(latest.logsBloom, network.tokenAddress));
@@ -333,10 +339,6 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
       cursorWrittenAt = Date.now();
     }
     maybeCompact();
-    // Adaptive step: nodes answer big eth_getLogs results slowly (Hardhat superlinearly),
-    // so aim at a few hundred logs per request; empty ranges grow the step quickly.
-    const blocks = to - from + 1;
-    span = Math.max(1, Math.min(stepBlocks, blocks * 2, Math.round((blocks * TARGET_LOGS_PER_STEP) / Math.max(1, logs.length))));
     if (changed.size > 0 || events.length > 0) publish({ changed, removed: new Set(), reset: false });
     if (to < target) catchingUp = { latest, cursorHash: end.hash };
     return to < target;
@@ -348,6 +350,7 @@ export function createMarketIndexer(deps: MarketIndexerDeps): MarketIndexer {
     try {
       let more = true;
       catchingUp = null;
+      prefetched.clear();
       while (more && !stopped) more = await step(connection);
       lastError = null;
     } catch (error) {

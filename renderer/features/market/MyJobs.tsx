@@ -77,8 +77,6 @@ export function MyJobs({ jobs, status }: Props) {
                     <tr
                       data-row
                       tabIndex={rovingId === job.chainJobId ? 0 : -1}
-                      aria-expanded={open}
-                      aria-controls={open ? detailsId : undefined}
                       className={cx(styles.row, open && 'selected')}
                       onFocus={() => setFocusId(job.chainJobId)}
                       onClick={() => toggle(job.chainJobId)}

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { AbiCoder, Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import type { ChainConnection } from '../../../electron/agent/chain/chain-hub';
 import { createEthersChainPort } from '../../../electron/agent/chain/ethers-chain-port';
+import { createRpcProvider } from '../../../electron/agent/chain/rpc-provider';
 import { MARKET_ABI, TOKEN_ABI } from '../../../electron/agent/chain/market-abi';
 import { deployDevnetContracts } from '../../../electron/agent/devnet/deploy-devnet';
 import { devnetAccounts } from '../../../electron/agent/devnet/devnet-accounts';
@@ -100,7 +101,8 @@ export async function startChainFixture(): Promise<ChainFixture> {
     });
   await up();
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
-  const provider = new JsonRpcProvider(proxyUrl, 31337, { staticNetwork: true, cacheTimeout: -1, polling: true });
+  // The agent's own provider (its transport and decoding), so benches over this fixture measure the agent's path.
+  const provider = createRpcProvider(proxyUrl, 31337, { cacheTimeout: -1, pollingIntervalMs: 4000 });
 
   const connection: ChainConnection = {
     network: {
