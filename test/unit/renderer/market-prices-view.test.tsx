@@ -73,6 +73,11 @@ describe('market prices on the Controls page', () => {
     expect(day).not.toContain('market-price-chart');
     const none = renderToStaticMarkup(<MarketPricesPanel prices={null} error={{ code: 'unavailable', message: 'x' }} />);
     expect(none).toContain('data-testid="market-prices-none">No market data yet:');
+    // Loading is not "no data": a page waiting for the reason must not read the loading line.
+    const loading = renderToStaticMarkup(<MarketPricesPanel prices={null} error={null} />);
+    expect(loading).toContain('aria-busy="true"');
+    expect(loading).toContain('data-testid="market-prices-loading">Loading market prices…');
+    expect(loading).not.toContain('market-prices-none');
   });
 
   it('refetches the figures when the agent says the points changed', () => {

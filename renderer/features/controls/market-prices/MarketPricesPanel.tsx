@@ -10,10 +10,13 @@ export function MarketPricesPanel({ prices, error, initialWindow = 'week' }: { p
   const [window, setWindow] = useState<PriceWindow>(initialWindow);
   const none = noDataText(prices, error);
   if (none !== null || !prices) {
+    // Loading has its own test id: a reader waiting for the "no data" reason must not take
+    // the loading line for it.
+    const loading = !prices && !error;
     return (
-      <div className={styles.panel} data-testid="market-prices">
+      <div className={styles.panel} data-testid="market-prices" aria-busy={loading}>
         <h3 className={styles.heading}>What jobs for this card paid</h3>
-        <p className="muted small" data-testid="market-prices-none">
+        <p className="muted small" data-testid={loading ? 'market-prices-loading' : 'market-prices-none'}>
           {none}
         </p>
       </div>
