@@ -75,7 +75,9 @@ export function createEthersChainPort(provider: JsonRpcProvider, options: Ethers
     call: (request: CallRequest) => limited(() => provider.call({ to: request.to, data: request.data, from: request.from, value: request.value }), 'eth_call'),
     balance: (address) => limited(() => provider.getBalance(address), 'eth_getBalance'),
     code: (address, blockNumber) => limited(() => provider.getCode(address, blockNumber), 'eth_getCode'),
-    nonce: (address, tag) => limited(() => provider.getTransactionCount(address, tag), 'eth_getTransactionCount'),
+    // Straight to the node, past ethers' request cache: two sends within the cache time would
+    // otherwise both be given the same nonce once the first was mined.
+    nonce: async (address, tag) => Number(BigInt((await limited(() => provider.send('eth_getTransactionCount', [address, tag]), 'eth_getTransactionCount')) as string)),
     estimateGas: (request) => limited(() => provider.estimateGas({ to: request.to, data: request.data, from: request.from, value: request.value }), 'eth_estimateGas'),
     async feeData(): Promise<FeeData> {
       const data = await limited(() => provider.getFeeData(), 'fee data');

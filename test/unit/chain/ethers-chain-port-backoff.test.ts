@@ -130,3 +130,19 @@ describe('the ethers chain port under rate limits', () => {
     expect(waits).toEqual([3_000]);
   });
 });
+
+describe('the ethers chain port under the hub\'s request cache', () => {
+  it('reads the nonce fresh every time: a transaction mined within the cache time must not give its nonce twice', async () => {
+    // The chain hub gives ethers a 100 ms request cache. Back-to-back sends (approve, then
+    // depositStake) read eth_getTransactionCount twice within it; a cached answer handed the
+    // second transaction the first one's nonce ("nonce has already been used").
+    let count = 7;
+    const transport = fakeTransport((call) => (call.method === 'eth_getTransactionCount' ? { result: `0x${(count++).toString(16)}` } : { result: '0x1' }));
+    const provider = createRpcProvider('http://rpc.invalid', 31337, { getUrl: transport.getUrl, timeoutMs: 5_000, cacheTimeout: 60_000 });
+    port = createEthersChainPort(provider, { backoff: fakeSleep() });
+    const from = '0x000000000000000000000000000000000000dEaD';
+    expect(await port.nonce(from, 'pending')).toBe(7);
+    expect(await port.nonce(from, 'pending')).toBe(8);
+    expect(transport.calls('eth_getTransactionCount')).toBe(2);
+  });
+});
