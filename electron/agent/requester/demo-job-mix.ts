@@ -6,6 +6,9 @@
  *   - about one in four preemptible;
  *   - max prices spread from 0.05 to 0.60 USD per hour, around typical owner floors, so
  *     some jobs are above a provider's floor and some below.
+ * Deterministic jobs (`deterministic: true`, what a v2 requester replicates or disputes): CPU
+ * hashing or primes for a fixed number of rounds (demo-job's rounds=<n>), so every replica's
+ * outputs, and so their digests, are the same; never GPU (its figures vary), never preemptible.
  * Starter jobs (`starter: true`, what the requester posts until a provider claims its first
  * job): 10 s CPU hashing at the top of the price range, never preemptible, so a newcomer's
  * first job fits whatever floor they chose within the range and is paid within a minute of
@@ -15,6 +18,16 @@ import type { JobSpec } from '../../../shared/domain/job';
 
 export const DEMO_WORKLOADS = ['hash', 'compress', 'primes'] as const;
 export type DemoWorkload = (typeof DEMO_WORKLOADS)[number] | 'gpu-bench';
+/** The workloads with a fixed-rounds mode (compress writes gzip headers, which carry a time). */
+const DETERMINISTIC_WORKLOADS = ['hash', 'primes'] as const;
+
+/**
+ * Rounds for about `workSeconds` of work on a slow machine: a hash round (sha256 over 200k
+ * numbers) takes well under a second, a primes round (a sieve up to 800k in awk) a few.
+ */
+export function deterministicRounds(workload: DemoWorkload, workSeconds: number): number {
+  return workload === 'primes' ? Math.max(2, Math.floor(workSeconds / 3)) : workSeconds;
+}
 
 export interface DemoJobPlan {
   workload: DemoWorkload;
@@ -39,14 +52,15 @@ export function planDemoJob(
   random: () => number,
   images: { cpu: string; gpu: string | null },
   sequence: number,
-  options: { starter?: boolean } = {},
+  options: { starter?: boolean; deterministic?: boolean } = {},
 ): DemoJobPlan {
   const starter = options.starter === true;
-  const gpu = !starter && images.gpu !== null && random() < 0.3;
+  const deterministic = !starter && options.deterministic === true;
+  const gpu = !starter && !deterministic && images.gpu !== null && random() < 0.3;
   const pick = <T>(items: readonly T[]) => items[Math.min(items.length - 1, Math.floor(random() * items.length))]!;
-  const workload: DemoWorkload = starter ? 'hash' : gpu ? 'gpu-bench' : pick(DEMO_WORKLOADS);
+  const workload: DemoWorkload = starter ? 'hash' : gpu ? 'gpu-bench' : pick(deterministic ? DETERMINISTIC_WORKLOADS : DEMO_WORKLOADS);
   const workSeconds = starter ? DEMO_STARTER_WORK_SECONDS : gpu ? 10 + Math.floor(random() * 31) : 10 + Math.floor(random() * 81);
-  const preemptible = !starter && random() < 0.25;
+  const preemptible = !starter && !deterministic && random() < 0.25;
   const span = DEMO_PRICE_RANGE_MICROS.max - DEMO_PRICE_RANGE_MICROS.min;
   const price = starter ? DEMO_PRICE_RANGE_MICROS.max : Math.round((DEMO_PRICE_RANGE_MICROS.min + random() * span) / 1_000) * 1_000;
   const maxDurationSeconds = workSeconds + DEMO_DURATION_MARGIN_SECONDS;
@@ -71,7 +85,7 @@ export function planDemoJob(
     : {
         ...common,
         image: images.cpu,
-        command: [workload, String(workSeconds)],
+        command: deterministic ? [workload, String(workSeconds), `rounds=${deterministicRounds(workload, workSeconds)}`] : [workload, String(workSeconds)],
         resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 256, scratchMiB: 64 },
       };
   return {
@@ -81,6 +95,6 @@ export function planDemoJob(
     maxPricePerHourMicros: BigInt(price),
     maxDurationSeconds,
     preemptible,
-    description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''} (devnet demo${starter ? ', starter job' : ''})`,
+    description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''}${deterministic ? ', fixed rounds (deterministic)' : ''} (devnet demo${starter ? ', starter job' : ''})`,
   };
 }

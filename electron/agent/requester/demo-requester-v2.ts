@@ -65,9 +65,12 @@ export async function startDemoRequesterV2(options: DemoRequesterOptions): Promi
   async function postOne(): Promise<DemoJob> {
     const index = sequence % signers.length;
     const signer = signers[index]!;
-    const plan = planDemoJob(random, images, ++sequence, { starter: false });
-    const replicas = sequence % 3 === 0 ? 2 : 1;
-    const disputeIt = replicas === 1 && ++singles % 5 === 0;
+    const replicas = (sequence + 1) % 3 === 0 ? 2 : 1;
+    const disputeIt = replicas === 1 && (singles + 1) % 5 === 0;
+    if (replicas === 1) singles++;
+    // Replicas and a dispute compare outputs digests: such a job must give the same outputs
+    // on every machine (fixed rounds), or honest providers would disagree and be slashed.
+    const plan = planDemoJob(random, images, ++sequence, { starter: false, deterministic: replicas > 1 || disputeIt });
     const { token, url } = uploads.newUploadUrl();
     const now = await chainNow(signer);
     const claimBy = now + Math.round((options.claimMinutes ?? 10) * 60);

@@ -3,7 +3,7 @@ import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import { outputsDigest } from '../../../shared/domain/market-job';
-import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
+import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, deterministicRounds, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
 import { escrowFor } from '../../../electron/agent/requester/post-job';
 import { readTarFiles } from '../../../electron/agent/requester/tar-reader';
 import { manifestOf } from '../../../electron/agent/requester/upload-server';
@@ -83,6 +83,22 @@ describe('starter jobs (posted until the first claim: time to first money)', () 
       expect(plan.maxPricePerHourMicros).toBe(BigInt(DEMO_PRICE_RANGE_MICROS.max));
       expect(plan.description).toMatch(/starter job/);
     }
+  });
+});
+
+describe('deterministic jobs (replicated or disputed on a v2 market)', () => {
+  it('are CPU hash or primes jobs for a fixed number of rounds, never GPU, never preemptible', () => {
+    const random = seeded(13);
+    const plans = Array.from({ length: 60 }, (_, i) => planDemoJob(random, { cpu: CPU, gpu: GPU }, i + 1, { deterministic: true }));
+    for (const plan of plans) {
+      expect(validateJobSpec(plan.spec)).toMatchObject({ ok: true });
+      expect(plan.spec.image).toBe(CPU);
+      expect(plan.preemptible).toBe(false);
+      expect(['hash', 'primes']).toContain(plan.workload);
+      expect(plan.spec.command).toEqual([plan.workload, String(plan.workSeconds), `rounds=${deterministicRounds(plan.workload, plan.workSeconds)}`]);
+      expect(plan.description).toMatch(/fixed rounds \(deterministic\)/);
+    }
+    expect(new Set(plans.map((p) => p.workload))).toEqual(new Set(['hash', 'primes']));
   });
 });
 
