@@ -18,6 +18,9 @@ const STATE_TEXT: Record<LedgerJob['state'], string> = {
   settled: 'Paid',
   released: 'Released (paid for time served)',
   refunded: 'Refunded (stake lost)',
+  slashed: 'Slashed (stake lost)',
+  unpaid: 'Ended unpaid',
+  outbid: 'Outbid (gas only)',
 };
 
 /** Every job this wallet claimed on the current chain, newest first, with its transactions. */
@@ -98,7 +101,10 @@ export function LedgerTable() {
   );
 }
 
-const TX_TEXT: Record<LedgerTx['kind'], string> = { claim: 'claim', submit: 'submit', release: 'release', accept: 'accepted', finalize: 'finalize', refund: 'refund' };
+const TX_TEXT: Record<LedgerTx['kind'], string> = {
+  claim: 'claim', submit: 'submit', release: 'release', accept: 'accepted', finalize: 'finalize', refund: 'refund',
+  bid: 'bid', award: 'award', commit: 'commit', reveal: 'reveal', conclude: 'conclude',
+};
 
 /** Links to the explorer on public networks; on the devnet (no explorer) the hash with a copy button. */
 function TxList({ txs, chain }: { txs: LedgerTx[]; chain: LedgerChain | null }) {
