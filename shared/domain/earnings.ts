@@ -115,6 +115,8 @@ export const LedgerChainSchema = z.object({
   tokenSymbol: z.string(),
   /** Prefix a tx hash is appended to; null for chains without a known explorer (the devnet). */
   explorerTxUrl: z.string().nullable(),
+  /** The market's version (v2 rows are slots, see LedgerJob.attempt); absent in views kept before v2. */
+  marketVersion: z.number().int().optional(),
 });
 export type LedgerChain = z.infer<typeof LedgerChainSchema>;
 
