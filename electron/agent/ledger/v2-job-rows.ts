@@ -42,7 +42,7 @@ export function foldV2JobRows(job: V2BookJob, me: string): JobRow[] {
   const acceptTxs = new Set(job.events.filter((e) => e.kind === 'settled' && e.byRequester).map((e) => e.txHash));
   const paidIn = new Map<string, Array<{ slot: number; gross: bigint }>>();
   let roundNo = 1;
-  let auctioned = job.auctions.length > 0;
+  let auctioned = false;
   let bond = 0n;
 
   const addTx = (txs: JobRow['txs'], kind: LedgerTxKind, e: V2JobEvent) => {
@@ -62,6 +62,9 @@ export function foldV2JobRows(job: V2BookJob, me: string): JobRow[] {
   for (const e of job.events) {
     if (e.kind === 'slotPaid') paidIn.set(e.txHash, [...(paidIn.get(e.txHash) ?? []), { slot: e.slot, gross: e.gross }]);
     switch (e.kind) {
+      case 'posted':
+        auctioned = e.bidEnds > 0;
+        break;
       case 'roundOpened':
         endRound(roundNo, e.blockNumber);
         roundNo = e.roundNo;
