@@ -59,8 +59,8 @@ export function v2LedgerSource(log: Pick<V2EventLog, 'book' | 'accountEvents' | 
       const status = log.status();
       if (status.chainKey === null || status.block === null) return null;
       const { rows, withdrawals } = foldV2Ledger(log.book.all(), log.accountEvents(), account);
-      // Every tx of ours in the rows, and the rows' states: what a pass would write.
-      const signature = rows.map((r) => `${r.jobId}:${r.attempt}:${r.state}:${r.txs.length}`).join(',') + `|${withdrawals.length}|${lastKey(withdrawals)}`;
+      // The rows' states, amounts and txs (a reorg changes the hashes): what a pass would write.
+      const signature = rows.map((r) => `${r.jobId}:${r.attempt}:${r.state}:${r.gross}:${r.stakeLost}:${r.txs.map((t) => t.hash).join('.')}`).join(',') + `|${withdrawals.length}|${lastKey(withdrawals)}`;
       return { chainKey: status.chainKey, head: status.block, logs: withdrawals, rows, signature };
     },
     onUpdate: (listener) => log.onUpdate(() => listener()),
