@@ -39,6 +39,7 @@ import { createMarketSwitch } from './market-v2/market-switch';
 import { createMarketV2Feature } from './market-v2/market-v2-feature';
 import { createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
+import { activeLedgerSource, type LedgerSource, v1LedgerSource, v2LedgerSource } from './ledger/ledger-source';
 import { createMarketPricesFeature } from './market-prices/market-prices-feature';
 
 export interface ComposeOptions {
@@ -128,6 +129,25 @@ export function composeAgent(options: ComposeOptions): Agent {
   const marketEvents = createMarketEventLog({ chain, dataDir: options.dataDir, logger, clock: systemClock, account: () => wallet.access.address() });
   // What jobs for this card paid on the v2 market: the v2 market feature connects its book to it.
   const marketPrices = createMarketPricesFeature({ dataDir: options.dataDir, logger, clock: systemClock });
+  // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them;
+  // the v1 or the v2 client, as the connected deployment's marketVersion says (market-switch.ts).
+  const market = createMarketSwitch({
+    chain,
+    logger,
+    v1: createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
+    v2: () => createMarketV2Feature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock, prices: marketPrices }),
+  });
+  // The ledger folds the log of whichever market runs: never a log of its own (ledger-source.ts).
+  let v2Source: LedgerSource | null = null;
+  const ledgerEvents = activeLedgerSource({
+    market,
+    v1: v1LedgerSource(marketEvents),
+    // The v2 feature (and its log) is built once, on the first switch to v2.
+    v2: () => {
+      const log = market.v2Feature()?.internals.log;
+      return log ? (v2Source ??= v2LedgerSource(log)) : null;
+    },
+  });
   // Features answer their own calls; each is built from its own folder's factory.
   const features: AgentFeature[] = [
     // First: started first, stopped last (the others use the chain until they stop).
@@ -135,16 +155,10 @@ export function composeAgent(options: ComposeOptions): Agent {
     wallet.feature,
     // Token that came into the wallet, from the same event log (its Transfer events to us).
     createIncomingTransfersFeature({ events: marketEvents, address: () => wallet.access.address() }),
-    // The marketplace client: indexes the market, claims fitting jobs, runs and gets paid for them;
-    // the v1 or the v2 client, as the connected deployment's marketVersion says (market-switch.ts).
-    createMarketSwitch({
-      chain,
-      logger,
-      v1: createMarketFeature({ chain, wallet: wallet.access, events: marketEvents, dataDir: options.dataDir, logger, clock: systemClock }),
-      v2: () => createMarketV2Feature({ chain, wallet: wallet.access, dataDir: options.dataDir, logger, clock: systemClock, prices: marketPrices }),
-    }),
-    // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet.
-    createLedgerFeature({ dataDir: options.dataDir, chain, events: marketEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
+    market,
+    // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet,
+    // a fold of the running market's event log (v1's or v2's: ledger-source.ts).
+    createLedgerFeature({ dataDir: options.dataDir, chain, events: ledgerEvents, walletAddress: () => wallet.access.address(), logger, clock: systemClock }),
     // Settings → Network: a deployment file's preview (applied with updateSettings, undoable).
     createDeploymentImportFeature({ network: () => settings.get().network, chooser: options.deploymentFileChooser }),
     createAboutFeature({ appName: 'RigShift', version: pkg.version, mode: options.mode, dataDir: options.dataDir, docker, commands, chainStatus: () => chain.status() }),

@@ -20,11 +20,17 @@ export type EarningsRange = z.infer<typeof EarningsRangeSchema>;
 export const EarningsBucketSizeSchema = z.enum(['hour', 'day', 'week', 'month']);
 export type EarningsBucketSize = z.infer<typeof EarningsBucketSizeSchema>;
 
-/** claimed → submitted → settled; or claimed → released (preemptible); or refunded (no-show, stake slashed). */
-export const LedgerJobStateSchema = z.enum(['claimed', 'submitted', 'settled', 'released', 'refunded']);
+/**
+ * claimed → submitted → settled; or claimed → released (preemptible); or refunded (no-show, stake slashed).
+ * The v2 market adds: slashed (our slot's stake went to the requester), unpaid (the slot ended
+ * without pay or punishment: no majority, or the round expired), outbid (a bid that won no
+ * slot: only its gas).
+ */
+export const LedgerJobStateSchema = z.enum(['claimed', 'submitted', 'settled', 'released', 'refunded', 'slashed', 'unpaid', 'outbid']);
 export type LedgerJobState = z.infer<typeof LedgerJobStateSchema>;
 
-export const LedgerTxKindSchema = z.enum(['claim', 'submit', 'release', 'accept', 'finalize', 'refund']);
+/** v1: claim … refund; v2 adds bid, award, commit, reveal and conclude (a slash or a free). */
+export const LedgerTxKindSchema = z.enum(['claim', 'submit', 'release', 'accept', 'finalize', 'refund', 'bid', 'award', 'commit', 'reveal', 'conclude']);
 export type LedgerTxKind = z.infer<typeof LedgerTxKindSchema>;
 
 export const LedgerTxSchema = z.object({
@@ -42,13 +48,17 @@ export type LedgerTx = z.infer<typeof LedgerTxSchema>;
 
 export const LedgerJobSchema = z.object({
   chainJobId: z.string(),
-  /** The contract's claim counter: a reopened preemptible job can be claimed by us again. */
+  /**
+   * v1: the contract's claim counter (a reopened preemptible job can be claimed by us again).
+   * v2: our slot's index; a bid that won no slot is −(its round number).
+   */
   attempt: z.number().int(),
   state: LedgerJobStateSchema,
   requester: z.string(),
   askMicrosPerHour: IntegerString,
   /** Seconds paid for: billed at submit, served at release; null until then. */
   billedSeconds: z.number().int().nullable(),
+  /** What the contract paid (fee included); on v2 plus a dispute's compensation credited to us. */
   grossMicros: IntegerString,
   feeMicros: IntegerString,
   /** Our stake slashed because the job was not delivered by its deadline. */
@@ -105,6 +115,8 @@ export const LedgerChainSchema = z.object({
   tokenSymbol: z.string(),
   /** Prefix a tx hash is appended to; null for chains without a known explorer (the devnet). */
   explorerTxUrl: z.string().nullable(),
+  /** The market's version (v2 rows are slots, see LedgerJob.attempt); absent in views kept before v2. */
+  marketVersion: z.number().int().optional(),
 });
 export type LedgerChain = z.infer<typeof LedgerChainSchema>;
 

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainHub } from '../../electron/agent/chain/chain-hub';
 import { createChainHub } from '../../electron/agent/chain/create-chain-hub';
 import { MARKET_ABI, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
+import { v1LedgerSource } from '../../electron/agent/ledger/ledger-source';
 import { createLedgerFeature, type LedgerFeature } from '../../electron/agent/ledger/ledger-feature';
 import { LEDGER_FILE } from '../../electron/agent/ledger/ledger-service';
 import { createMarketEventLog } from '../../electron/agent/market/market-event-log';
@@ -57,7 +58,7 @@ describe('ledger reconciliation against a real devnet', () => {
     createLedgerFeature({
       dataDir: dir.path,
       chain,
-      events: createMarketEventLog({ chain, dataDir: dir.path, logger: logs.logger, clock, account: () => provider.address }),
+      events: v1LedgerSource(createMarketEventLog({ chain, dataDir: dir.path, logger: logs.logger, clock, account: () => provider.address })),
       walletAddress: () => provider.address,
       logger: logs.logger,
       clock,

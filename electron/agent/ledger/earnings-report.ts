@@ -71,7 +71,8 @@ function addJob(a: Accumulator, job: LedgerJob) {
   a.electricity += BigInt(job.electricityMicros ?? '0');
   a.stakeLost += BigInt(job.stakeLostMicros);
   a.gasWei += BigInt(job.gasWei);
-  a.jobs += 1;
+  // A lost v2 bid is a cost (its gas), not a job done.
+  if (job.state !== 'outbid') a.jobs += 1;
   a.billedSeconds += job.billedSeconds ?? 0;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The earnings ledger as an agent feature: answers the earnings calls, listens to telemetry,
- * availability and marketJob events, and keeps the ledger a fold of the market event log
- * (market-indexer.ts): a pass whenever the log applies new events, or the chain, wallet or
- * file changes. It neither scans the chain nor polls the head of its own.
+ * availability and marketJob events, and keeps the ledger a fold of the active market's event
+ * log (ledger-source.ts: v1's or v2's, as market-switch.ts runs them): a pass whenever the log
+ * applies new events, or the chain, wallet or file changes. It neither scans the chain nor
+ * polls the head of its own.
  */
 import type { CallRequest } from '../../../shared/api/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
@@ -10,8 +11,8 @@ import type { AgentFeature, AgentFeatureContext } from '../agent-feature';
 import type { ChainHub } from '../chain/chain-hub';
 import type { Clock, Logger } from '../ports';
 import { createLedgerService, type LedgerService } from './ledger-service';
-import type { IndexerUpdate } from '../market/market-indexer';
-import type { LedgerEventSource, ReconcileResult } from './reconciler';
+import type { LedgerSource } from './ledger-source';
+import type { ReconcileResult } from './reconciler';
 import type { TelemetryReading } from './telemetry-store';
 
 export interface LedgerFeatureDeps {
@@ -21,13 +22,8 @@ export interface LedgerFeatureDeps {
   walletAddress: () => string | null;
   logger: Logger;
   clock: Clock;
-  /** The one market event log (shared with the market feature). */
-  events: LedgerEventSource & {
-    onUpdate(listener: (update: IndexerUpdate) => void): () => void;
-    onStatus(listener: () => void): () => void;
-    /** Resolves once the log has reached the head (reconcileNow waits for it). */
-    caughtUp(): Promise<void>;
-  };
+  /** The active market's one event log (shared with the market feature: activeLedgerSource). */
+  events: LedgerSource;
   /** Telemetry is written in batches (default every 10 s). */
   telemetryFlushMs?: number;
 }
@@ -117,10 +113,9 @@ export function createLedgerFeature(deps: LedgerFeatureDeps): LedgerFeature {
         const connection = deps.chain.connection();
         const account = deps.walletAddress();
         if (!connection || !account) continue;
-        const source = deps.events.accountEvents(account);
+        const source = deps.events.fold(account);
         if (!source) continue;
-        const last = source.events[source.events.length - 1];
-        const seen = `${source.chainKey}|${account}|${source.events.length}|${last ? `${last.key}@${last.blockNumber}` : ''}`;
+        const seen = `${source.chainKey}|${account}|${source.signature}`;
         if (seen === lastSeen && lastHead !== null) continue;
         const result = await pass();
         if (result) lastSeen = seen;

@@ -190,6 +190,7 @@ export function createLedgerService(deps: LedgerServiceDeps) {
         marketAddress: n.marketAddress,
         tokenSymbol: n.token.symbol,
         explorerTxUrl: explorerTxPrefix(n.chainId, n.isDevnet),
+        marketVersion: n.marketVersion ?? 1,
       },
     };
     withDb((o) => {

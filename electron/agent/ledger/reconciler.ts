@@ -1,25 +1,22 @@
 /**
- * Brings the ledger in line with the chain, as a fold of the one market event log
- * (market-indexer.ts): takes this provider's events from it (claim, submit, release,
- * settle, refund of its jobs, and its withdrawals), folds them into rows, reads block times
- * and the receipts of our transactions (gas) through the chain port, and writes exactly
- * those rows. It no longer scans the chain or polls the head itself: the event log has
- * already decoded every log once, and applied the one reorg policy.
+ * Brings the ledger in line with the chain, as a fold of the active market's one event log
+ * (ledger-source.ts: v1's market-indexer.ts or v2's v2-event-log.ts): takes this provider's
+ * rows from it (its claims or slots, their payments, refunds and slashes, and its
+ * withdrawals), reads block times and the receipts of our transactions (gas) through the
+ * chain port, and writes exactly those rows. It never scans the chain or polls the head
+ * itself: the event log has already decoded every log once, and applied the one reorg policy.
  */
 import { Interface } from 'ethers';
 import type { LedgerTx } from '../../../shared/domain/earnings';
 import type { ChainConnection } from '../chain/chain-hub';
 import { readContract } from '../chain/contract-call';
 import { MARKET_ABI } from '../chain/market-abi';
-import type { DecodedLog } from '../market/market-events';
 import type { Logger } from '../ports';
-import { type ChainEvent, foldJobRows } from './job-rows';
 import type { ChainRef, LedgerStore, StoredJob, StoredWithdrawal, WriteDiff } from './ledger-store';
+import type { LedgerSource } from './ledger-source';
 
-/** What the ledger folds: the event log's events of one account on one chain. */
-export interface LedgerEventSource {
-  accountEvents(account: string): { chainKey: string; head: number; events: DecodedLog[] } | null;
-}
+/** What the reconciler reads of the source: the account's fold. */
+export type LedgerEventSource = Pick<LedgerSource, 'fold'>;
 
 const marketInterface = new Interface(MARKET_ABI);
 
@@ -30,48 +27,6 @@ export interface ReconcileResult {
   head: number;
   jobs: number;
   diff: WriteDiff;
-}
-
-/**
- * The ledger's view of one decoded event: only this provider's (the old provider-topic
- * filter: claims, submits, releases and settlements it made, refunds that name it, its
- * withdrawals). Amounts as decimal strings, as job-rows folds them.
- */
-export function ledgerEventOf(event: DecodedLog, account: string): ChainEvent | null {
-  const me = account.toLowerCase();
-  const place = { blockNumber: event.blockNumber, logIndex: event.logIndex, txHash: event.txHash };
-  switch (event.kind) {
-    case 'claimed':
-      return event.provider.toLowerCase() === me ? { event: 'JobClaimed', ...place, args: { id: event.id, provider: event.provider, ask: event.ask.toString(), attempt: String(event.attempt) } } : null;
-    case 'submitted':
-      return event.provider.toLowerCase() === me
-        ? { event: 'JobSubmitted', ...place, args: { id: event.id, provider: event.provider, outputsDigest: event.outputsDigest, billedSeconds: String(event.billedSeconds) } }
-        : null;
-    case 'released':
-      return event.provider.toLowerCase() === me
-        ? {
-            event: 'JobReleased',
-            ...place,
-            args: { id: event.id, provider: event.provider, servedSeconds: String(event.servedSeconds), gross: event.gross.toString(), fee: event.fee.toString(), reopened: event.reopened },
-          }
-        : null;
-    case 'settled':
-      return event.provider.toLowerCase() === me
-        ? {
-            event: 'JobSettled',
-            ...place,
-            args: { id: event.id, provider: event.provider, requester: event.requester, gross: event.gross.toString(), fee: event.fee.toString(), refund: event.refund.toString(), byRequester: event.byRequester },
-          }
-        : null;
-    case 'refunded':
-      return event.provider?.toLowerCase() === me
-        ? { event: 'JobRefunded', ...place, args: { id: event.id, requester: event.requester, provider: event.provider, amount: event.amount.toString(), slashed: event.slashed.toString() } }
-        : null;
-    case 'withdrawn':
-      return event.account.toLowerCase() === me ? { event: 'Withdrawn', ...place, args: { account: event.account, amount: event.amount.toString() } } : null;
-    default:
-      return null;
-  }
 }
 
 export function createReconciler(deps: { store: LedgerStore; source: LedgerEventSource; logger: Logger; now: () => Date }) {
@@ -105,18 +60,18 @@ export function createReconciler(deps: { store: LedgerStore; source: LedgerEvent
   /** Null while the event log has not reached the head of this chain yet. */
   async function reconcile(connection: ChainConnection, account: string, _options: { full: boolean }): Promise<ReconcileResult | null> {
     const chain = store.chain(connection.network, deps.now());
-    const source = deps.source.accountEvents(account);
+    const source = deps.source.fold(account);
     if (!source || source.chainKey !== chain.key) return null;
     const head = source.head;
     // The event log holds every event of our jobs since the deployment: the rows are a fold
     // of all of them, every time (a handful per job), so a reorg the log rewound is exact here.
     const fromBlock = connection.network.deploymentBlock;
-    const fetched = source.events.map((e) => ledgerEventOf(e, account)).filter((e): e is ChainEvent => e !== null);
+    const fetched = source.logs;
     const previous = new Map(store.jobs(chain.id, account).map((j) => [`${j.jobId}:${j.attempt}`, j]));
 
     // Everything from the chain is read before the one transaction that writes it.
     const all = fetched;
-    const rows = foldJobRows(all);
+    const rows = source.rows;
     const jobs: StoredJob[] = [];
     for (const row of rows) {
       const txs: LedgerTx[] = [];
@@ -128,7 +83,8 @@ export function createReconciler(deps: { store: LedgerStore; source: LedgerEvent
       }
       let requester = row.requester;
       if (requester === null) {
-        // Immutable on chain; only claims not settled or refunded yet need the call.
+        // v1 only (v2 rows name it from JobPosted). Immutable on chain; only claims not
+        // settled or refunded yet need the call.
         const known = previous.get(`${row.jobId}:${row.attempt}`);
         requester =
           known && known.requester !== ''

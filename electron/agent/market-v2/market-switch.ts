@@ -11,23 +11,28 @@ import type { CallHandlers } from '../api/dispatch';
 import type { ChainHub } from '../chain/chain-hub';
 import type { Logger } from '../ports';
 
-export interface MarketSwitchDeps {
+export interface MarketSwitchDeps<V2 extends AgentFeature = AgentFeature> {
   chain: Pick<ChainHub, 'connection' | 'onStatus'>;
   v1: AgentFeature;
   /** Built on first use (a v1 agent never opens the v2 files). */
-  v2: () => AgentFeature;
+  v2: () => V2;
   logger: Logger;
 }
 
-export interface MarketSwitch extends AgentFeature {
+export interface MarketSwitch<V2 extends AgentFeature = AgentFeature> extends AgentFeature {
   /** The version running now (null before the chain is known). */
   version(): 1 | 2 | null;
+  /** The v2 feature once built (its event log is what the ledger folds while v2 runs). */
+  v2Feature(): V2 | null;
+  /** Called after each switch, once the new market is started (the ledger folds its log). */
+  onSwitch(listener: () => void): () => void;
   /** Resolves once a pending switch is done (tests). */
   settled(): Promise<void>;
 }
 
-export function createMarketSwitch(deps: MarketSwitchDeps): MarketSwitch {
-  let v2: AgentFeature | null = null;
+export function createMarketSwitch<V2 extends AgentFeature = AgentFeature>(deps: MarketSwitchDeps<V2>): MarketSwitch<V2> {
+  let v2: V2 | null = null;
+  const switchListeners = new Set<() => void>();
   const featureOf = (version: 1 | 2) => (version === 1 ? deps.v1 : (v2 ??= deps.v2()));
   let running: 1 | 2 | null = null;
   let context: AgentFeatureContext | null = null;
@@ -47,6 +52,7 @@ export function createMarketSwitch(deps: MarketSwitchDeps): MarketSwitch {
       deps.logger.info('market: the connected market is', { version: wanted });
       running = wanted;
       await featureOf(wanted).start?.(context, { longRunning: true });
+      for (const listener of [...switchListeners]) listener();
     });
   };
 
@@ -63,6 +69,11 @@ export function createMarketSwitch(deps: MarketSwitchDeps): MarketSwitch {
     name: 'market',
     handlers,
     version: () => running,
+    v2Feature: () => v2,
+    onSwitch(listener) {
+      switchListeners.add(listener);
+      return () => switchListeners.delete(listener);
+    },
     settled: () => switching,
     async start(ctx, options) {
       context = ctx;

@@ -57,6 +57,8 @@ export interface V2EventLog {
   /** Timestamp of the newest head read (0 before the first). */
   chainTime(): number;
   poll(): Promise<void>;
+  /** Resolves once the log has read up to head − confirmations; rejects when that read failed. */
+  caughtUp(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
   onUpdate(listener: (update: V2LogUpdate) => void): () => void;
@@ -238,6 +240,15 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     },
     chainTime: () => chainTime,
     poll,
+    async caughtUp() {
+      const connection = deps.connection();
+      if (!connection) return;
+      const target = (await connection.port.latestBlock()).number - deps.confirmations(connection);
+      if (chainKey === marketKeyOf(connection.network) && cursor && cursor.block >= target) return;
+      // A poll reads in bounded steps until the target; a failed step leaves lastError.
+      await poll();
+      if (lastError !== null) throw new Error(lastError);
+    },
     start() {
       if (!stopped) return;
       stopped = false;

@@ -16,6 +16,10 @@ export interface V2StoredRun extends V2LocalRun {
   localJobId: string | null;
   /** The ask we bid (null for a fixed-price claim). */
   askMicrosPerHour: bigint | null;
+  /** The device it ran on and the container's run window (ISO): the ledger's energy figure. */
+  deviceId?: string | null;
+  runStartedAt?: string | null;
+  runEndedAt?: string | null;
   /** Why the run failed, in words; null while fine. */
   error: string | null;
   updatedAt: string;

@@ -113,7 +113,16 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
         }
         const seconds = Math.max(1, Math.ceil((record.timings.runMs ?? 1000) / 1000));
         // Digest and salt on disk before the commit can be sent (the plan needs both).
-        await store.update(job.id, { outputs: record.outputs, outputsDigest: outputsDigest(record.outputs), salt: hexlify(randomBytes(32)), seconds, error: record.reason === 'completed' ? null : `The run ended: ${record.message}` });
+        // The run window (with the device) is what the ledger's energy figure integrates.
+        await store.update(job.id, {
+          outputs: record.outputs,
+          outputsDigest: outputsDigest(record.outputs),
+          salt: hexlify(randomBytes(32)),
+          seconds,
+          runStartedAt: record.timings.startedAt,
+          runEndedAt: record.timings.finishedAt,
+          error: record.reason === 'completed' ? null : `The run ended: ${record.message}`,
+        });
         deps.notice(`Job ${job.id}: run finished in ${seconds} s; committing.`);
       })
       .catch(async (error: unknown) => {

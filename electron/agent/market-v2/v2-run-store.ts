@@ -19,6 +19,8 @@ export interface V2RunRecord extends V2StoredRun {
   deviceId: string | null;
   /** The finished run's output files (names, sizes, sha256): what is uploaded and digested. */
   outputs: JobOutputFile[] | null;
+  runStartedAt: string | null;
+  runEndedAt: string | null;
 }
 
 const RunSchema = z.object({
@@ -35,6 +37,9 @@ const RunSchema = z.object({
   sentAt: z.record(z.string(), z.number()),
   deviceId: z.string().nullable(),
   outputs: z.array(JobOutputFileSchema).nullable(),
+  // Added after the first files were written: absent there.
+  runStartedAt: z.string().nullable().default(null),
+  runEndedAt: z.string().nullable().default(null),
 });
 const FileSchema = z.object({ version: z.literal(1), runs: z.array(RunSchema) });
 
@@ -80,7 +85,7 @@ export function createV2RunStore(dataDir: string, now: () => Date): V2RunStore {
     runs: () => runs,
     get: (id) => runs.get(id),
     async save(id, patch) {
-      const base: V2RunRecord = runs.get(id) ?? { chainJobId: id, slot: patch.slot, outputsDigest: null, salt: null, seconds: null, deliveredTo: [], localJobId: null, askMicrosPerHour: null, error: null, updatedAt: '', sentAt: {}, deviceId: null, outputs: null };
+      const base: V2RunRecord = runs.get(id) ?? { chainJobId: id, slot: patch.slot, outputsDigest: null, salt: null, seconds: null, deliveredTo: [], localJobId: null, askMicrosPerHour: null, error: null, updatedAt: '', sentAt: {}, deviceId: null, outputs: null, runStartedAt: null, runEndedAt: null };
       const next = { ...base, ...patch, chainJobId: id, updatedAt: now().toISOString() };
       runs.set(id, next);
       await persist();

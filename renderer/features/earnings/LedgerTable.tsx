@@ -18,7 +18,16 @@ const STATE_TEXT: Record<LedgerJob['state'], string> = {
   settled: 'Paid',
   released: 'Released (paid for time served)',
   refunded: 'Refunded (stake lost)',
+  slashed: 'Slashed (stake lost)',
+  unpaid: 'Ended unpaid',
+  outbid: 'Outbid (gas only)',
 };
+
+/** v1: the claim counter (shown from the second claim); v2: our slot, or the round a lost bid was in. */
+function attemptNote(job: LedgerJob, v2: boolean) {
+  const text = v2 ? (job.attempt >= 0 ? `slot ${job.attempt}` : `round ${-job.attempt} bid`) : job.attempt > 1 ? `claim ${job.attempt}` : null;
+  return text === null ? null : <span className="muted small"> ({text})</span>;
+}
 
 /** Every job this wallet claimed on the current chain, newest first, with its transactions. */
 export function LedgerTable() {
@@ -64,7 +73,7 @@ export function LedgerTable() {
                   <tr key={`${job.chainJobId}:${job.attempt}`} data-testid={`ledger-job-${job.chainJobId}`} data-state={job.state} data-gross={job.grossMicros}>
                     <th scope="row">
                       #{job.chainJobId}
-                      {job.attempt > 1 ? <span className="muted small"> (claim {job.attempt})</span> : null}
+                      {attemptNote(job, chain?.marketVersion === 2)}
                     </th>
                     <td>{STATE_TEXT[job.state]}</td>
                     <td className="mono" title={job.requester}>
@@ -98,7 +107,10 @@ export function LedgerTable() {
   );
 }
 
-const TX_TEXT: Record<LedgerTx['kind'], string> = { claim: 'claim', submit: 'submit', release: 'release', accept: 'accepted', finalize: 'finalize', refund: 'refund' };
+const TX_TEXT: Record<LedgerTx['kind'], string> = {
+  claim: 'claim', submit: 'submit', release: 'release', accept: 'accepted', finalize: 'finalize', refund: 'refund',
+  bid: 'bid', award: 'award', commit: 'commit', reveal: 'reveal', conclude: 'conclude',
+};
 
 /** Links to the explorer on public networks; on the devnet (no explorer) the hash with a copy button. */
 function TxList({ txs, chain }: { txs: LedgerTx[]; chain: LedgerChain | null }) {

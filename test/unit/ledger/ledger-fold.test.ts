@@ -4,6 +4,7 @@
  * reorg the log rewinds is undone in the ledger too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { v1LedgerSource } from '../../../electron/agent/ledger/ledger-source';
 import { createLedgerFeature, type LedgerFeature } from '../../../electron/agent/ledger/ledger-feature';
 import { createMarketEventLog } from '../../../electron/agent/market/market-event-log';
 import { marketInterface } from '../../../electron/agent/market/market-events';
@@ -44,7 +45,7 @@ function ledgerOn(chain: FakeChain): LedgerFeature {
   const hub = fakeChainHub(fakeConnection(chain, MARKET));
   const clock = { now: () => new Date(1_700_100_000_000) };
   const events = createMarketEventLog({ chain: hub, dataDir: dir.path, logger: recordingLogger().logger, clock, account: () => ME });
-  const ledger = createLedgerFeature({ dataDir: dir.path, chain: hub, events, walletAddress: () => ME, logger: recordingLogger().logger, clock });
+  const ledger = createLedgerFeature({ dataDir: dir.path, chain: hub, events: v1LedgerSource(events), walletAddress: () => ME, logger: recordingLogger().logger, clock });
   cleanups.push(() => dir.cleanup(), () => ledger.service.close());
   return ledger;
 }

@@ -48,6 +48,15 @@ describe('v2 market views: the auction', () => {
     expect(onlooker.mine).toBeNull();
   });
 
+  it('our record carries what the ledger keys and measures: the slot index (−round for a lost bid), the device and the run window', async () => {
+    const { book } = await chainBook([[posted(1)], bids(1), award(1)]);
+    const window = { deviceId: 'cpu', runStartedAt: '2026-01-01T00:00:00.000Z', runEndedAt: '2026-01-01T00:00:05.000Z' };
+    const won = v2MarketJobView(sourceOf(book, A, BID_ENDS + 5, { runs: { 1: run(0, window) } }), book.get('1')!, OPTIONS);
+    expect(won.mine).toMatchObject({ attempt: 0, ...window });
+    const lost = v2MarketJobView(sourceOf(book, B, BID_ENDS + 5), book.get('1')!, OPTIONS);
+    expect(lost.mine).toMatchObject({ state: 'lost-to-other', attempt: -1, deviceId: null, runStartedAt: null });
+  });
+
   it('paid: the net payment from the chain event, the escrow gone once settled, the requester credited with an accept', async () => {
     const { book } = await chainBook([
       [posted(1)],
