@@ -39,6 +39,29 @@ export interface V2AgentRun {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The deterministic output every v2 agent test job writes (the same digest on every machine). */
+export const V2_TEST_COMMAND = ['sh', '-c', 'echo v2-result > /workspace/out/result.txt; sleep 1'];
+
+/** A market job document running `command` in the locally built busybox image, uploading to `uploadUrl`. */
+export function v2JobDocument(imageReference: string, uploadUrl: string, options: { command?: string[]; preemptible?: boolean } = {}): MarketJobDocument {
+  return {
+    kind: 'rigshift-job',
+    version: 1,
+    job: {
+      version: 1,
+      name: 'v2 agent test',
+      image: imageReference,
+      command: options.command ?? V2_TEST_COMMAND,
+      inputs: [],
+      outputs: { maxTotalBytes: 1_048_576, maxFiles: 4 },
+      resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0 },
+      maxDurationSeconds: 120,
+      preemptible: options.preemptible ?? false,
+    },
+    upload: { url: uploadUrl },
+  } as MarketJobDocument;
+}
+
 export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentRun> {
   const dataDir = tempDir('rigshift-v2-agent-');
   const runtime = tempDir('rigshift-v2-agent-runtime-');
@@ -72,23 +95,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
     rpc = new JsonRpcProvider(deployment.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 });
     const api = agentApi(agent);
     await startBidding(api, agent, { privateKey: devnetAccounts()[4]!.privateKey, password: 'v2 agent test password', floorMicrosPerHour: floorMicrosPerHour.toString() });
-    const documentFor = (uploadUrl: string, command = ['sh', '-c', 'echo v2-result > /workspace/out/result.txt; sleep 1']): MarketJobDocument =>
-      ({
-        kind: 'rigshift-job',
-        version: 1,
-        job: {
-          version: 1,
-          name: 'v2 agent test',
-          image: image.reference,
-          command,
-          inputs: [],
-          outputs: { maxTotalBytes: 1_048_576, maxFiles: 4 },
-          resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0 },
-          maxDurationSeconds: 120,
-          preemptible: false,
-        },
-        upload: { url: uploadUrl },
-      }) as MarketJobDocument;
+    const documentFor = (uploadUrl: string, command?: string[]) => v2JobDocument(image.reference, uploadUrl, { command });
     const chain = rpc;
     return {
       agent,

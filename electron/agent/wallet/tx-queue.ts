@@ -155,8 +155,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
     } catch {
       throw new AgentError('invalid_address', `"${intent.to}" is not a valid address.`);
     }
-    const data = intent.data ?? '0x';
-    const value = intent.value ?? 0n;
+    const [data, value] = [intent.data ?? '0x', intent.value ?? 0n];
     const fees = intent.fees ?? (await currentFees(port));
     let gasLimit = intent.gasLimit;
     if (gasLimit === undefined) {
@@ -165,6 +164,7 @@ export function createTxQueue(deps: TxQueueDeps): TxQueue {
       } catch (error) {
         throw new AgentError('tx_would_fail', `This transaction would fail: ${shortReason(error)}.`, 'Nothing was sent. Check the balance and the recipient.');
       }
+      if (intent.minGasLimit !== undefined && gasLimit < intent.minGasLimit) gasLimit = intent.minGasLimit;
     }
     const chainKey = chainKeyOf(connection);
     const nonce = await nextNonce(port, from, connection);

@@ -19,6 +19,12 @@ export interface TxIntent {
   data?: string;
   value?: bigint;
   gasLimit?: bigint;
+  /**
+   * Without gasLimit: the least limit sent, whatever the estimate. For a call whose cost
+   * depends on who else gets mined first (a replica's reveal that turns out to be the last
+   * one settles the whole round): the estimate is taken before that race is decided.
+   */
+  minGasLimit?: bigint;
   label: string;
   kind: TxKind;
   jobId?: string;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { marketV2Interface } from '../../../electron/agent/chain/market-v2-abi';
 import { createV2ProviderLoop, type V2Call } from '../../../electron/agent/market-v2/v2-provider-loop';
-import { v2WalletSend } from '../../../electron/agent/market-v2/v2-wallet-send';
+import { V2_BID_MIN_GAS, V2_REVEAL_MIN_GAS, v2WalletSend } from '../../../electron/agent/market-v2/v2-wallet-send';
 import type { TxIntent } from '../../../electron/agent/wallet/wallet-access';
 import { createFakeChain } from '../../fakes/fake-chain';
 import { v2PostedLog } from '../../fakes/market-v2-logs';
@@ -64,5 +64,27 @@ describe('the v2 provider loop', () => {
     expect(marketV2Interface.decodeFunctionData('bid', intents[0]!.data!)).toEqual([3n, 120_000n]);
     status = 'failed';
     await expect(send({ method: 'award', args: [3n] })).rejects.toThrow("Award job 3's auction (0xab) reverted");
+  });
+
+  it('bids and reveals go out with gas for what the concurrent calls of other providers add, whatever they were estimated at', async () => {
+    const intents: TxIntent[] = [];
+    const wallet = {
+      send: async (intent: TxIntent) => {
+        intents.push(intent);
+        return { id: 'x', hash: '0xab', nonce: 0, wait: async () => ({ status: 'confirmed' as const, hash: '0xab', blockNumber: 1, gasUsed: 1n, effectiveGasPrice: 1n }) };
+      },
+    };
+    const send = v2WalletSend(wallet, MARKET);
+    await send({ method: 'reveal', args: [3n, 1, `0x${'11'.repeat(32)}`, `0x${'22'.repeat(32)}`] });
+    await send({ method: 'bid', args: [3n, 120_000n] });
+    await send({ method: 'award', args: [3n] });
+    // The last of two replicas to reveal settles the job: 160 163 gas (docs/benchmarks.md "Market v2 gas"), with the queue's 20 % margin.
+    expect(intents[0]!.minGasLimit).toBe(V2_REVEAL_MIN_GAS);
+    expect(V2_REVEAL_MIN_GAS).toBeGreaterThanOrEqual((160_163n * 120n) / 100n);
+    // The 8th bid of a round: 83 369 gas measured on the devnet, where the first of a reopened round is estimated at 48 410.
+    expect(intents[1]!.minGasLimit).toBe(V2_BID_MIN_GAS);
+    expect(V2_BID_MIN_GAS).toBeGreaterThanOrEqual((83_369n * 120n) / 100n);
+    // An award's cost is fixed once its window closed: the estimate stands.
+    expect(intents[2]!.minGasLimit).toBeUndefined();
   });
 });

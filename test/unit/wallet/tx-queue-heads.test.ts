@@ -71,4 +71,15 @@ describe('the tx queue follows the head stream', () => {
     await queue.stop();
     expect(chain.listeners()).toBe(0);
   });
+
+  it('sends an estimated call with at least the intent\'s minGasLimit, and the estimate plus its margin when that is more', async () => {
+    const { chain, queue } = queueOn();
+    queue.start();
+    // The fake chain estimates 100 000 gas for anything.
+    await queue.send({ to: MARKET, data: '0x', kind: 'other', label: 'floored', minGasLimit: 400_000n });
+    await queue.send({ to: MARKET, data: '0x', kind: 'other', label: 'estimated', minGasLimit: 50_000n });
+    await queue.send({ to: MARKET, data: '0x', kind: 'other', label: 'plain' });
+    expect(chain.sent.map((raw) => Transaction.from(raw).gasLimit)).toEqual([400_000n, 120_000n, 120_000n]);
+    await queue.stop();
+  });
 });
