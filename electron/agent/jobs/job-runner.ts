@@ -9,7 +9,8 @@
  * Where things end up (see job-workspace.ts): the hashed outputs are copied to
  * <dataDir>/jobs/<jobId>/results/ and the kept log to <dataDir>/jobs/<jobId>.log; both
  * stay for the marketplace to upload, which then calls removeJobResults. Outputs are
- * collected for completed jobs only (anything else has no result to deliver).
+ * collected for completed jobs only (anything else has no result to deliver), and, when
+ * the request asks to keep a checkpoint, for a run stopped early by the owner.
  */
 import { writeFileSync } from 'node:fs';
 import { type ApiError, AgentError } from '../../../shared/api/result';
@@ -89,6 +90,13 @@ export interface JobRunRequest {
   onLog: (lines: JobLogLines) => void;
   /** The container started, under this OCI runtime (before the first "running" progress). */
   onContainerStarted?: (started: { runtime: string; startedAt: Date }) => void;
+  /**
+   * A run stopped early (the owner took the device back, or cancelled it) after its
+   * container started keeps what out/ holds as a checkpoint: collected, checked and hashed
+   * exactly like a finished run's outputs (the market v2 release pays time served against
+   * its digest). Without it only completed runs have outputs.
+   */
+  keepCheckpoint?: boolean;
 }
 
 export interface JobRunner {
@@ -390,6 +398,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       capture.close();
       exitCode = exit?.exitCode ?? null;
 
+      const stoppedEarly = yielded || (stopCause as JobEnd | null)?.reason === 'cancelled';
+      if (stoppedEarly && req.keepCheckpoint) {
+        // What the job wrote so far, under the same checks as a result; nothing if it breaks them.
+        const checkpoint = await collectOutputs(workspace.outputsDir, workspace.resultsDir, spec.outputs).catch(() => null);
+        if (checkpoint?.ok) outputs = checkpoint.files;
+      }
       if (yielded) throw new JobEnd('preempted', 'job_preempted', `Stopped after ${seconds(runMs)}: the owner took the device back.`);
       if (stopCause) throw stopCause;
       if (!exit) throw new JobEnd('failed', 'job_wait_failed', `Lost track of the job: ${errorMessage(waitError)}`);

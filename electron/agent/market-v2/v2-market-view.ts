@@ -110,6 +110,10 @@ const SLOT_STATES: Record<V2BookSlot['state'], ProviderJobState> = {
 /** The state and the owner's one line for our part in a job; null when we took no part. */
 function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun | undefined, ctx: V2PartsContext): { state: ProviderJobState; message: string; problem: string | null } | null {
   if (slot) {
+    if (slot.state === 'running' && run?.release) {
+      const shown = run.release.stopped ? (run.outputsDigest ? `with a checkpoint of ${run.seconds ?? 0} s served` : 'with nothing to show') : 'stopping the run first';
+      return { state: 'running', message: `Giving it back (${run.release.why}): ${shown}`, problem: null };
+    }
     const committing = slot.state === 'running' && run?.outputsDigest != null;
     const state = committing ? 'uploading' : slot.state === 'running' && !run?.localJobId ? 'claimed' : SLOT_STATES[slot.state];
     const price = usdH(slot.pricePerHour);
@@ -120,6 +124,9 @@ function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun 
         return { state, message: `${role}: ${run?.localJobId ? 'running' : 'starting the run'}; commit the result by ${isoOf(job.runBy)}`, problem: run?.error ?? null };
       case 'committed':
         if (job.dispute?.outcome === 'open' && slot.round === 'main') return { state, message: 'The requester disputed our result: a verifier runs it again, then we reveal our digest', problem: null };
+        if (job.events.some((e) => e.kind === 'released' && e.slot === slot.slot && e.servedSeconds > 0)) {
+          return { state, message: `Given back after ${slot.billedSeconds ?? 0} s with a checkpoint: paid for the time served once the challenge window ends or the requester accepts`, problem: null };
+        }
         return {
           state,
           message: slot.round === 'main' && job.terms.replicas === 1 ? `${role}: result committed; paid once the challenge window ends or the requester accepts` : `${role}: result committed; we reveal once every replica has committed`,

@@ -63,6 +63,7 @@ function agentOn(chain: FakeChain, dir: string, overrides: Partial<V2ProviderDep
       started.push(localJobId);
       return { jobId: localJobId, done: Promise.resolve(finished(localJobId)) };
     },
+    cancelJob: async () => false,
     upload: async () => undefined,
     notice: () => undefined,
     soon: () => undefined,
