@@ -29,7 +29,7 @@ import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
 import { JOB_ID_PATTERN, type JobWorkspace, createWorkspace, removeWorkArea } from './job-workspace';
 import { type LogCapture, createLogCapture, formatKeptLog } from './log-capture';
-import { type SkippedOutput, collectOutputs, outputLimitMessage } from './output-collector';
+import { type SkippedOutput, collectCheckpoint, collectOutputs, outputLimitMessage } from './output-collector';
 import { type OutputWatch, watchOutputs } from './output-watch';
 
 export { cleanupStaleWorkspaces, removeJobResults } from './job-workspace';
@@ -363,13 +363,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           capture.push(stream, line);
         })
         .catch((error: unknown) => logger.debug('job: log stream ended', { jobId, error: errorMessage(error) }));
-      const deadline = setTimeout(
-        () =>
-          stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () =>
-            created.stop(grace),
-          ),
-        limitMs,
-      );
+      const deadline = setTimeout(() => stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () => created.stop(grace)), limitMs);
       const ticker = setInterval(() => progress('running', `Running ${clockLabel(clock.now().getTime() - startedAt!.getTime())} (${runtime})`), 1000);
       const onAbort = () =>
         stopWith(new JobEnd('cancelled', 'job_cancelled', 'Cancelled while running.'), () => created.stop(grace));
@@ -398,12 +392,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       capture.close();
       exitCode = exit?.exitCode ?? null;
 
-      const stoppedEarly = yielded || (stopCause as JobEnd | null)?.reason === 'cancelled';
-      if (stoppedEarly && req.keepCheckpoint) {
-        // What the job wrote so far, under the same checks as a result; nothing if it breaks them.
-        const checkpoint = await collectOutputs(workspace.outputsDir, workspace.resultsDir, spec.outputs).catch(() => null);
-        if (checkpoint?.ok) outputs = checkpoint.files;
-      }
+      // Stopped early by the owner: what the job wrote so far, checked and hashed like a result.
+      if (req.keepCheckpoint && (yielded || (stopCause as JobEnd | null)?.reason === 'cancelled')) outputs = await collectCheckpoint(workspace.outputsDir, workspace.resultsDir, spec.outputs);
       if (yielded) throw new JobEnd('preempted', 'job_preempted', `Stopped after ${seconds(runMs)}: the owner took the device back.`);
       if (stopCause) throw stopCause;
       if (!exit) throw new JobEnd('failed', 'job_wait_failed', `Lost track of the job: ${errorMessage(waitError)}`);
