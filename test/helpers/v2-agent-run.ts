@@ -31,9 +31,9 @@ export interface V2AgentRun {
   dataDir: string;
   uploads: UploadServer;
   received: ReceivedUpload[];
-  documentFor(uploadUrl: string, command?: string[]): MarketJobDocument;
-  /** Posts an auction (max price per hour in micros) from `requester`; returns its id. */
-  postAuction(requester: Signer, uploadUrl: string, options: { maxPrice: bigint; replicas?: number; bidWindow?: number; command?: string[] }): Promise<bigint>;
+  documentFor(uploadUrl: string, command?: string[], preemptible?: boolean): MarketJobDocument;
+  /** Posts an auction (max price per hour in micros; bidWindow 0: a fixed-price listing) from `requester`; returns its id. */
+  postAuction(requester: Signer, uploadUrl: string, options: { maxPrice: bigint; replicas?: number; bidWindow?: number; command?: string[]; preemptible?: boolean }): Promise<bigint>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
     rpc = new JsonRpcProvider(deployment.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 });
     const api = agentApi(agent);
     await startBidding(api, agent, { privateKey: devnetAccounts()[4]!.privateKey, password: 'v2 agent test password', floorMicrosPerHour: floorMicrosPerHour.toString() });
-    const documentFor = (uploadUrl: string, command = ['sh', '-c', 'echo v2-result > /workspace/out/result.txt; sleep 1']): MarketJobDocument =>
+    const documentFor = (uploadUrl: string, command = ['sh', '-c', 'echo v2-result > /workspace/out/result.txt; sleep 1'], preemptible = false): MarketJobDocument =>
       ({
         kind: 'rigshift-job',
         version: 1,
@@ -85,7 +85,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
           outputs: { maxTotalBytes: 1_048_576, maxFiles: 4 },
           resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 128, scratchMiB: 0 },
           maxDurationSeconds: 120,
-          preemptible: false,
+          preemptible,
         },
         upload: { url: uploadUrl },
       }) as MarketJobDocument;
@@ -104,7 +104,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
       async postAuction(requester, uploadUrl, options) {
         const now = (await chain.getBlock('latest'))!.timestamp;
         const posted = await postV2Job(requester, deployment.market, {
-          document: documentFor(uploadUrl, options.command),
+          document: documentFor(uploadUrl, options.command, options.preemptible ?? false),
           maxPricePerHourMicros: options.maxPrice,
           maxDurationSeconds: 120,
           bidWindowSeconds: options.bidWindow ?? 10,
@@ -112,7 +112,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
           runBy: now + 900,
           replicas: options.replicas ?? 1,
           deterministic: true,
-          preemptible: false,
+          preemptible: options.preemptible ?? false,
           minProviderSettled: 0,
         });
         return posted.jobId;

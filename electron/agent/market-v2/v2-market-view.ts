@@ -27,6 +27,8 @@ export interface V2ViewOptions {
 }
 
 const MAX_LIST = 200;
+/** The plan's words for a job one of our slots already served. */
+const ALREADY_SERVED = 'we already served this job (the contract bars a second turn)';
 
 /** Parsed documents by book job: a job refolds into a new object when its events change, and its spec never does. */
 const parsed = new WeakMap<V2BookJob, EvaluableDocument>();
@@ -87,6 +89,8 @@ function verdictOf(job: V2BookJob, source: V2MarketSource, options: V2ViewOption
   if (job.slots.some((s) => same(s.provider, me) && (s.state === 'running' || s.state === 'committed' || s.state === 'revealed'))) {
     return { fits: false, reasons: [CLAIMED_BY_YOU], askMicrosPerHour: null, deviceId: null };
   }
+  // A slot of ours that ended (given back, paid, slashed): the contract bars a second turn.
+  if (job.slots.some((s) => same(s.provider, me))) return { fits: false, reasons: [ALREADY_SERVED], askMicrosPerHour: null, deviceId: null };
   const evaluation = options.verdict?.(job) ?? null;
   const pass = source.passes().get(job.id);
   const reasons = [...(pass ? [pass] : []), ...(evaluation?.reasons ?? [])].filter((r, i, all) => all.indexOf(r) === i);
