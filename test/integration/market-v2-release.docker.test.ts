@@ -107,5 +107,6 @@ describe.skipIf(!ready)('the headless agent gives a preemptible v2 job back when
     const detail = await run.api<MarketJobDetail>('getMarketJob', { chainJobId: id.toString() });
     expect(detail.verdict).toMatchObject({ fits: false, reasons: ['we already served this job (the contract bars a second turn)'] });
     expect(detail.mine?.state).toBe('settled');
+    process.stdout.write(`market v2 release: served ${released.servedSeconds} s, paid ${paid.gross} micro-USD gross at ${PRICE} micro-USD/h (checkpoint ${delivered.files.length} file)\n`);
   }, 400_000);
 });
