@@ -19,6 +19,9 @@ import { emptyProviderRecord } from '../../../electron/agent/market-v2/v2-record
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
 import { tempDir } from '../../helpers/temp-dir';
+import { v2MarketJobView } from '../../../electron/agent/market-v2/v2-market-view';
+import { canGiveBack } from '../../../renderer/features/market/market-view';
+import { A, chainBook, OPTIONS, posted, run as storedRun, sourceOf } from './v2-view-fixture';
 import { agentOn, MARKET, ME, OTHER, OUTPUTS, REQUESTER, T0 } from './v2-provider-fixture';
 
 const dirs: Array<{ cleanup(): void }> = [];
@@ -262,5 +265,21 @@ describe('the plan for a release', () => {
     expect(planV2([job], input(run(false), T0 + 100))).toEqual([]);
     expect(planV2([job], input(run(true), T0 + 100))).toEqual([{ kind: 'release', id: '10', slot: 0, servedSeconds: 30, checkpointDigest: `0x${'11'.repeat(32)}`, salt: `0x${'22'.repeat(32)}` }]);
     expect(planV2([job], input(run(true), T0 + 4001))[0]).toMatchObject({ kind: 'pass' });
+  });
+});
+
+describe('the Market page on a v2 preemptible job of ours', () => {
+  const NOW = 1_700_000_100;
+  it('offers "Give it back" while it runs (not for a job that is not preemptible), says so once decided, and shows the checkpoint once released', async () => {
+    const { book } = await chainBook([[posted(1, { bidWindowSeconds: 0, preemptible: true }), v2Log(MARKET, 'SlotAssigned', [1, 0, A, 200_000n, 0])], [posted(2, { bidWindowSeconds: 0 }), v2Log(MARKET, 'SlotAssigned', [2, 0, A, 200_000n, 0])]]);
+    const view = (id: string, runs: Record<string, ReturnType<typeof storedRun>>) => v2MarketJobView(sourceOf(book, A, NOW, { runs }), book.get(id)!, OPTIONS);
+    expect(canGiveBack(view('1', { '1': storedRun(0) }))).toBe(true);
+    expect(canGiveBack(view('2', { '2': storedRun(0, { chainJobId: '2' }) }))).toBe(false);
+    const deciding = view('1', { '1': storedRun(0, { release: { why: 'the owner took the device back', stopped: true }, outputsDigest: `0x${'11'.repeat(32)}`, seconds: 30 }) });
+    expect(deciding.mine?.message).toBe('Giving it back (the owner took the device back): with a checkpoint of 30 s served');
+    const { book: after } = await chainBook([[posted(1, { bidWindowSeconds: 0, preemptible: true }), v2Log(MARKET, 'SlotAssigned', [1, 0, A, 200_000n, 0])], [v2Log(MARKET, 'Released', [1, 0, A, 30, `0x${'33'.repeat(32)}`]), v2Log(MARKET, 'ResultSubmitted', [1, 0, A, `0x${'33'.repeat(32)}`, 30])]]);
+    const released = v2MarketJobView(sourceOf(after, A, NOW, { runs: { '1': storedRun(0) } }), after.get('1')!, OPTIONS);
+    expect(canGiveBack(released)).toBe(false);
+    expect(released.mine).toMatchObject({ state: 'submitted', message: expect.stringMatching(/^Given back after 30 s with a checkpoint: paid for the time served/) });
   });
 });
