@@ -159,6 +159,12 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       return state.ctx.startJob(spec, deviceId, localJobId, options);
     },
     cancelJob: async (localJobId) => (await state.ctx?.cancelJob?.(localJobId)) ?? false,
+    // As v1 (market-feature.ts): the device's availability, the first one's for a CPU job.
+    deviceAvailable: (deviceId) => {
+      const report = state.ctx?.availability();
+      const device = report?.gpus.find((g) => g.gpuUuid === deviceId) ?? (deviceId === 'cpu' ? report?.gpus[0] : undefined);
+      return device?.state === 'available';
+    },
     upload: async (url, localJobId, outputs) => {
       const connection = chain.connection();
       const isDevnet = connection ? isLocalChain(connection.network) : false;

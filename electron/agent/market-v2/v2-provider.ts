@@ -67,6 +67,8 @@ export interface V2ProviderDeps {
   startJob(spec: JobSpec, deviceId: string, localJobId: string, options: { keepCheckpoint: boolean }): Promise<{ jobId: string; done: Promise<JobRecord> }>;
   /** Stops a running container job (the run ends 'cancelled'); false when it is not running. */
   cancelJob(localJobId: string): Promise<boolean>;
+  /** Whether the owner lets the device rent now (default: yes); a run starts only then. */
+  deviceAvailable?(deviceId: string): boolean;
   upload(url: string, localJobId: string, outputs: readonly JobOutputFile[]): Promise<void>;
   notice(text: string): void;
   /** Something changed: run another tick soon. */
@@ -166,6 +168,18 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     }
     // A failed run is not a result: committing its digest would claim payment for it.
     await store.update(job.id, { error: `The run ended: ${record.message}. Not preemptible, so it cannot be given back: no result is committed and the stake for it is at risk.` });
+  };
+
+  /**
+   * A run starts only on a device the owner lets rent (as v1): otherwise a preemptible slot
+   * is given back with nothing to show (the owner has the machine), and any other waits.
+   */
+  const startWhenFree = async (job: V2BookJob, slot: number, verdict: V2Verdict | null) => {
+    const deviceId = store.get(job.id)?.deviceId ?? verdict?.deviceId ?? 'cpu';
+    if (deps.deviceAvailable?.(deviceId) ?? true) return runJob(job, slot, verdict);
+    if (!job.terms.preemptible || store.get(job.id)?.release) return;
+    await store.save(job.id, { slot, deviceId, release: { why: 'the device is not available', stopped: true }, outputs: null, outputsDigest: null, salt: null, seconds: 0 });
+    deps.notice(`Job ${job.id}: the device is not available; giving it back with nothing to show.`);
   };
 
   /** Uploads to the document's URL with backoff; never holds up the commit. */
@@ -292,7 +306,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
           continue;
         }
         if (action.kind === 'run') {
-          if (!running.has(job.id)) await runJob(job, action.slot, verdictOf(job));
+          if (!running.has(job.id)) await startWhenFree(job, action.slot, verdictOf(job));
           continue;
         }
         if (action.kind === 'redeliver') {
@@ -313,7 +327,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
         }
         // A run cut short by a restart (no digest, nothing running): start it again while runBy allows.
         if (runPending(run) && !running.has(job.id) && deps.chainTime() < job.runBy && job.slots.some((s) => s.slot === run.slot && s.state === 'running')) {
-          await runJob(job, run.slot, verdictOf(job));
+          await startWhenFree(job, run.slot, verdictOf(job));
           continue;
         }
         // The document's upload URL, once the digest is kept (the commit goes out without waiting).

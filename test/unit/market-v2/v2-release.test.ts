@@ -190,6 +190,32 @@ describe('a preemptible v2 run the owner stopped', () => {
   });
 });
 
+describe('a slot won while the owner has the machine', () => {
+  it('preemptible: given back with nothing to show, never started; otherwise it waits for the device', async () => {
+    const chain = createFakeChain({ startTime: T0 });
+    wonJob(chain, 11, { preemptible: true });
+    const run = controlledRun();
+    let available = false;
+    const agent = agentOn(chain, folder(), { startJob: run.startJob, deviceAvailable: () => available });
+    await agent.tick();
+    await agent.tick();
+    expect(run.starts).toEqual([]);
+    expect(agent.calls).toEqual([{ method: 'release', args: [11n, 0, 0, ZeroHash] }]);
+
+    const other = createFakeChain({ startTime: T0 });
+    wonJob(other, 12, { preemptible: false });
+    const waiting = controlledRun();
+    const patient = agentOn(other, folder(), { startJob: waiting.startJob, deviceAvailable: () => available });
+    await patient.tick();
+    await patient.tick();
+    expect(waiting.starts).toEqual([]);
+    expect(patient.calls).toEqual([]);
+    available = true;
+    await patient.tick();
+    expect(waiting.starts).toHaveLength(1);
+  });
+});
+
 describe('a non-preemptible v2 run', () => {
   it('is not given back when the owner takes the device: it runs again, and an explicit release is refused with the contract rule', async () => {
     const chain = createFakeChain({ startTime: T0 });
