@@ -7,6 +7,8 @@
  * seconds it served and a commitment to that checkpoint; the checkpoint reaches the
  * requester's upload server. After the challenge window it is paid price × seconds served
  * only, and the job, reopened for the rest of its duration, is never taken by the agent again.
+ * The owner's "Give it back" (releaseMarketJob) does the same; on a job that is not
+ * preemptible it is refused with the contract's rule and the run goes on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,5 +110,39 @@ describe.skipIf(!ready)('the headless agent gives a preemptible v2 job back when
     expect(detail.verdict).toMatchObject({ fits: false, reasons: ['we already served this job (the contract bars a second turn)'] });
     expect(detail.mine?.state).toBe('settled');
     process.stdout.write(`market v2 release: served ${released.servedSeconds} s, paid ${paid.gross} micro-USD gross at ${PRICE} micro-USD/h (checkpoint ${delivered.files.length} file)\n`);
+  }, 400_000);
+
+  it('gives a preemptible job back when the owner asks (releaseMarketJob), and refuses a job that is not preemptible with the contract rule', async () => {
+    const { rpc, market, me, received } = run;
+    const requester = new NonceManager(new Wallet(devnetAccounts()[2]!.privateKey, rpc));
+    const command = ['sh', '-c', 'echo step-1 > /workspace/out/progress.txt; sleep 600'];
+    const show = (id: bigint) => showV2Job(rpc, { rpcUrl: '', chainId: 31337, marketAddress: market, fromBlock: 0 }, id);
+    const running = (id: bigint) => waitFor(`job ${id}'s container to run`, async () => (await run.api<Snapshot>('getSnapshot')).jobs.active.find((j) => j.id.startsWith(`market2-31337-${id}-`) && j.state === 'running'));
+
+    const upload = run.uploads.newUploadUrl();
+    const id = await run.postAuction(requester, upload.url, { maxPrice: PRICE, bidWindow: 0, command, preemptible: true });
+    await running(id);
+    await sleep(2_000);
+    const answer = await run.api<{ state: string; message: string }>('releaseMarketJob', { chainJobId: id.toString() });
+    expect(answer.message).toMatch(/^Giving it back \(the owner gave it back\)/);
+    const released = await waitFor('the release on chain', async () => (await show(id)).book.events.find((e) => e.kind === 'released'));
+    if (released.kind !== 'released') throw new Error('not a release');
+    expect(released.servedSeconds).toBeGreaterThan(0);
+    expect(released.checkpoint).not.toBe(ZeroHash);
+    const delivered = await waitFor('the checkpoint upload', async () => received.find((u) => u.token === upload.token));
+    expect(delivered.files.map((f) => f.name)).toEqual(['progress.txt']);
+
+    // A short job: the agent's stop (SIGTERM) waits for a running market job to be delivered.
+    const fixed = await run.postAuction(requester, run.uploads.newUploadUrl().url, { maxPrice: PRICE, bidWindow: 0, command: ['sh', '-c', 'echo done > /workspace/out/result.txt; sleep 10'], preemptible: false });
+    await running(fixed);
+    const refusal = await run.api('releaseMarketJob', { chainJobId: fixed.toString() }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toMatch(/"code":"not_preemptible".*cannot be released \(not preemptible/);
+    // Not given back: it runs to the end and its result is committed.
+    await waitFor('the commit of the job that is not preemptible', async () => (await show(fixed)).book.slots.find((s) => s.provider === me && s.state === 'committed'));
+    expect((await show(fixed)).book.events.some((e) => e.kind === 'released')).toBe(false);
   }, 400_000);
 });

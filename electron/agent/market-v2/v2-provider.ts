@@ -237,12 +237,14 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     const me = deps.me();
     const run = store.get(job.id);
     const slot = job.slots.find((s) => s.slot === run?.slot && me !== null && s.provider.toLowerCase() === me);
-    if (!run || !slot || slot.state !== 'running') throw new AgentError('market_job_not_held', `This provider is not running job ${job.id}.`, 'Only a job whose run is in progress can be given back.');
+    const notRunning = () => new AgentError('market_job_not_held', `This provider is not running job ${job.id}.`, 'Only a job whose run is in progress can be given back.');
+    if (!run || !slot) throw notRunning();
     if (!job.terms.preemptible) {
       // The contract's own rule (release reverts NotPreemptible): its commitment is due by runBy.
       const words = V2_ERROR_WORDS.NotPreemptible!([job.id] as never);
       throw new AgentError('not_preemptible', `${words} The requester did not allow it to be handed back.`, 'Let it finish: its result is committed before its run deadline. To stop renting after it, pause with "finish this job first".');
     }
+    if (slot.state !== 'running') throw notRunning();
     if (run.release) return;
     if (run.outputsDigest !== null || run.error !== null) throw new AgentError('market_job_finishing', `Job ${job.id}'s run has already ended: ${run.error ?? 'its result is being committed'}.`);
     const live = running.has(job.id) && run.localJobId !== null;
