@@ -31,11 +31,11 @@ import { chainPricesLink, type MarketPricesConnection, type MarketPricesFeature 
 import { removeJobResults, workspacePaths } from '../jobs/job-workspace';
 import type { V2BookJob } from './v2-book';
 import { createV2EventLog, type V2EventLog } from './v2-event-log';
-import type { V2MarketSource, V2StoredRun } from './v2-market-source';
+import type { V2MarketSource } from './v2-market-source';
 import { v2MarketJobDetail, v2MarketJobView, v2MarketOverview, v2StatusExtras, type V2ViewOptions } from './v2-market-view';
 import { createV2Provider, type V2Provider, type V2Verdict } from './v2-provider';
 import { requesterRuleOf } from './v2-requester-rule';
-import { createV2RunStore, resultsToRemove, runInFlight, runPending, type V2RunStore } from './v2-run-store';
+import { createV2RunStore, resultsToRemove, runInFlight, runPending, slotOver, type V2RunStore } from './v2-run-store';
 import { v2WalletSend } from './v2-wallet-send';
 
 export interface MarketV2FeatureDeps {
@@ -315,18 +315,12 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     }
   }
 
-  /** Our slot of a run's job has ended (paid, slashed, freed, or given back with nothing). */
-  const slotOver = (run: V2StoredRun) => {
-    const slot = log.book.get(run.chainJobId)?.slots.find((s) => s.slot === run.slot);
-    return slot !== undefined && slot.state !== 'running' && slot.state !== 'committed' && slot.state !== 'revealed';
-  };
-
   /**
    * Keeps the wallet unlocked while a run of ours is not over (as v1 does): its commit and
    * reveal must be signed before their deadlines, or the honest provider is slashed.
    */
   function holdWallet() {
-    const active = runInFlight(store.runs().values(), (id) => log.book.get(id)?.state, slotOver);
+    const active = runInFlight(store.runs().values(), (id) => log.book.get(id)?.state, (run) => slotOver(run, log.book.get(run.chainJobId)));
     if (active && !state.releaseHold && wallet.isUnlocked()) state.releaseHold = wallet.holdUnlocked('a market v2 run is in flight');
     if (!active && state.releaseHold) {
       state.releaseHold();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { type JobOutputFile, JobOutputFileSchema } from '../../../shared/domain/job';
 import { readJsonOrSetAside, writeJsonAtomically } from '../node-adapters/atomic-json-file';
+import type { V2BookJob } from './v2-book';
 import type { V2StoredRun } from './v2-market-source';
 import type { V2ReleaseIntent } from './v2-provider-plan';
 
@@ -114,6 +115,12 @@ export function runInFlight(runs: Iterable<V2StoredRun>, stateOf: (id: string) =
     if (state !== undefined && state !== 'settled' && state !== 'refunded' && run.error === null && !slotOver(run)) return true;
   }
   return false;
+}
+
+/** Our slot of a run's job has ended (paid, slashed, freed, or given back with nothing): nothing left to sign for it. */
+export function slotOver(run: V2StoredRun, job: V2BookJob | undefined): boolean {
+  const slot = job?.slots.find((s) => s.slot === run.slot);
+  return slot !== undefined && slot.state !== 'running' && slot.state !== 'committed' && slot.state !== 'revealed';
 }
 
 /** Whether a run still holds its device or waits for its result: not failed, not being given back. */

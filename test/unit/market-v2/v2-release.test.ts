@@ -16,6 +16,7 @@ import { outputsDigest } from '../../../shared/domain/market-job';
 import { durationLeft, planV2, type V2PlanInput } from '../../../electron/agent/market-v2/v2-provider-plan';
 import { commitmentOf } from '../../../electron/agent/market-v2/v2-provider-loop';
 import { emptyProviderRecord } from '../../../electron/agent/market-v2/v2-records';
+import { runInFlight, slotOver } from '../../../electron/agent/market-v2/v2-run-store';
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
 import { tempDir } from '../../helpers/temp-dir';
@@ -187,6 +188,31 @@ describe('a preemptible v2 run the owner stopped', () => {
     await agent.tick();
     expect(agent.calls.map((c) => [c.method, c.args[2]])).toEqual([['release', 12]]);
     expect(agent.store.get('6')!.release).toEqual({ why: 'the owner gave it back', stopped: true });
+  });
+});
+
+describe('after a release with nothing to show', () => {
+  it('the slot is over (the wallet need not stay unlocked for it) and the agent takes other work, never this job', async () => {
+    const chain = createFakeChain({ startTime: T0 });
+    wonJob(chain, 13, { preemptible: true });
+    const run = controlledRun();
+    const agent = agentOn(chain, folder(), { startJob: run.startJob });
+    await agent.tick();
+    run.end(ended(run.starts[0]!.localJobId, 'preempted', [], 3_000));
+    await settle();
+    await agent.tick();
+    expect(agent.calls.map((c) => c.method)).toEqual(['release']);
+    const stateOf = (id: string) => agent.log.book.get(id)?.state;
+    const inFlight = () => runInFlight(agent.store.runs().values(), stateOf, (r) => slotOver(r, agent.log.book.get(r.chainJobId)));
+    expect(inFlight()).toBe(true);
+    // Mined: the job reopens for others; a new job is posted.
+    chain.mine([v2Log(MARKET, 'Released', [13, 0, ME, 0, ZeroHash]), v2Log(MARKET, 'RoundOpened', [13, 0, 2, 0, T0 + 400, T0 + 4000]), v2PostedLog(MARKET, 14, REQUESTER, '{}', { bidWindowSeconds: 0, claimBy: T0 + 300, runBy: T0 + 4000 })]);
+    await agent.tick();
+    expect(inFlight()).toBe(false);
+    expect(agent.calls.map((c) => [c.method, c.args[0]])).toEqual([
+      ['release', 13n],
+      ['claim', 14n],
+    ]);
   });
 });
 
