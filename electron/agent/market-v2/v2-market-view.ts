@@ -125,6 +125,7 @@ function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun 
     switch (slot.state) {
       case 'running':
         if (committing) return { state, message: `${role}: run finished; committing the result (by ${isoOf(job.runBy)})`, problem: run?.error ?? null };
+        if (run?.error) return { state, message: `${role}: given up, no result is committed`, problem: run.error };
         return { state, message: `${role}: ${run?.localJobId ? 'running' : 'starting the run'}; commit the result by ${isoOf(job.runBy)}`, problem: run?.error ?? null };
       case 'committed':
         if (job.dispute?.outcome === 'open' && slot.round === 'main') return { state, message: 'The requester disputed our result: a verifier runs it again, then we reveal our digest', problem: null };

@@ -167,7 +167,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       return;
     }
     // A failed run is not a result: committing its digest would claim payment for it.
-    await store.update(job.id, { error: `The run ended: ${record.message}. Not preemptible, so it cannot be given back: no result is committed and the stake for it is at risk.` });
+    await store.update(job.id, { error: `The run ended: ${record.message.replace(/\.$/, '')}. Not preemptible, so it cannot be given back: no result is committed and the stake for it is at risk.` });
   };
 
   /**

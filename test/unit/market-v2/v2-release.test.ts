@@ -59,6 +59,11 @@ function wonJob(chain: FakeChain, id: number, terms: { preemptible: boolean; rep
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Until the agent has handled the end of job `id`'s run (its record on disk, the device free). */
+async function handled(agent: { provider: { running(): ReadonlySet<string> } }, id: string) {
+  for (let i = 0; i < 2000 && agent.provider.running().has(id); i++) await new Promise((r) => setTimeout(r, 5));
+  if (agent.provider.running().has(id)) throw new Error(`job ${id}'s run end was never handled`);
+}
 
 describe('a preemptible v2 run the owner stopped', () => {
   it('is released with its checkpoint: intent and checkpoint on disk first, the checkpoint uploaded like a result', async () => {
@@ -82,7 +87,7 @@ describe('a preemptible v2 run the owner stopped', () => {
     expect(run.starts).toEqual([{ localJobId: expect.stringMatching(/^market2-31337-1-/), keepCheckpoint: true }]);
     // The owner starts a game: the runner stops the container and keeps what it wrote.
     run.end(ended(run.starts[0]!.localJobId, 'preempted', CHECKPOINT, 41_200));
-    await settle();
+    await handled(agent, '1');
     expect((await agent.tick()).map((a) => a.kind)).toEqual(['release']);
     const stored = agent.store.get('1')!;
     expect(stored.outputsDigest).toBe(outputsDigest(CHECKPOINT));
@@ -98,7 +103,7 @@ describe('a preemptible v2 run the owner stopped', () => {
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
     run.end(ended(run.starts[0]!.localJobId, 'preempted', CHECKPOINT, 900_000));
-    await settle();
+    await handled(agent, '2');
     await agent.tick();
     expect(agent.calls[0]!.args[2]).toBe(60);
     // A reopened job: an earlier provider's paid checkpoint shrank the duration left for sale.
@@ -115,7 +120,7 @@ describe('a preemptible v2 run the owner stopped', () => {
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
     run.end(ended(run.starts[0]!.localJobId, 'preempted', [], 20_000));
-    await settle();
+    await handled(agent, '3');
     await agent.tick();
     expect(agent.calls).toEqual([{ method: 'release', args: [3n, 0, 0, ZeroHash] }]);
   });
@@ -129,9 +134,9 @@ describe('a preemptible v2 run the owner stopped', () => {
     const first = agentOn(chain, dir, { startJob: run.startJob, send: (call) => (first.calls.push(call), new Promise(() => undefined)) });
     await first.tick();
     run.end(ended(run.starts[0]!.localJobId, 'preempted', CHECKPOINT, 30_000));
-    await settle();
+    await handled(first, '4');
     void first.tick();
-    await settle();
+    for (let i = 0; i < 2000 && first.calls.length === 0; i++) await settle();
     expect(first.calls.map((c) => c.method)).toEqual(['release']);
     const second = agentOn(chain, dir);
     await second.tick();
@@ -157,7 +162,7 @@ describe('a preemptible v2 run the owner stopped', () => {
     const first = agentOn(chain, dir, { startJob: run.startJob, send: async () => Promise.reject(new Error('connection refused')) });
     await first.tick();
     run.end(ended(run.starts[0]!.localJobId, 'preempted', CHECKPOINT, 30_000));
-    await settle();
+    await handled(first, '5');
     await first.tick();
     const second = agentOn(chain, dir);
     await second.tick();
@@ -184,7 +189,7 @@ describe('a preemptible v2 run the owner stopped', () => {
     await agent.tick();
     await agent.provider.requestRelease(agent.log.book.get('6')!);
     expect(cancelled).toEqual([run.starts[0]!.localJobId]);
-    await settle();
+    await handled(agent, '6');
     await agent.tick();
     expect(agent.calls.map((c) => [c.method, c.args[2]])).toEqual([['release', 12]]);
     expect(agent.store.get('6')!.release).toEqual({ why: 'the owner gave it back', stopped: true });
@@ -199,7 +204,7 @@ describe('after a release with nothing to show', () => {
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
     run.end(ended(run.starts[0]!.localJobId, 'preempted', [], 3_000));
-    await settle();
+    await handled(agent, '13');
     await agent.tick();
     expect(agent.calls.map((c) => c.method)).toEqual(['release']);
     const stateOf = (id: string) => agent.log.book.get(id)?.state;
@@ -255,7 +260,7 @@ describe('a non-preemptible v2 run', () => {
     expect((refusal as AgentError).message).toMatch(/Job 7 cannot be released \(not preemptible/);
     expect(run.starts[0]!.keepCheckpoint).toBe(false);
     run.end(ended(run.starts[0]!.localJobId, 'preempted', [], 20_000));
-    await settle();
+    await handled(agent, '7');
     await agent.tick();
     expect(agent.calls).toEqual([]);
     expect(run.starts).toHaveLength(2);
@@ -270,12 +275,14 @@ describe('a run whose container failed (non-zero exit) is never committed', () =
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
     run.end(ended(run.starts[0]!.localJobId, 'failed', [], 5_000, 'Exited with code 3 after 5 s.'));
-    await settle();
+    await handled(agent, '8');
     await agent.tick();
     await agent.tick();
     expect(agent.calls).toEqual([]);
     expect(run.starts).toHaveLength(1);
     expect(agent.store.get('8')!.error).toMatch(/Exited with code 3.*no result is committed/);
+    const mine = v2MarketJobView(sourceOf(agent.log.book, ME, T0 + 100, { runs: Object.fromEntries(agent.store.runs()) }), agent.log.book.get('8')!, OPTIONS).mine!;
+    expect(mine).toMatchObject({ message: 'Won at $0.20/h: given up, no result is committed', problem: expect.stringMatching(/stake for it is at risk/) });
   });
 
   it('preemptible: released with nothing to show (paid nothing, its stake unlocked), never committed', async () => {
@@ -286,7 +293,7 @@ describe('a run whose container failed (non-zero exit) is never committed', () =
     await agent.tick();
     // Whatever it wrote before failing is not a checkpoint: the run failed.
     run.end(ended(run.starts[0]!.localJobId, 'failed', OUTPUTS, 5_000, 'Exited with code 1 after 5 s.'));
-    await settle();
+    await handled(agent, '9');
     await agent.tick();
     expect(agent.calls).toEqual([{ method: 'release', args: [9n, 0, 0, ZeroHash] }]);
   });
