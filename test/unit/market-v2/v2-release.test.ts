@@ -41,8 +41,8 @@ const ended = (id: string, reason: JobRecord['reason'], outputs: JobOutputFile[]
 function controlledRun() {
   let finish: (record: JobRecord) => void = () => undefined;
   const starts: Array<{ localJobId: string; keepCheckpoint: boolean }> = [];
-  const startJob = async (_spec: unknown, _device: string, localJobId: string, options: { keepCheckpoint: boolean }) => {
-    starts.push({ localJobId, keepCheckpoint: options.keepCheckpoint });
+  const startJob = async (_spec: unknown, _device: string, localJobId: string, options?: { keepCheckpoint: boolean }) => {
+    starts.push({ localJobId, keepCheckpoint: options?.keepCheckpoint ?? false });
     return { jobId: localJobId, done: new Promise<JobRecord>((resolve) => (finish = resolve)) };
   };
   return { startJob, starts, end: (record: JobRecord) => finish(record) };
