@@ -27,8 +27,11 @@ export interface AgentFeatureContext {
   availability(): AvailabilityReport;
   /** Newest first. */
   benchmarks(limit?: number): BenchmarkResult[];
-  /** Runs a rental job in the sandbox on a device ('cpu' or a GPU UUID). */
-  startJob(spec: JobSpec, deviceId: string, jobId?: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  /**
+   * Runs a rental job in the sandbox on a device ('cpu' or a GPU UUID). keepCheckpoint: a
+   * run stopped early keeps what it wrote so far as its outputs (a market v2 release).
+   */
+  startJob(spec: JobSpec, deviceId: string, jobId?: string, options?: { keepCheckpoint?: boolean }): Promise<{ jobId: string; done: Promise<JobRecord> }>;
   /** Jobs running now. */
   activeJobs(): JobRecord[];
   /** Stops a running job (recorded as cancelled); false when it is not running. */

@@ -346,9 +346,9 @@ export function createAgent(deps: AgentDeps): Agent {
 
   const handlers: CallHandlers = Object.assign({}, coreHandlers, ...features.map((f) => f.handlers));
 
-  const startJobOn = async (spec: JobSpec, deviceId: string, jobId?: string) => {
+  const startJobOn = async (spec: JobSpec, deviceId: string, jobId?: string, options?: { keepCheckpoint?: boolean }) => {
     if (!jobs) throw new AgentError('jobs_unavailable', 'This agent was built without a job runner.');
-    return jobs.start({ spec, deviceId, jobId });
+    return jobs.start({ spec, deviceId, jobId, ...(options?.keepCheckpoint ? { keepCheckpoint: true } : {}) });
   };
 
   const featureContext: AgentFeatureContext = {

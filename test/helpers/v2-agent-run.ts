@@ -31,9 +31,9 @@ export interface V2AgentRun {
   dataDir: string;
   uploads: UploadServer;
   received: ReceivedUpload[];
-  documentFor(uploadUrl: string, command?: string[]): MarketJobDocument;
-  /** Posts an auction (max price per hour in micros) from `requester`; returns its id. */
-  postAuction(requester: Signer, uploadUrl: string, options: { maxPrice: bigint; replicas?: number; bidWindow?: number; command?: string[] }): Promise<bigint>;
+  documentFor(uploadUrl: string, command?: string[], preemptible?: boolean): MarketJobDocument;
+  /** Posts an auction (max price per hour in micros; bidWindow 0: a fixed-price listing) from `requester`; returns its id. */
+  postAuction(requester: Signer, uploadUrl: string, options: { maxPrice: bigint; replicas?: number; bidWindow?: number; command?: string[]; preemptible?: boolean }): Promise<bigint>;
   stop(): Promise<void>;
 }
 
@@ -95,7 +95,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
     rpc = new JsonRpcProvider(deployment.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 });
     const api = agentApi(agent);
     await startBidding(api, agent, { privateKey: devnetAccounts()[4]!.privateKey, password: 'v2 agent test password', floorMicrosPerHour: floorMicrosPerHour.toString() });
-    const documentFor = (uploadUrl: string, command?: string[]) => v2JobDocument(image.reference, uploadUrl, { command });
+    const documentFor = (uploadUrl: string, command?: string[], preemptible = false) => v2JobDocument(image.reference, uploadUrl, { command, preemptible });
     const chain = rpc;
     return {
       agent,
@@ -111,7 +111,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
       async postAuction(requester, uploadUrl, options) {
         const now = (await chain.getBlock('latest'))!.timestamp;
         const posted = await postV2Job(requester, deployment.market, {
-          document: documentFor(uploadUrl, options.command),
+          document: documentFor(uploadUrl, options.command, options.preemptible ?? false),
           maxPricePerHourMicros: options.maxPrice,
           maxDurationSeconds: 120,
           bidWindowSeconds: options.bidWindow ?? 10,
@@ -119,7 +119,7 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
           runBy: now + 900,
           replicas: options.replicas ?? 1,
           deterministic: true,
-          preemptible: false,
+          preemptible: options.preemptible ?? false,
           minProviderSettled: 0,
         });
         return posted.jobId;

@@ -9,7 +9,8 @@
  * Where things end up (see job-workspace.ts): the hashed outputs are copied to
  * <dataDir>/jobs/<jobId>/results/ and the kept log to <dataDir>/jobs/<jobId>.log; both
  * stay for the marketplace to upload, which then calls removeJobResults. Outputs are
- * collected for completed jobs only (anything else has no result to deliver).
+ * collected for completed jobs only (anything else has no result to deliver), and, when
+ * the request asks to keep a checkpoint, for a run stopped early by the owner.
  */
 import { writeFileSync } from 'node:fs';
 import { type ApiError, AgentError } from '../../../shared/api/result';
@@ -28,7 +29,7 @@ import { type JobImageCache, resolveJobImage } from './job-image';
 import { buildJobContainerOptions, type JobContainerInput } from './job-container-options';
 import { JOB_ID_PATTERN, type JobWorkspace, createWorkspace, removeWorkArea } from './job-workspace';
 import { type LogCapture, createLogCapture, formatKeptLog } from './log-capture';
-import { type SkippedOutput, collectOutputs, outputLimitMessage } from './output-collector';
+import { type SkippedOutput, collectCheckpoint, collectOutputs, outputLimitMessage } from './output-collector';
 import { type OutputWatch, watchOutputs } from './output-watch';
 
 export { cleanupStaleWorkspaces, removeJobResults } from './job-workspace';
@@ -89,6 +90,13 @@ export interface JobRunRequest {
   onLog: (lines: JobLogLines) => void;
   /** The container started, under this OCI runtime (before the first "running" progress). */
   onContainerStarted?: (started: { runtime: string; startedAt: Date }) => void;
+  /**
+   * A run stopped early (the owner took the device back, or cancelled it) after its
+   * container started keeps what out/ holds as a checkpoint: collected, checked and hashed
+   * exactly like a finished run's outputs (the market v2 release pays time served against
+   * its digest). Without it only completed runs have outputs.
+   */
+  keepCheckpoint?: boolean;
 }
 
 export interface JobRunner {
@@ -355,13 +363,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           capture.push(stream, line);
         })
         .catch((error: unknown) => logger.debug('job: log stream ended', { jobId, error: errorMessage(error) }));
-      const deadline = setTimeout(
-        () =>
-          stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () =>
-            created.stop(grace),
-          ),
-        limitMs,
-      );
+      const deadline = setTimeout(() => stopWith(new JobEnd('timed-out', 'job_timed_out', `Ran past its ${seconds(limitMs)} limit and was stopped.`), () => created.stop(grace)), limitMs);
       const ticker = setInterval(() => progress('running', `Running ${clockLabel(clock.now().getTime() - startedAt!.getTime())} (${runtime})`), 1000);
       const onAbort = () =>
         stopWith(new JobEnd('cancelled', 'job_cancelled', 'Cancelled while running.'), () => created.stop(grace));
@@ -390,6 +392,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       capture.close();
       exitCode = exit?.exitCode ?? null;
 
+      // Stopped early by the owner: what the job wrote so far, checked and hashed like a result.
+      if (req.keepCheckpoint && (yielded || (stopCause as JobEnd | null)?.reason === 'cancelled')) outputs = await collectCheckpoint(workspace.outputsDir, workspace.resultsDir, spec.outputs);
       if (yielded) throw new JobEnd('preempted', 'job_preempted', `Stopped after ${seconds(runMs)}: the owner took the device back.`);
       if (stopCause) throw stopCause;
       if (!exit) throw new JobEnd('failed', 'job_wait_failed', `Lost track of the job: ${errorMessage(waitError)}`);

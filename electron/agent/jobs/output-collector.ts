@@ -146,3 +146,12 @@ export async function collectOutputs(outDir: string, resultsDir: string, limits:
   }
   return { ok: true, files, skipped };
 }
+
+/**
+ * What a run stopped early wrote so far (a market v2 release's checkpoint): collected under
+ * the same checks as a result, and nothing at all when they fail (no partial checkpoint).
+ */
+export async function collectCheckpoint(outDir: string, resultsDir: string, limits: OutputLimits): Promise<JobOutputFile[]> {
+  const collected = await collectOutputs(outDir, resultsDir, limits).catch(() => null);
+  return collected?.ok ? collected.files : [];
+}

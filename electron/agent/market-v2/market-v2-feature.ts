@@ -35,7 +35,7 @@ import type { V2MarketSource } from './v2-market-source';
 import { v2MarketJobDetail, v2MarketJobView, v2MarketOverview, v2StatusExtras, type V2ViewOptions } from './v2-market-view';
 import { createV2Provider, type V2Provider, type V2Verdict } from './v2-provider';
 import { requesterRuleOf } from './v2-requester-rule';
-import { createV2RunStore, resultsToRemove, runInFlight, type V2RunStore } from './v2-run-store';
+import { createV2RunStore, resultsToRemove, runInFlight, runPending, slotOver, type V2RunStore } from './v2-run-store';
 import { v2WalletSend } from './v2-wallet-send';
 
 export interface MarketV2FeatureDeps {
@@ -154,9 +154,16 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     rule: () => requesterRuleOf(state.ctx?.settings()),
     send: (call) => v2WalletSend(wallet, marketAddress())(call),
     blockTime: async (block) => (await chain.connection()?.port.block(block))?.timestamp ?? null,
-    startJob: (spec, deviceId, localJobId) => {
+    startJob: (spec, deviceId, localJobId, options) => {
       if (!state.ctx) throw new AgentError('not_started', 'The market feature is not started.');
-      return state.ctx.startJob(spec, deviceId, localJobId);
+      return state.ctx.startJob(spec, deviceId, localJobId, options);
+    },
+    cancelJob: async (localJobId) => (await state.ctx?.cancelJob?.(localJobId)) ?? false,
+    // As v1 (market-feature.ts): the device's availability, the first one's for a CPU job.
+    deviceAvailable: (deviceId) => {
+      const report = state.ctx?.availability();
+      const device = report?.gpus.find((g) => g.gpuUuid === deviceId) ?? (deviceId === 'cpu' ? report?.gpus[0] : undefined);
+      return device?.state === 'available';
     },
     upload: async (url, localJobId, outputs) => {
       const connection = chain.connection();
@@ -281,7 +288,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
   function withdrawDue(credit: bigint): boolean {
     const address = me();
     if (!address) return false;
-    if ([...store.runs().values()].some((r) => r.outputsDigest === null && r.error === null)) return false;
+    if ([...store.runs().values()].some(runPending)) return false;
     const withdrawals = log.accountEvents().filter((e) => e.kind === 'withdrawn' && e.account.toLowerCase() === address);
     if (withdrawals.length === 0 || credit >= 10_000_000n) return true;
     const since = withdrawals[withdrawals.length - 1]!.blockNumber;
@@ -313,7 +320,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
    * reveal must be signed before their deadlines, or the honest provider is slashed.
    */
   function holdWallet() {
-    const active = runInFlight(store.runs().values(), (id) => log.book.get(id)?.state);
+    const active = runInFlight(store.runs().values(), (id) => log.book.get(id)?.state, (run) => slotOver(run, log.book.get(run.chainJobId)));
     if (active && !state.releaseHold && wallet.isUnlocked()) state.releaseHold = wallet.holdUnlocked('a market v2 run is in flight');
     if (!active && state.releaseHold) {
       state.releaseHold();
@@ -360,7 +367,13 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       return status();
     }) as (request: never) => Promise<unknown>,
     releaseMarketJob: (async ({ chainJobId }: CallRequest<'releaseMarketJob'>) => {
-      throw new AgentError('not_preemptible', `Job ${chainJobId} is on a v2 market: this agent does not give v2 jobs back yet.`, 'Let it finish; its result is committed before its run deadline.');
+      const job = log.book.get(chainJobId);
+      if (!job) throw new AgentError('market_job_not_found', `Job ${chainJobId} has not been seen on this market.`, 'Check the job id, or wait until the market view has caught up.');
+      // Preemptible only (the contract's rule): the run stops, the release goes out on a tick.
+      await provider.requestRelease(job);
+      const mine = view(job).mine;
+      if (!mine) throw new AgentError('market_job_not_held', `This provider does not hold job ${chainJobId}.`);
+      return mine;
     }) as (request: never) => Promise<unknown>,
     withdrawEarnings: async () => {
       const result = await maybeWithdraw(true);

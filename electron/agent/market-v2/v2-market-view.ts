@@ -27,6 +27,8 @@ export interface V2ViewOptions {
 }
 
 const MAX_LIST = 200;
+/** The plan's words for a job one of our slots already served. */
+const ALREADY_SERVED = 'we already served this job (the contract bars a second turn)';
 
 /** Parsed documents by book job: a job refolds into a new object when its events change, and its spec never does. */
 const parsed = new WeakMap<V2BookJob, EvaluableDocument>();
@@ -87,6 +89,8 @@ function verdictOf(job: V2BookJob, source: V2MarketSource, options: V2ViewOption
   if (job.slots.some((s) => same(s.provider, me) && (s.state === 'running' || s.state === 'committed' || s.state === 'revealed'))) {
     return { fits: false, reasons: [CLAIMED_BY_YOU], askMicrosPerHour: null, deviceId: null };
   }
+  // A slot of ours that ended (given back, paid, slashed): the contract bars a second turn.
+  if (job.slots.some((s) => same(s.provider, me))) return { fits: false, reasons: [ALREADY_SERVED], askMicrosPerHour: null, deviceId: null };
   const evaluation = options.verdict?.(job) ?? null;
   const pass = source.passes().get(job.id);
   const reasons = [...(pass ? [pass] : []), ...(evaluation?.reasons ?? [])].filter((r, i, all) => all.indexOf(r) === i);
@@ -110,6 +114,10 @@ const SLOT_STATES: Record<V2BookSlot['state'], ProviderJobState> = {
 /** The state and the owner's one line for our part in a job; null when we took no part. */
 function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun | undefined, ctx: V2PartsContext): { state: ProviderJobState; message: string; problem: string | null } | null {
   if (slot) {
+    if (slot.state === 'running' && run?.release) {
+      const shown = run.release.stopped ? (run.outputsDigest ? `with a checkpoint of ${run.seconds ?? 0} s served` : 'with nothing to show') : 'stopping the run first';
+      return { state: 'running', message: `Giving it back (${run.release.why}): ${shown}`, problem: null };
+    }
     const committing = slot.state === 'running' && run?.outputsDigest != null;
     const state = committing ? 'uploading' : slot.state === 'running' && !run?.localJobId ? 'claimed' : SLOT_STATES[slot.state];
     const price = usdH(slot.pricePerHour);
@@ -117,9 +125,13 @@ function ourPart(job: V2BookJob, slot: V2BookSlot | undefined, run: V2StoredRun 
     switch (slot.state) {
       case 'running':
         if (committing) return { state, message: `${role}: run finished; committing the result (by ${isoOf(job.runBy)})`, problem: run?.error ?? null };
+        if (run?.error) return { state, message: `${role}: given up, no result is committed`, problem: run.error };
         return { state, message: `${role}: ${run?.localJobId ? 'running' : 'starting the run'}; commit the result by ${isoOf(job.runBy)}`, problem: run?.error ?? null };
       case 'committed':
         if (job.dispute?.outcome === 'open' && slot.round === 'main') return { state, message: 'The requester disputed our result: a verifier runs it again, then we reveal our digest', problem: null };
+        if (job.events.some((e) => e.kind === 'released' && e.slot === slot.slot && e.servedSeconds > 0)) {
+          return { state, message: `Given back after ${slot.billedSeconds ?? 0} s with a checkpoint: paid for the time served once the challenge window ends or the requester accepts`, problem: null };
+        }
         return {
           state,
           message: slot.round === 'main' && job.terms.replicas === 1 ? `${role}: result committed; paid once the challenge window ends or the requester accepts` : `${role}: result committed; we reveal once every replica has committed`,

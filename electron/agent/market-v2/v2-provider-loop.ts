@@ -8,7 +8,7 @@
  * says so. Runs are kept in memory here (the agent's feature is to keep them on disk).
  */
 import { randomBytes } from 'node:crypto';
-import { AbiCoder, hexlify, keccak256 } from 'ethers';
+import { AbiCoder, hexlify, keccak256, ZeroHash } from 'ethers';
 import type { ChainPort } from '../chain/chain-port';
 import { marketV2Interface } from '../chain/market-v2-abi';
 import { describeMarketV2Revert } from '../chain/market-v2-errors';
@@ -19,7 +19,7 @@ import { emptyProviderRecord, foldV2Records } from './v2-records';
 
 /** One market call: the method and its arguments in ABI order. */
 export interface V2Call {
-  method: 'bid' | 'claim' | 'award' | 'commit' | 'reveal';
+  method: 'bid' | 'claim' | 'award' | 'commit' | 'reveal' | 'release';
   args: unknown[];
 }
 export const encodeV2Call = (call: V2Call): string => marketV2Interface.encodeFunctionData(call.method, call.args);
@@ -42,6 +42,13 @@ export function v2CallFor(action: V2Action, me: string, now: number, startedAt: 
       return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, me), Math.max(1, Math.min(action.billedSeconds, now - startedAt))] };
     case 'reveal':
       return { method: 'reveal', args: [BigInt(action.id), action.slot, action.outputsDigest, action.salt] };
+    case 'release': {
+      // Seconds served, never more than the time since the slot started on chain; a checkpoint
+      // is committed like a result (its digest revealed only in a dispute). Nothing to show: 0, 0.
+      const seconds = Math.min(action.servedSeconds, now - startedAt);
+      if (seconds <= 0 || action.checkpointDigest === null || action.salt === null) return { method: 'release', args: [BigInt(action.id), action.slot, 0, ZeroHash] };
+      return { method: 'release', args: [BigInt(action.id), action.slot, seconds, commitmentOf(action.checkpointDigest, action.salt, me)] };
+    }
     default:
       return null;
   }
@@ -146,7 +153,7 @@ export function createV2ProviderLoop(o: V2ProviderLoopOptions): V2ProviderLoop {
           }
           continue;
         }
-        const slot = action.kind === 'commit' ? job.slots.find((s) => s.slot === action.slot) : undefined;
+        const slot = action.kind === 'commit' || action.kind === 'release' ? job.slots.find((s) => s.slot === action.slot) : undefined;
         const startedAt = slot ? ((await o.port.block(slot.assignedBlock))?.timestamp ?? head.timestamp) : head.timestamp;
         const call = callFor(action, head.timestamp, startedAt)!;
         const key = `${action.id}:${call.method}`;

@@ -10,6 +10,10 @@
  * - Commit before runBy; reveal never early: only once every slot of the round committed (or
  *   runBy passed) and within the reveal window; a single replica reveals only in a dispute,
  *   once the verifier committed.
+ * - Give a preemptible slot back once the owner took the device (or asked): release with the
+ *   checkpoint the stopped run wrote and the seconds it served (never more than the job's
+ *   duration left), or with nothing (0 s, no checkpoint: paid nothing, stake unlocked) when
+ *   it wrote nothing or failed. A failed run is never committed as a result.
  * - Redeliver to every URL the requester asked for while it keeps the results.
  * - Refuse requesters the owner's rule excludes (default: more than 2 disputes lost).
  */
@@ -22,6 +26,18 @@ export interface RequesterRule {
 }
 export const DEFAULT_REQUESTER_RULE: RequesterRule = { maxDisputesLost: 2 };
 
+/**
+ * The decision to hand a preemptible slot back, kept on disk until the release is mined. The
+ * checkpoint (what the stopped run wrote) is the run's outputsDigest / salt / seconds; none
+ * (null digest) is a release with nothing to show.
+ */
+export interface V2ReleaseIntent {
+  /** Why, in words: the owner took the device back, gave it back, the run failed. */
+  why: string;
+  /** The container has stopped: the checkpoint is final and the release may go out. */
+  stopped: boolean;
+}
+
 /** The agent's own record of a job it holds a slot in (kept on disk by the feature). */
 export interface V2LocalRun {
   slot: number;
@@ -32,6 +48,8 @@ export interface V2LocalRun {
   seconds: number | null;
   /** Upload URLs the results were delivered to. */
   deliveredTo: string[];
+  /** Set once the slot is to be handed back (preemptible jobs only). */
+  release?: V2ReleaseIntent | null;
 }
 
 export interface V2PlanInput {
@@ -58,6 +76,8 @@ export type V2Action =
   | { kind: 'run'; id: string; slot: number }
   | { kind: 'commit'; id: string; slot: number; outputsDigest: string; salt: string; billedSeconds: number }
   | { kind: 'reveal'; id: string; slot: number; outputsDigest: string; salt: string }
+  /** checkpointDigest null (or servedSeconds 0): a release with nothing to show. */
+  | { kind: 'release'; id: string; slot: number; servedSeconds: number; checkpointDigest: string | null; salt: string | null }
   | { kind: 'redeliver'; id: string; uploadUrl: string }
   | { kind: 'pass'; id: string; reason: string };
 
@@ -132,6 +152,13 @@ export function planV2(jobs: Iterable<V2BookJob>, input: V2PlanInput): V2Action[
       }
       continue;
     }
+    if (slot.state === 'running' && run?.release) {
+      // The container is still stopping: its checkpoint comes with it.
+      if (!run.release.stopped) continue;
+      if (input.now > job.runBy) actions.push({ kind: 'pass', id: job.id, reason: 'the run deadline passed before we could give the job back' });
+      else actions.push(releaseOf(job, slot, run));
+      continue;
+    }
     if (slot.state === 'running') {
       if (!run || run.outputsDigest === null || run.salt === null || run.seconds === null) {
         if (!run) actions.push({ kind: 'run', id: job.id, slot: slot.slot });
@@ -141,7 +168,7 @@ export function planV2(jobs: Iterable<V2BookJob>, input: V2PlanInput): V2Action[
         actions.push({ kind: 'pass', id: job.id, reason: 'the run deadline passed before we could commit' });
         continue;
       }
-      actions.push({ kind: 'commit', id: job.id, slot: slot.slot, outputsDigest: run.outputsDigest, salt: run.salt, billedSeconds: Math.max(1, Math.min(run.seconds, job.terms.maxDurationSeconds)) });
+      actions.push({ kind: 'commit', id: job.id, slot: slot.slot, outputsDigest: run.outputsDigest, salt: run.salt, billedSeconds: Math.max(1, Math.min(run.seconds, durationLeft(job, slot))) });
       continue;
     }
     if (run?.outputsDigest && run.salt && mayReveal(job, slot, input)) {
@@ -152,6 +179,23 @@ export function planV2(jobs: Iterable<V2BookJob>, input: V2PlanInput): V2Action[
     if (redeliver) actions.push(redeliver);
   }
   return actions;
+}
+
+/**
+ * The job's duration still for sale to `slot`: a released checkpoint that was paid shrank it
+ * on chain (the contract bills no more than what is left).
+ */
+export function durationLeft(job: V2BookJob, slot: V2BookSlot): number {
+  if (!job.terms.preemptible) return job.terms.maxDurationSeconds;
+  const served = job.slots.filter((s) => s.slot < slot.slot && s.round === 'main' && s.state === 'paid').reduce((sum, s) => sum + (s.billedSeconds ?? 0), 0);
+  return Math.max(0, job.terms.maxDurationSeconds - served);
+}
+
+/** The release of a stopped run: its checkpoint and the seconds served, or nothing to show. */
+function releaseOf(job: V2BookJob, slot: V2BookSlot, run: V2LocalRun): V2Action {
+  const seconds = Math.min(run.seconds ?? 0, durationLeft(job, slot));
+  const shown = run.outputsDigest !== null && run.salt !== null && seconds > 0;
+  return { kind: 'release', id: job.id, slot: slot.slot, servedSeconds: shown ? seconds : 0, checkpointDigest: shown ? run.outputsDigest : null, salt: shown ? run.salt : null };
 }
 
 /** The newest redelivery URL not yet delivered to, while we hold the results. */

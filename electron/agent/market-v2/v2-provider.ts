@@ -9,19 +9,28 @@
  * results are kept. After a restart nothing is sent until the event log has caught up with
  * the chain: the plan then reads what the chain already has from the book, and a call sent
  * in the last two minutes is not sent again (the first may still be mined).
+ *
+ * A preemptible run stopped by the owner (a game, the idle hours ending, a pause, or "give it
+ * back") is released: what it wrote so far is its checkpoint (collected and digested like a
+ * result), the intent and the checkpoint are on disk before the release is sent, and the
+ * checkpoint is uploaded like a result (a dispute verifies it). A run that failed is never
+ * committed: a preemptible one is released with nothing to show (paid nothing, stake
+ * unlocked, the job reopens for others), a non-preemptible one is given up (the contract has
+ * no way to hand it back; its stake is at risk, as on v1).
  */
 import { randomBytes } from 'node:crypto';
 import { hexlify } from 'ethers';
+import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/job';
 import { outputsDigest } from '../../../shared/domain/market-job';
 import { retryDelayMs } from '../../../shared/domain/result-delivery';
-import { describeMarketV2Revert } from '../chain/market-v2-errors';
+import { describeMarketV2Revert, V2_ERROR_WORDS } from '../chain/market-v2-errors';
 import type { Logger } from '../ports';
 import type { V2BookJob } from './v2-book';
 import { DEFAULT_REQUESTER_RULE, planV2, type RequesterRule, type V2Action } from './v2-provider-plan';
 import { type V2Call, v2CallFor } from './v2-provider-loop';
 import { emptyProviderRecord, foldV2Records, type V2Records } from './v2-records';
-import type { V2RunRecord, V2RunStore } from './v2-run-store';
+import { runPending, type V2RunRecord, type V2RunStore } from './v2-run-store';
 
 /** A call sent within this long is not sent again (a restart, a slow mine). */
 export const RESEND_AFTER_MS = 120_000;
@@ -55,7 +64,11 @@ export interface V2ProviderDeps {
   send(call: V2Call): Promise<void>;
   /** Block timestamp of a block (a slot's start on chain). */
   blockTime(block: number): Promise<number | null>;
-  startJob(spec: JobSpec, deviceId: string, localJobId: string): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  startJob(spec: JobSpec, deviceId: string, localJobId: string, options: { keepCheckpoint: boolean }): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  /** Stops a running container job (the run ends 'cancelled'); false when it is not running. */
+  cancelJob(localJobId: string): Promise<boolean>;
+  /** Whether the owner lets the device rent now (default: yes); a run starts only then. */
+  deviceAvailable?(deviceId: string): boolean;
   upload(url: string, localJobId: string, outputs: readonly JobOutputFile[]): Promise<void>;
   notice(text: string): void;
   /** Something changed: run another tick soon. */
@@ -69,6 +82,12 @@ export interface V2Provider {
   /** Chain jobs whose container runs now. */
   running(): ReadonlySet<string>;
   records(): V2Records;
+  /**
+   * The owner gives a preemptible slot of ours back: the intent is on disk, then the run is
+   * stopped; its checkpoint goes out with the release on a later tick. Refused (AgentError)
+   * for a job we do not run, one that is not preemptible, or a run already finished.
+   */
+  requestRelease(job: V2BookJob): Promise<void>;
 }
 
 const short = (error: unknown) => (describeMarketV2Revert(error)?.words ?? (error instanceof Error ? error.message : String(error))).split('\n')[0]!.slice(0, 300);
@@ -97,7 +116,8 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     running.add(job.id);
     let started;
     try {
-      started = await deps.startJob(spec, deviceId, localJobId);
+      // A preemptible run keeps what it wrote if the owner stops it: the release's checkpoint.
+      started = await deps.startJob(spec, deviceId, localJobId, { keepCheckpoint: job.terms.preemptible });
     } catch (error) {
       running.delete(job.id);
       await store.update(job.id, { error: `The job could not start: ${short(error)}` });
@@ -105,26 +125,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     }
     deps.notice(`Job ${job.id}: won slot ${slot}; running it (${started.jobId}).`);
     void started.done
-      .then(async (record) => {
-        if (record.reason === 'preempted' || record.reason === 'cancelled') {
-          // The owner took the device back: the run starts again while runBy allows.
-          await store.update(job.id, { localJobId: null });
-          return;
-        }
-        const seconds = Math.max(1, Math.ceil((record.timings.runMs ?? 1000) / 1000));
-        // Digest and salt on disk before the commit can be sent (the plan needs both).
-        // The run window (with the device) is what the ledger's energy figure integrates.
-        await store.update(job.id, {
-          outputs: record.outputs,
-          outputsDigest: outputsDigest(record.outputs),
-          salt: hexlify(randomBytes(32)),
-          seconds,
-          runStartedAt: record.timings.startedAt,
-          runEndedAt: record.timings.finishedAt,
-          error: record.reason === 'completed' ? null : `The run ended: ${record.message}`,
-        });
-        deps.notice(`Job ${job.id}: run finished in ${seconds} s; committing.`);
-      })
+      .then((record) => afterRun(job, record))
       .catch(async (error: unknown) => {
         await store.update(job.id, { error: `The run failed: ${short(error)}` }).catch(() => undefined);
       })
@@ -132,6 +133,65 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
         running.delete(job.id);
         deps.soon();
       });
+  };
+
+  /** The run ended: commit a finished run, release a preemptible one, run again or give up. */
+  const afterRun = async (job: V2BookJob, record: JobRecord) => {
+    const seconds = Math.max(1, Math.ceil((record.timings.runMs ?? 1000) / 1000));
+    const stopped = record.reason === 'preempted' || record.reason === 'cancelled';
+    if (record.reason === 'completed') {
+      // Digest and salt on disk before the commit can be sent (the plan needs both). A release
+      // asked for while it completed yields to the commit: the whole run is paid.
+      // The run window (with the device) is what the ledger's energy figure integrates.
+      await store.update(job.id, {
+        outputs: record.outputs,
+        outputsDigest: outputsDigest(record.outputs),
+        salt: hexlify(randomBytes(32)),
+        seconds,
+        runStartedAt: record.timings.startedAt,
+        runEndedAt: record.timings.finishedAt,
+        error: null,
+        release: null,
+      });
+      deps.notice(`Job ${job.id}: run finished in ${seconds} s; committing.`);
+      return;
+    }
+    if (job.terms.preemptible) {
+      // Only a run the owner stopped has a checkpoint; a failed run has nothing to show.
+      const checkpoint = stopped && record.outputs.length > 0 ? record.outputs : null;
+      const why = store.get(job.id)?.release?.why ?? (stopped ? 'the owner took the device back' : `the run ended: ${record.message}`);
+      await store.update(job.id, {
+        release: { why, stopped: true },
+        outputs: checkpoint,
+        outputsDigest: checkpoint ? outputsDigest(checkpoint) : null,
+        salt: checkpoint ? hexlify(randomBytes(32)) : null,
+        seconds: checkpoint ? seconds : 0,
+        runStartedAt: record.timings.startedAt,
+        runEndedAt: record.timings.finishedAt,
+        error: null,
+      });
+      deps.notice(`Job ${job.id}: giving it back (${why}) ${checkpoint ? `with a checkpoint of ${checkpoint.length} file(s) after ${seconds} s` : 'with nothing to show'}.`);
+      return;
+    }
+    if (stopped) {
+      // Not preemptible: the owner took the device back; the run starts again while runBy allows.
+      await store.update(job.id, { localJobId: null });
+      return;
+    }
+    // A failed run is not a result: committing its digest would claim payment for it.
+    await store.update(job.id, { error: `The run ended: ${record.message.replace(/\.$/, '')}. Not preemptible, so it cannot be given back: no result is committed and the stake for it is at risk.` });
+  };
+
+  /**
+   * A run starts only on a device the owner lets rent (as v1): otherwise a preemptible slot
+   * is given back with nothing to show (the owner has the machine), and any other waits.
+   */
+  const startWhenFree = async (job: V2BookJob, slot: number, verdict: V2Verdict | null) => {
+    const deviceId = store.get(job.id)?.deviceId ?? verdict?.deviceId ?? 'cpu';
+    if (deps.deviceAvailable?.(deviceId) ?? true) return runJob(job, slot, verdict);
+    if (!job.terms.preemptible || store.get(job.id)?.release) return;
+    await store.save(job.id, { slot, deviceId, release: { why: 'the device is not available', stopped: true }, outputs: null, outputsDigest: null, salt: null, seconds: 0 });
+    deps.notice(`Job ${job.id}: the device is not available; giving it back with nothing to show.`);
   };
 
   /** Uploads to the document's URL with backoff; never holds up the commit. */
@@ -160,7 +220,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
   };
 
   const callFor = async (action: V2Action, job: V2BookJob, me: string): Promise<V2Call | null> => {
-    const slot = action.kind === 'commit' ? job.slots.find((s) => s.slot === action.slot) : undefined;
+    const slot = action.kind === 'commit' || action.kind === 'release' ? job.slots.find((s) => s.slot === action.slot) : undefined;
     const startedAt = slot ? ((await deps.blockTime(slot.assignedBlock)) ?? deps.chainTime()) : deps.chainTime();
     return v2CallFor(action, me, deps.chainTime(), startedAt);
   };
@@ -185,10 +245,32 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     }
   };
 
+  const requestRelease = async (job: V2BookJob) => {
+    const me = deps.me();
+    const run = store.get(job.id);
+    const slot = job.slots.find((s) => s.slot === run?.slot && me !== null && s.provider.toLowerCase() === me);
+    const notRunning = () => new AgentError('market_job_not_held', `This provider is not running job ${job.id}.`, 'Only a job whose run is in progress can be given back.');
+    if (!run || !slot) throw notRunning();
+    if (!job.terms.preemptible) {
+      // The contract's own rule (release reverts NotPreemptible): its commitment is due by runBy.
+      const words = V2_ERROR_WORDS.NotPreemptible!([job.id] as never);
+      throw new AgentError('not_preemptible', `${words} The requester did not allow it to be handed back.`, 'Let it finish: its result is committed before its run deadline. To stop renting after it, pause with "finish this job first".');
+    }
+    if (slot.state !== 'running') throw notRunning();
+    if (run.release) return;
+    if (run.outputsDigest !== null || run.error !== null) throw new AgentError('market_job_finishing', `Job ${job.id}'s run has already ended: ${run.error ?? 'its result is being committed'}.`);
+    const live = running.has(job.id) && run.localJobId !== null;
+    // On disk before the container is stopped: a restart still sends the release.
+    await store.update(job.id, { release: { why: 'the owner gave it back', stopped: !live }, ...(live ? {} : { outputs: null, outputsDigest: null, salt: null, seconds: 0 }) });
+    if (live) await deps.cancelJob(run.localJobId!);
+    deps.soon();
+  };
+
   return {
     passes,
     running: () => running,
     records: () => records,
+    requestRelease,
     async tick(jobs) {
       const me = deps.me();
       const constants = deps.constants();
@@ -200,7 +282,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       const verdictOf = (job: V2BookJob) => verdicts.get(job.id) ?? verdicts.set(job.id, deps.verdict(job)).get(job.id)!;
       const actions: V2Action[] = [];
       // Busy devices: one container per device; one outstanding engagement (bid or run) each.
-      let engaged = [...store.runs().values()].filter((r) => r.outputsDigest === null && r.error === null).length;
+      let engaged = [...store.runs().values()].filter(runPending).length;
       // A bid of ours on an auction not yet awarded is an engagement too (we may win it).
       for (const job of all) if (job.state === 'open' && job.auctions.some((a) => a.roundNo === job.roundNo && a.bids.some((b) => b.provider.toLowerCase() === me))) engaged++;
       for (const job of all) {
@@ -238,7 +320,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
           continue;
         }
         if (action.kind === 'run') {
-          if (!running.has(job.id)) await runJob(job, action.slot, verdictOf(job));
+          if (!running.has(job.id)) await startWhenFree(job, action.slot, verdictOf(job));
           continue;
         }
         if (action.kind === 'redeliver') {
@@ -251,9 +333,15 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       for (const run of store.runs().values()) {
         const job = all.find((j) => j.id === run.chainJobId);
         if (!job) continue;
+        // A release asked for before a restart whose container is gone: nothing of it is left to show.
+        if (run.release && !run.release.stopped && !running.has(job.id)) {
+          await store.update(job.id, { release: { ...run.release, stopped: true }, outputs: null, outputsDigest: null, salt: null, seconds: 0 });
+          deps.soon();
+          continue;
+        }
         // A run cut short by a restart (no digest, nothing running): start it again while runBy allows.
-        if (run.outputsDigest === null && run.error === null && !running.has(job.id) && deps.chainTime() < job.runBy && job.slots.some((s) => s.slot === run.slot && s.state === 'running')) {
-          await runJob(job, run.slot, verdictOf(job));
+        if (runPending(run) && !running.has(job.id) && deps.chainTime() < job.runBy && job.slots.some((s) => s.slot === run.slot && s.state === 'running')) {
+          await startWhenFree(job, run.slot, verdictOf(job));
           continue;
         }
         // The document's upload URL, once the digest is kept (the commit goes out without waiting).

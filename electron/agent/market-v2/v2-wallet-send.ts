@@ -20,6 +20,8 @@ const labelOf = (call: V2Call): string => {
       return `Commit job ${id}'s result`;
     case 'reveal':
       return `Reveal job ${id}'s outputs digest`;
+    case 'release':
+      return Number(call.args[2]) > 0 ? `Give job ${id} back after ${String(call.args[2])} s, with a checkpoint` : `Give job ${id} back with nothing to show`;
   }
 };
 

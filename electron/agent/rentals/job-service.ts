@@ -43,7 +43,8 @@ export interface JobServiceDeps {
 
 export interface JobService {
   /** Starts a job on a device ('cpu' or a GPU UUID); resolves once it is accepted. */
-  start(input: { spec: JobSpec; deviceId: string; jobId?: string }): Promise<{ jobId: string; done: Promise<JobRecord> }>;
+  /** `keepCheckpoint`: a run stopped early keeps what out/ holds (JobRunRequest.keepCheckpoint). */
+  start(input: { spec: JobSpec; deviceId: string; jobId?: string; keepCheckpoint?: boolean }): Promise<{ jobId: string; done: Promise<JobRecord> }>;
   cancel(jobId: string): Promise<boolean>;
   active(): JobRecord[];
   history(limit?: number): JobRecord[];
@@ -87,7 +88,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
   });
 
   return {
-    async start({ spec, deviceId, jobId = randomUUID() }) {
+    async start({ spec, deviceId, jobId = randomUUID(), keepCheckpoint }) {
       if (running.has(jobId)) throw new AgentError('job_exists', `A job with id ${jobId} is already running.`);
       const gpu = deviceId === 'cpu' ? null : deps.gpus().find((g) => g.uuid === deviceId);
       if (deviceId !== 'cpu' && !gpu) {
@@ -116,6 +117,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
           preferGvisor: deps.preferGvisor(),
           allowEgress: deps.allowEgress(),
           signal: abort.signal,
+          ...(keepCheckpoint ? { keepCheckpoint } : {}),
           onProgress: (progress) => {
             const startedAt = progress.state === 'running' && !entry.record.timings.startedAt ? deps.clock.now().toISOString() : entry.record.timings.startedAt;
             entry.record = { ...entry.record, state: progress.state, message: progress.label, timings: { ...entry.record.timings, startedAt } };

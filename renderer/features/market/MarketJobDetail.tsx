@@ -11,7 +11,7 @@ import { isClaimedByYou } from '../../../shared/domain/market-evaluation';
 import { TxHash } from './TxHash';
 import { explorerAddressUrl, formatSeconds, shortAddress, usdFromMicros, usdPerHour } from './market-format';
 import { addBlockedRequester } from './market-lists';
-import { PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
+import { canGiveBack, PROVIDER_STATES, resourcesText, timeline, TX_KIND_LABELS } from './market-view';
 import { useMarketSettings } from './use-market-settings';
 import { UntrustedText, untrustedAttribute } from '../../components/UntrustedText';
 import { cx } from '../../lib/cx';
@@ -311,7 +311,7 @@ function DetailActions({ job }: { job: MarketJob }) {
   const saver = useMarketSettings();
   const release = useCall(() => api.releaseMarketJob({ chainJobId: job.chainJobId }));
   const blocked = settings.market.blockedRequesters.some((a) => a.toLowerCase() === job.requester.toLowerCase());
-  const releasable = job.mine !== null && job.preemptible && (job.mine.state === 'claimed' || job.mine.state === 'running');
+  const releasable = canGiveBack(job);
   const block = () => {
     const result = addBlockedRequester(settings.market.blockedRequesters, job.requester);
     if (result.ok) void saver.save({ blockedRequesters: result.list }, `Blocked ${shortAddress(job.requester)}`);
@@ -331,7 +331,7 @@ function DetailActions({ job }: { job: MarketJob }) {
           className="button-small"
           onClick={() => void release.run()}
           disabled={release.pending}
-          title="Stops the run; you are paid for the time served and the job reopens for others."
+          title="Stops the run; you are paid for the time served (on a v2 market against what it wrote so far, after the challenge window) and the job reopens for others."
           data-testid={`market-release-${job.chainJobId}`}
         >
           {release.pending ? <Spinner /> : null}

@@ -276,3 +276,11 @@ export function resourcesText(resources: NonNullable<MarketJob['summary']>['reso
   if (resources.scratchMiB > 0) parts.push(`${gib(resources.scratchMiB)} scratch`);
   return parts.join(' · ');
 }
+
+/**
+ * Whether the owner may give this job back now: a preemptible job of ours whose run is not
+ * over, on either market version (v2 releases it with the checkpoint the run wrote so far).
+ */
+export function canGiveBack(job: MarketJob): boolean {
+  return job.mine !== null && job.preemptible && (job.mine.state === 'claimed' || job.mine.state === 'running');
+}
