@@ -19,7 +19,7 @@ import { emptyProviderRecord, foldV2Records } from './v2-records';
 
 /** One market call: the method and its arguments in ABI order. */
 export interface V2Call {
-  method: 'bid' | 'claim' | 'award' | 'commit' | 'reveal' | 'release';
+  method: 'bid' | 'claim' | 'award' | 'commit' | 'reveal' | 'release' | 'finalize' | 'conclude';
   args: unknown[];
 }
 export const encodeV2Call = (call: V2Call): string => marketV2Interface.encodeFunctionData(call.method, call.args);
@@ -37,7 +37,9 @@ export function v2CallFor(action: V2Action, me: string, now: number, startedAt: 
     case 'claim':
       return { method: 'claim', args: [BigInt(action.id)] };
     case 'award':
-      return { method: 'award', args: [BigInt(action.id)] };
+    case 'finalize':
+    case 'conclude':
+      return { method: action.kind, args: [BigInt(action.id)] };
     case 'commit':
       return { method: 'commit', args: [BigInt(action.id), action.slot, commitmentOf(action.outputsDigest, action.salt, me), Math.max(1, Math.min(action.billedSeconds, now - startedAt))] };
     case 'reveal':

@@ -13,7 +13,13 @@
  * - Give a preemptible slot back once the owner took the device (or asked): release with the
  *   checkpoint the stopped run wrote and the seconds it served (never more than the job's
  *   duration left), or with nothing (0 s, no checkpoint: paid nothing, stake unlocked) when
- *   it wrote nothing or failed. A failed run is never committed as a result.
+ *   it wrote nothing or failed on our side. A run our side broke is never committed as a
+ *   result (v2-provider.ts endedByItsOwnCode: a run the job's own code ended is).
+ * - Collect what it is owed when nobody else will: finalize its submitted result once the
+ *   challenge window passed without a dispute (a requester that never accepts must not keep
+ *   the provider unpaid and its stake locked), conclude a round it committed in once the reveal
+ *   window is over, and conclude an auction it bid in that nobody awarded by claimBy (its bond
+ *   comes back).
  * - Redeliver to every URL the requester asked for while it keeps the results.
  * - Refuse requesters the owner's rule excludes (default: more than 2 disputes lost).
  */
@@ -67,6 +73,8 @@ export interface V2PlanInput {
   /** Whether this machine can run the job's document (the caller's verdict). */
   fits(job: V2BookJob): boolean;
   runs: ReadonlyMap<string, V2LocalRun>;
+  /** Chain time of the job's newest submission (result or checkpoint); unknown: no finalize yet. */
+  submittedAt?(job: V2BookJob): number | undefined;
 }
 
 export type V2Action =
@@ -78,6 +86,8 @@ export type V2Action =
   | { kind: 'reveal'; id: string; slot: number; outputsDigest: string; salt: string }
   /** checkpointDigest null (or servedSeconds 0): a release with nothing to show. */
   | { kind: 'release'; id: string; slot: number; servedSeconds: number; checkpointDigest: string | null; salt: string | null }
+  | { kind: 'finalize'; id: string }
+  | { kind: 'conclude'; id: string }
   | { kind: 'redeliver'; id: string; uploadUrl: string }
   | { kind: 'pass'; id: string; reason: string };
 
@@ -103,6 +113,8 @@ function openRound(job: V2BookJob, input: V2PlanInput): V2Action | null {
   const auction = job.auctions.find((a) => a.roundNo === job.roundNo);
   const myBid = auction?.bids.find((b) => same(b.provider, input.me));
   if (auction && myBid && input.now > job.bidEnds && input.now <= job.claimBy && auction.bids.length >= needed(job)) return { kind: 'award', id: job.id };
+  // Nobody awarded it in time (too few bids): expiring the round gives our bond back.
+  if (auction && myBid && input.now > job.claimBy) return { kind: 'conclude', id: job.id };
   if (myBid) return null;
   const why = ineligible(job, input);
   if (why) return { kind: 'pass', id: job.id, reason: why };
@@ -175,10 +187,27 @@ export function planV2(jobs: Iterable<V2BookJob>, input: V2PlanInput): V2Action[
       actions.push({ kind: 'reveal', id: job.id, slot: slot.slot, outputsDigest: run.outputsDigest, salt: run.salt });
       continue;
     }
+    const collect = collecting(job, slot, input);
+    if (collect) {
+      actions.push(collect);
+      continue;
+    }
     const redeliver = run && redelivery(job, run);
     if (redeliver) actions.push(redeliver);
   }
   return actions;
+}
+
+/** The call that pays us once its window is over and nobody else made it; null until then. */
+function collecting(job: V2BookJob, slot: V2BookSlot, input: V2PlanInput): V2Action | null {
+  if (job.state === 'submitted' && slot.state === 'committed') {
+    const at = input.submittedAt?.(job);
+    return at !== undefined && input.now > at + input.challengeWindow ? { kind: 'finalize', id: job.id } : null;
+  }
+  // Revealed only: a slot of ours that never revealed would be slashed by it (the requester's call, not ours).
+  const ours = slot.roundNo === job.roundNo && slot.state === 'revealed';
+  if (job.state === 'running' && ours && input.now > job.runBy + input.challengeWindow) return { kind: 'conclude', id: job.id };
+  return null;
 }
 
 /**

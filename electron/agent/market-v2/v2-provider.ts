@@ -25,6 +25,7 @@ import type { JobOutputFile, JobRecord, JobSpec } from '../../../shared/domain/j
 import { outputsDigest } from '../../../shared/domain/market-job';
 import { retryDelayMs } from '../../../shared/domain/result-delivery';
 import { describeMarketV2Revert, V2_ERROR_WORDS } from '../chain/market-v2-errors';
+import { isMachineFault } from '../market/machine-fault';
 import type { Logger } from '../ports';
 import type { V2BookJob } from './v2-book';
 import { DEFAULT_REQUESTER_RULE, planV2, type RequesterRule, type V2Action } from './v2-provider-plan';
@@ -92,6 +93,19 @@ export interface V2Provider {
 
 const short = (error: unknown) => (describeMarketV2Revert(error)?.words ?? (error instanceof Error ? error.message : String(error))).split('\n')[0]!.slice(0, 300);
 
+/**
+ * The container ran and the job's own code ended it: a non-zero exit, its time limit, its
+ * memory limit (limits the requester set). That outcome is the job's result: it is committed
+ * and billed like a success, since the time was served. A verifier or another replica running
+ * the same deterministic job gets the same outcome, so an honest provider is upheld; giving it
+ * up instead would let the requester take the provider's stake for its own program's failure.
+ * Not so a run that never started or that this machine broke (the engine, a full disk).
+ */
+export function endedByItsOwnCode(record: Pick<JobRecord, 'reason' | 'exitCode' | 'error'>): boolean {
+  if (record.reason === 'timed-out' || record.reason === 'oom') return true;
+  return record.reason === 'failed' && record.exitCode !== null && record.exitCode !== undefined && !isMachineFault(record);
+}
+
 export function createV2Provider(deps: V2ProviderDeps): V2Provider {
   const { store, logger } = deps;
   const random = deps.random ?? Math.random;
@@ -139,7 +153,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
   const afterRun = async (job: V2BookJob, record: JobRecord) => {
     const seconds = Math.max(1, Math.ceil((record.timings.runMs ?? 1000) / 1000));
     const stopped = record.reason === 'preempted' || record.reason === 'cancelled';
-    if (record.reason === 'completed') {
+    if (record.reason === 'completed' || endedByItsOwnCode(record)) {
       // Digest and salt on disk before the commit can be sent (the plan needs both). A release
       // asked for while it completed yields to the commit: the whole run is paid.
       // The run window (with the device) is what the ledger's energy figure integrates.
@@ -153,7 +167,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
         error: null,
         release: null,
       });
-      deps.notice(`Job ${job.id}: run finished in ${seconds} s; committing.`);
+      deps.notice(`Job ${job.id}: run ${record.reason === 'completed' ? 'finished' : `ended by the job's own code (${record.message.replace(/\.$/, '')})`} in ${seconds} s; committing.`);
       return;
     }
     if (job.terms.preemptible) {
@@ -178,7 +192,8 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       await store.update(job.id, { localJobId: null });
       return;
     }
-    // A failed run is not a result: committing its digest would claim payment for it.
+    // Failed on this side (never started, the engine or the disk failed): not a result of the
+    // job, so committing a digest would claim payment for nothing it did.
     await store.update(job.id, { error: `The run ended: ${record.message.replace(/\.$/, '')}. Not preemptible, so it cannot be given back: no result is committed and the stake for it is at risk.` });
   };
 
@@ -245,6 +260,26 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
     }
   };
 
+  const blockTimes = new Map<number, number>();
+  /** Chain time of each submitted job's newest submission of ours (the challenge window runs from it). */
+  const submissionTimes = async (all: readonly V2BookJob[], me: string): Promise<Map<string, number>> => {
+    const times = new Map<string, number>();
+    for (const job of all) {
+      if (job.state !== 'submitted' || !job.slots.some((s) => s.provider.toLowerCase() === me)) continue;
+      const submitted = [...job.events].reverse().find((e) => e.kind === 'resultSubmitted' || (e.kind === 'released' && e.servedSeconds > 0));
+      if (!submitted) continue;
+      let at = blockTimes.get(submitted.blockNumber);
+      if (at === undefined) {
+        at = (await deps.blockTime(submitted.blockNumber).catch(() => null)) ?? undefined;
+        if (at !== undefined) blockTimes.set(submitted.blockNumber, at);
+        // Only a few submissions are ever pending at once; the oldest times are not needed again.
+        if (blockTimes.size > 256) blockTimes.delete(blockTimes.keys().next().value!);
+      }
+      if (at !== undefined) times.set(job.id, at);
+    }
+    return times;
+  };
+
   const requestRelease = async (job: V2BookJob) => {
     const me = deps.me();
     const run = store.get(job.id);
@@ -281,6 +316,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       const verdicts = new Map<string, V2Verdict>();
       const verdictOf = (job: V2BookJob) => verdicts.get(job.id) ?? verdicts.set(job.id, deps.verdict(job)).get(job.id)!;
       const actions: V2Action[] = [];
+      const submittedAt = await submissionTimes(all, me);
       // Busy devices: one container per device; one outstanding engagement (bid or run) each.
       let engaged = [...store.runs().values()].filter(runPending).length;
       // A bid of ours on an auction not yet awarded is an engagement too (we may win it).
@@ -301,6 +337,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
           rule: deps.rule() ?? DEFAULT_REQUESTER_RULE,
           fits: () => verdict?.fits ?? false,
           runs: store.runs(),
+          submittedAt: (j) => submittedAt.get(j.id),
         });
         if (!action) continue;
         actions.push(action);

@@ -20,6 +20,10 @@ const labelOf = (call: V2Call): string => {
       return `Commit job ${id}'s result`;
     case 'reveal':
       return `Reveal job ${id}'s outputs digest`;
+    case 'finalize':
+      return `Collect job ${id}'s pay (challenge window over)`;
+    case 'conclude':
+      return `Close job ${id}'s round (its deadline passed)`;
     case 'release':
       return Number(call.args[2]) > 0 ? `Give job ${id} back after ${String(call.args[2])} s, with a checkpoint` : `Give job ${id} back with nothing to show`;
   }

@@ -3,6 +3,7 @@
  * runs on disk (v2-run-store.ts) and its book from the v2 event log (v2-event-log.ts); a
  * second agent on the same folder is a restart. Every market call it sends is recorded.
  */
+import { afterEach } from 'vitest';
 import type { JobRecord, JobSpec } from '../../../shared/domain/job';
 import { createV2EventLog } from '../../../electron/agent/market-v2/v2-event-log';
 import { createV2Provider, type V2ProviderDeps } from '../../../electron/agent/market-v2/v2-provider';
@@ -10,6 +11,7 @@ import type { V2Call } from '../../../electron/agent/market-v2/v2-provider-loop'
 import { createV2RunStore } from '../../../electron/agent/market-v2/v2-run-store';
 import { type FakeChain, fakeConnection } from '../../fakes/fake-chain';
 import { recordingLogger } from '../../helpers/silent-logger';
+import { tempDir } from '../../helpers/temp-dir';
 
 export const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 export const REQUESTER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -66,4 +68,15 @@ export function agentOn(chain: FakeChain, dir: string, overrides: Partial<V2Prov
     return actions;
   };
   return { log, store, provider, calls, started, tick };
+}
+
+/** A fresh folder per call, all removed after each test (call it at a test file's top level). */
+export function foldersForEachTest(): () => string {
+  const dirs: Array<{ cleanup(): void }> = [];
+  afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+  return () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    return dir.path;
+  };
 }

@@ -3,13 +3,14 @@
  * owner stopped (a game, a pause, "give it back") is released with what it wrote as its
  * checkpoint and the seconds it served, the intent and the checkpoint on disk before the
  * release goes out; a restart neither sends it twice nor loses it; the job is never taken
- * again. A run that failed is never committed (the defect: a non-zero exit committed the
- * digest of nothing and billed its seconds). A non-preemptible job is not given back.
+ * again. A run the job's own code ended (an exit code, its time or memory limit) is its
+ * result and is committed; a run this side broke (never started, the engine went away) is
+ * not. A non-preemptible job is not given back.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ZeroHash } from 'ethers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentError } from '../../../shared/api/result';
 import type { JobOutputFile, JobRecord } from '../../../shared/domain/job';
 import { outputsDigest } from '../../../shared/domain/market-job';
@@ -19,23 +20,16 @@ import { emptyProviderRecord } from '../../../electron/agent/market-v2/v2-record
 import { runInFlight, slotOver } from '../../../electron/agent/market-v2/v2-run-store';
 import { createFakeChain, type FakeChain } from '../../fakes/fake-chain';
 import { v2Log, v2PostedLog } from '../../fakes/market-v2-logs';
-import { tempDir } from '../../helpers/temp-dir';
 import { v2MarketJobView } from '../../../electron/agent/market-v2/v2-market-view';
 import { canGiveBack } from '../../../renderer/features/market/market-view';
 import { A, chainBook, OPTIONS, posted, run as storedRun, sourceOf } from './v2-view-fixture';
-import { agentOn, MARKET, ME, OTHER, OUTPUTS, REQUESTER, T0 } from './v2-provider-fixture';
+import { agentOn, foldersForEachTest, MARKET, ME, OTHER, OUTPUTS, REQUESTER, T0 } from './v2-provider-fixture';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
-const folder = () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir.path;
-};
+const folder = foldersForEachTest();
 
 const CHECKPOINT: JobOutputFile[] = [{ name: 'step-1.txt', sizeBytes: 9, sha256: 'cd'.repeat(32) }];
-const ended = (id: string, reason: JobRecord['reason'], outputs: JobOutputFile[], runMs: number, message = 'Stopped'): JobRecord =>
-  ({ id, reason, message, outputs, timings: { runMs } }) as unknown as JobRecord;
+const ended = (id: string, reason: JobRecord['reason'], outputs: JobOutputFile[], runMs: number, message = 'Stopped', exitCode: number | null = null): JobRecord =>
+  ({ id, reason, message, outputs, exitCode, timings: { runMs } }) as unknown as JobRecord;
 
 /** A run whose end the test decides. */
 function controlledRun() {
@@ -267,32 +261,62 @@ describe('a non-preemptible v2 run', () => {
   });
 });
 
-describe('a run whose container failed (non-zero exit) is never committed', () => {
-  it('non-preemptible: no commit of its digest; the run is given up with the stake at risk', async () => {
+describe('a run whose container failed', () => {
+  it('the job\'s own code ended it (exit code 3): its outputs are committed as its result, never given up with the stake at risk', async () => {
     const chain = createFakeChain({ startTime: T0 });
     wonJob(chain, 8, { preemptible: false, replicas: 2 });
     const run = controlledRun();
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
-    run.end(ended(run.starts[0]!.localJobId, 'failed', [], 5_000, 'Exited with code 3 after 5 s.'));
+    run.end(ended(run.starts[0]!.localJobId, 'failed', [], 5_000, 'Exited with code 3 after 5 s.', 3));
+    await handled(agent, '8');
+    await agent.tick();
+    const stored = agent.store.get('8')!;
+    expect(stored.error).toBeNull();
+    expect(stored.outputsDigest).toBe(outputsDigest([]));
+    expect(agent.calls).toEqual([{ method: 'commit', args: [8n, 0, commitmentOf(stored.outputsDigest!, stored.salt!, ME), 5] }]);
+  });
+
+  it('timed out or out of memory (the requester\'s limits): committed as its result as well, even when preemptible', async () => {
+    for (const [id, reason] of [[11, 'timed-out'], [12, 'oom']] as const) {
+      const chain = createFakeChain({ startTime: T0 });
+      wonJob(chain, id, { preemptible: true });
+      const run = controlledRun();
+      const agent = agentOn(chain, folder(), { startJob: run.startJob });
+      await agent.tick();
+      run.end(ended(run.starts[0]!.localJobId, reason, OUTPUTS, 7_000, 'Limit reached.'));
+      await handled(agent, String(id));
+      await agent.tick();
+      expect(agent.calls.map((c) => c.method)).toEqual(['commit']);
+    }
+  });
+
+  it('failed on this side (it never started): not preemptible, no commit; given up, the stake for it at risk', async () => {
+    const chain = createFakeChain({ startTime: T0 });
+    wonJob(chain, 8, { preemptible: false, replicas: 2 });
+    const run = controlledRun();
+    const agent = agentOn(chain, folder(), { startJob: run.startJob });
+    await agent.tick();
+    run.end(ended(run.starts[0]!.localJobId, 'refused', [], 0, 'The image could not be started.'));
     await handled(agent, '8');
     await agent.tick();
     await agent.tick();
     expect(agent.calls).toEqual([]);
     expect(run.starts).toHaveLength(1);
-    expect(agent.store.get('8')!.error).toMatch(/Exited with code 3.*no result is committed/);
+    expect(agent.store.get('8')!.error).toMatch(/The image could not be started.*no result is committed/);
     const mine = v2MarketJobView(sourceOf(agent.log.book, ME, T0 + 100, { runs: Object.fromEntries(agent.store.runs()) }), agent.log.book.get('8')!, OPTIONS).mine!;
     expect(mine).toMatchObject({ message: 'Won at $0.20/h: given up, no result is committed', problem: expect.stringMatching(/stake for it is at risk/) });
   });
 
-  it('preemptible: released with nothing to show (paid nothing, its stake unlocked), never committed', async () => {
+  it('the engine went away under it (a machine fault, exit code unknown): preemptible, released with nothing to show, never committed', async () => {
     const chain = createFakeChain({ startTime: T0 });
     wonJob(chain, 9, { preemptible: true });
     const run = controlledRun();
     const agent = agentOn(chain, folder(), { startJob: run.startJob });
     await agent.tick();
-    // Whatever it wrote before failing is not a checkpoint: the run failed.
-    run.end(ended(run.starts[0]!.localJobId, 'failed', OUTPUTS, 5_000, 'Exited with code 1 after 5 s.'));
+    // Whatever it wrote before the engine went is not a result of the job.
+    const fault = { ...ended(run.starts[0]!.localJobId, 'failed', OUTPUTS, 5_000, 'The container engine went away.'), error: { code: 'job_wait_failed', message: 'socket hang up' } } as JobRecord;
+    run.end(fault);
     await handled(agent, '9');
     await agent.tick();
     expect(agent.calls).toEqual([{ method: 'release', args: [9n, 0, 0, ZeroHash] }]);
