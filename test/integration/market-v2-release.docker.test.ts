@@ -12,9 +12,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Contract, NonceManager, Wallet, ZeroHash } from 'ethers';
+import { NonceManager, Wallet, ZeroHash } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKET_V2_ABI } from '../../electron/agent/chain/market-v2-abi';
 import { devnetAccounts } from '../../electron/agent/devnet/devnet-accounts';
 import { commitmentOf } from '../../electron/agent/market-v2/v2-provider-loop';
 import { showV2Job } from '../../electron/agent/requester/market-v2-requester';
@@ -58,7 +57,6 @@ describe.skipIf(!ready)('the headless agent gives a preemptible v2 job back when
   it('stops the run, releases it with its checkpoint and the seconds served, delivers the checkpoint, is paid for the time served only and never takes the job again', async () => {
     const { rpc, market, me, received } = run;
     const requester = new NonceManager(new Wallet(devnetAccounts()[1]!.privateKey, rpc));
-    const anyone = new NonceManager(new Wallet(devnetAccounts()[6]!.privateKey, rpc));
     const upload = run.uploads.newUploadUrl();
     const command = ['sh', '-c', 'echo step-1 > /workspace/out/progress.txt; sleep 600'];
     const id = await run.postAuction(requester, upload.url, { maxPrice: PRICE, bidWindow: 0, command, preemptible: true });
@@ -87,10 +85,12 @@ describe.skipIf(!ready)('the headless agent gives a preemptible v2 job back when
     // The container is gone: the owner has the machine.
     expect((await run.api<Snapshot>('getSnapshot')).jobs.active).toEqual([]);
 
-    // Nobody disputes: after the challenge window anyone finalizes, and the checkpoint is paid.
+    // Nobody disputes and the requester never accepts: after the challenge window the agent
+    // finalizes itself (anyone may; nobody else has the reason to), and the checkpoint is paid.
     await rpc.send('evm_increaseTime', [61]);
     await rpc.send('evm_mine', []);
-    await (await (new Contract(market, MARKET_V2_ABI, anyone).getFunction('finalize')(id) as Promise<{ wait(): Promise<unknown> }>)).wait();
+    const finalized = await waitFor('the agent to finalize its checkpoint', async () => (await show()).book.events.find((e) => e.kind === 'slotPaid' && e.provider === me));
+    expect((await rpc.getTransaction(finalized.txHash))?.from.toLowerCase()).toBe(me.toLowerCase());
     const after = await show();
     const paid = after.book.slots.find((s) => s.provider === me)!;
     expect(paid.state).toBe('paid');
