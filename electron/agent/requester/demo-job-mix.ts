@@ -10,6 +10,12 @@
  * job): 10 s CPU hashing at the top of the price range, never preemptible, so a newcomer's
  * first job fits whatever floor they chose within the range and is paid within a minute of
  * "Start renting" (issue 13: time to first money).
+ * Deterministic jobs (`deterministic: true`, what market v2's replicated and disputed jobs
+ * declare): the workloads above do as much as fits in their time, so two honest runs on CPUs
+ * of different speed give different outputs, and the replica or the verifier that disagrees
+ * would cost an honest provider its stake. A deterministic job does a FIXED amount of work
+ * instead (chained sha256 rounds, about DETERMINISTIC_ROUNDS_PER_SECOND per planned second on
+ * a slow CPU): every honest run writes the same digest, however fast the machine.
  */
 import type { JobSpec } from '../../../shared/domain/job';
 
@@ -35,12 +41,25 @@ export const DEMO_DURATION_MARGIN_SECONDS = 60;
 /** A starter job's work time. */
 export const DEMO_STARTER_WORK_SECONDS = 10;
 
+/**
+ * Rounds of a deterministic job per planned second. On this project's loaded 2-vCPU test VM
+ * about 6 rounds take a second, so such a job runs for about a third of its planned time there,
+ * and a CPU three times slower still finishes in about the planned time.
+ */
+export const DETERMINISTIC_ROUNDS_PER_SECOND = 2;
+
+/** The fixed-work script of a deterministic job: `rounds` chained sha256 over generated data, the digest its one output. */
+export function deterministicHashScript(rounds: number): string {
+  return `d=rigshift; i=0; while [ "$i" -lt ${rounds} ]; do d=$( (echo "$d"; seq "$i" $((i + 200000))) | sha256sum | cut -c1-64); i=$((i + 1)); done; echo "$d" > /workspace/out/digest.txt`;
+}
+
 export function planDemoJob(
   random: () => number,
   images: { cpu: string; gpu: string | null },
   sequence: number,
-  options: { starter?: boolean } = {},
+  options: { starter?: boolean; deterministic?: boolean } = {},
 ): DemoJobPlan {
+  if (options.deterministic === true) return planDeterministicDemoJob(random, images, sequence);
   const starter = options.starter === true;
   const gpu = !starter && images.gpu !== null && random() < 0.3;
   const pick = <T>(items: readonly T[]) => items[Math.min(items.length - 1, Math.floor(random() * items.length))]!;
@@ -82,5 +101,37 @@ export function planDemoJob(
     maxDurationSeconds,
     preemptible,
     description: `${gpu ? 'GPU' : 'CPU'} ${workload}, about ${workSeconds} s${preemptible ? ', preemptible' : ''} (devnet demo${starter ? ', starter job' : ''})`,
+  };
+}
+
+/**
+ * A deterministic CPU job (see the header): hashing, a fixed number of rounds, never
+ * preemptible; a slow CPU may take twice the planned time, so the billing cap allows it.
+ */
+function planDeterministicDemoJob(random: () => number, images: { cpu: string }, sequence: number): DemoJobPlan {
+  const workSeconds = 10 + Math.floor(random() * 51);
+  const rounds = workSeconds * DETERMINISTIC_ROUNDS_PER_SECOND;
+  const span = DEMO_PRICE_RANGE_MICROS.max - DEMO_PRICE_RANGE_MICROS.min;
+  const price = Math.round((DEMO_PRICE_RANGE_MICROS.min + random() * span) / 1_000) * 1_000;
+  const maxDurationSeconds = 2 * workSeconds + DEMO_DURATION_MARGIN_SECONDS;
+  return {
+    workload: 'hash',
+    workSeconds,
+    spec: {
+      version: 1,
+      name: `demo hash #${sequence} (fixed work)`,
+      image: images.cpu,
+      entrypoint: ['/bin/sh', '-c', deterministicHashScript(rounds)],
+      inputs: [],
+      outputs: { maxTotalBytes: 16 * 1024 * 1024, maxFiles: 16 },
+      resources: { gpus: 0, minVramMiB: 0, cpus: 1, memoryMiB: 256, scratchMiB: 64 },
+      maxDurationSeconds,
+      preemptible: false,
+      network: 'none',
+    },
+    maxPricePerHourMicros: BigInt(price),
+    maxDurationSeconds,
+    preemptible: false,
+    description: `CPU hash, ${rounds} rounds of fixed work (the same digest on every honest run), about ${workSeconds} s (devnet demo)`,
   };
 }

@@ -65,9 +65,10 @@ export async function startDemoRequesterV2(options: DemoRequesterOptions): Promi
   async function postOne(): Promise<DemoJob> {
     const index = sequence % signers.length;
     const signer = signers[index]!;
-    const plan = planDemoJob(random, images, ++sequence, { starter: false });
-    const replicas = sequence % 3 === 0 ? 2 : 1;
+    const replicas = (sequence + 1) % 3 === 0 ? 2 : 1;
     const disputeIt = replicas === 1 && ++singles % 5 === 0;
+    // Replicas and a dispute's verifier compare outputs digests: such a job does fixed work.
+    const plan = planDemoJob(random, images, ++sequence, { starter: false, deterministic: replicas > 1 || disputeIt });
     const { token, url } = uploads.newUploadUrl();
     const now = await chainNow(signer);
     const claimBy = now + Math.round((options.claimMinutes ?? 10) * 60);

@@ -3,7 +3,14 @@ import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import { outputsDigest } from '../../../shared/domain/market-job';
-import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
+import {
+  DEMO_DURATION_MARGIN_SECONDS,
+  DEMO_PRICE_RANGE_MICROS,
+  DEMO_STARTER_WORK_SECONDS,
+  DETERMINISTIC_ROUNDS_PER_SECOND,
+  deterministicHashScript,
+  planDemoJob,
+} from '../../../electron/agent/requester/demo-job-mix';
 import { escrowFor } from '../../../electron/agent/requester/post-job';
 import { readTarFiles } from '../../../electron/agent/requester/tar-reader';
 import { manifestOf } from '../../../electron/agent/requester/upload-server';
@@ -83,6 +90,30 @@ describe('starter jobs (posted until the first claim: time to first money)', () 
       expect(plan.maxPricePerHourMicros).toBe(BigInt(DEMO_PRICE_RANGE_MICROS.max));
       expect(plan.description).toMatch(/starter job/);
     }
+  });
+});
+
+describe('deterministic jobs (market v2 replicas and disputes compare outputs digests)', () => {
+  it('do a fixed amount of CPU work, never bounded by time, so every honest run writes the same digest', () => {
+    const random = seeded(11);
+    for (let i = 1; i <= 50; i++) {
+      const plan = planDemoJob(random, { cpu: CPU, gpu: GPU }, i, { deterministic: true });
+      expect(validateJobSpec(plan.spec)).toMatchObject({ ok: true });
+      expect(plan.spec.image).toBe(CPU);
+      expect(plan.spec.resources.gpus).toBe(0);
+      const rounds = plan.workSeconds * DETERMINISTIC_ROUNDS_PER_SECOND;
+      expect(plan.spec.entrypoint).toEqual(['/bin/sh', '-c', deterministicHashScript(rounds)]);
+      expect(plan.spec.command).toBeUndefined();
+      expect(plan.preemptible).toBe(false);
+      // A CPU twice as slow as planned still finishes within the billing cap.
+      expect(plan.maxDurationSeconds).toBe(2 * plan.workSeconds + DEMO_DURATION_MARGIN_SECONDS);
+      expect(plan.spec.maxDurationSeconds).toBe(plan.maxDurationSeconds);
+    }
+    // The demo image's own workloads stop at a deadline (`date`): the fixed-work script never reads a clock.
+    const script = deterministicHashScript(40);
+    expect(script).not.toMatch(/date|RANDOM|urandom|\$\$/);
+    expect(script).toContain('-lt 40 ]');
+    expect(script).toContain('> /workspace/out/digest.txt');
   });
 });
 
