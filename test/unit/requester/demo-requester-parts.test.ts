@@ -11,7 +11,10 @@ import {
   deterministicHashScript,
   planDemoJob,
 } from '../../../electron/agent/requester/demo-job-mix';
+import { mayDispute } from '../../../electron/agent/requester/demo-requester-v2';
 import { escrowFor } from '../../../electron/agent/requester/post-job';
+import { requesterRuleOf } from '../../../electron/agent/market-v2/v2-requester-rule';
+import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { readTarFiles } from '../../../electron/agent/requester/tar-reader';
 import { manifestOf } from '../../../electron/agent/requester/upload-server';
 
@@ -114,6 +117,18 @@ describe('deterministic jobs (market v2 replicas and disputes compare outputs di
     expect(script).not.toMatch(/date|RANDOM|urandom|\$\$/);
     expect(script).toContain('-lt 40 ]');
     expect(script).toContain('> /workspace/out/digest.txt');
+  });
+});
+
+describe('demo disputes (every one of them lost: the demo providers are honest)', () => {
+  it('stop before the requester would be refused by the providers\' default rule', () => {
+    const limit = requesterRuleOf(DEFAULT_SETTINGS).maxDisputesLost;
+    // Disputing while it has lost `limit` would make it lose limit + 1: refused ("more than limit").
+    expect(mayDispute(limit - 1, 0)).toBe(true);
+    expect(mayDispute(limit, 0)).toBe(false);
+    // A dispute still open will be lost too.
+    expect(mayDispute(limit - 1, 1)).toBe(false);
+    expect(mayDispute(0, 0)).toBe(true);
   });
 });
 
