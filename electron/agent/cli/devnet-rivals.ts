@@ -45,7 +45,14 @@ function composeRival(dataDir: string, rival: DemoRival): RivalAgent {
 export async function startRivalsFor(options: { deployment: DevnetDeployment; devnetDir: string; out: (line?: string) => void }): Promise<DemoRivals | null> {
   const { out } = options;
   const logger = createConsoleLogger('warn', (line) => process.stderr.write(`demo rivals: ${line}`));
-  const started = await startDemoRivals({ deployment: options.deployment, devnetDir: options.devnetDir, compose: composeRival, docker: createDockerodeRuntime(), logger });
+  let started;
+  try {
+    started = await startDemoRivals({ deployment: options.deployment, devnetDir: options.devnetDir, compose: composeRival, docker: createDockerodeRuntime(), logger });
+  } catch (error) {
+    // The demo goes on without rivals: they make it richer, not possible.
+    process.stderr.write(`rigshift: the demo rivals could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  }
   out();
   if (started.kind === 'no-docker') {
     out(`Demo rivals: none. Docker is not reachable (${started.reason}), and a rival runs each job it wins in a container.`);
