@@ -6,6 +6,9 @@
  * price), "Start renting", and then the way to the first money, followed on the ledger and
  * on the chain. Shared by the time-to-first-money figure (test/bench/first-payment-figures.ts)
  * and the integration test that the sequence works (test/integration/first-payment.docker.test.ts).
+ * It runs the legacy v1 market, asked for explicitly (`--market-version 1`): its starter jobs
+ * and first-claim path are v1's (the devnet's default is v2, whose demo is
+ * test/integration/devnet-demo-v2.docker.test.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -48,7 +51,7 @@ export async function startDemoAndAgent(options: { agentEnv?: NodeJS.ProcessEnv;
   const env = { ...process.env, RIGSHIFT_RUNTIME_DIR: runtime.path };
   const startedAt = performance.now();
   const port = await pickFreePort();
-  const child = spawn(process.execPath, [cliShim, 'devnet', '--demo', '--data-dir', devnetData.path, '--port', String(port)], {
+  const child = spawn(process.execPath, [cliShim, 'devnet', '--demo', '--market-version', '1', '--data-dir', devnetData.path, '--port', String(port)], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { DEVNET_MARKET_VERSION_ENV } from '../../electron/agent/devnet/deploy-devnet';
 import { cliShim, repoRoot } from './cli';
 
 export interface HeadlessProcess {
@@ -15,12 +16,23 @@ export interface HeadlessProcess {
  * With the default network setting (the local devnet) every agent would start a Hardhat
  * node; tests that do not need a chain get `--no-devnet` unless they pass `{ devnet: true }`
  * (a test with `--network custom ...` needs neither: that setting starts no devnet).
+ * A devnet such an agent starts deploys the legacy v1 market (the suites that ask for
+ * `{ devnet: true }` were written for it) unless the test's env names a version
+ * (RIGSHIFT_DEVNET_MARKET_VERSION, '2' for v2, '' for the devnet's default) or it passes
+ * `marketVersion`. An agent that reuses a running devnet takes whatever that one deployed.
  */
-export function startHeadlessAgent(args: string[], timeoutMs = 30_000, options: { devnet?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<HeadlessProcess> {
+export function startHeadlessAgent(
+  args: string[],
+  timeoutMs = 30_000,
+  options: { devnet?: boolean; env?: NodeJS.ProcessEnv; marketVersion?: 1 | 2 } = {},
+): Promise<HeadlessProcess> {
   const devnetArgs = options.devnet ? [] : ['--no-devnet'];
+  const env = { ...(options.env ?? process.env) };
+  if (options.marketVersion !== undefined) env[DEVNET_MARKET_VERSION_ENV] = String(options.marketVersion);
+  else env[DEVNET_MARKET_VERSION_ENV] ??= '1';
   const child = spawn(process.execPath, [cliShim, 'headless', '--port', '0', ...devnetArgs, ...args], {
     cwd: repoRoot,
-    env: options.env ?? process.env,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -13,6 +13,7 @@ import { Contract, JsonRpcProvider, keccak256, NonceManager, toUtf8Bytes, Wallet
 import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_ABI, MarketJobState, TOKEN_ABI } from '../../electron/agent/chain/market-abi';
+import { DEVNET_MARKET_VERSION_ENV } from '../../electron/agent/devnet/deploy-devnet';
 import { readDeployment } from '../../electron/agent/devnet/deployment-file';
 import { probeDeployment } from '../../electron/agent/devnet/devnet-supervisor';
 import { pickFreePort } from '../../electron/agent/devnet/ports-free';
@@ -55,9 +56,14 @@ afterAll(() => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** `rigshift devnet …` in the background, resolved once it says it is ready. */
+/**
+ * `rigshift devnet …` in the background, resolved once it says it is ready. These tests were
+ * written for the legacy v1 market (its ABI, its demo requester's words): they ask for it
+ * explicitly (the devnet's default is v2).
+ */
 function startDevnetCli(args: string[]): Promise<DevnetCli> {
-  const child = spawn(process.execPath, [cliShim, 'devnet', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, [DEVNET_MARKET_VERSION_ENV]: '1' };
+  const child = spawn(process.execPath, [cliShim, 'devnet', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -109,8 +109,9 @@ Exit code: 0 only when the job completed (exit code 0 and outputs within limits)
   devnet: `Usage: rigshift devnet [--port <n>] [--data-dir <dir>] [--demo] [--market-version 1|2]
 
 Starts a local test chain (a Hardhat node on 127.0.0.1, chain id 31337), deploys the test
-stablecoin (tUSD) and the market contract, funds test accounts #0-#9 with tUSD and writes
-<data dir>/devnet/deployment.json, where the agent and \`rigshift market post\` find it. A
+stablecoin (tUSD) and the market contract (v2: reverse auctions, replicas, disputes and
+records; docs/MARKET-V2.md), funds test accounts #0-#9 with tUSD and writes
+<data dir>/devnet/deployment.json, where the agent and \`rigshift market …\` find it. A
 devnet already running for this data dir is reused. Runs until Ctrl-C. The chain lives in
 memory: the next devnet is a new chain.
 The accounts use PUBLIC test keys: never use them on a real chain.
@@ -119,12 +120,17 @@ Options:
   --port <n>        Port for the RPC (default 8545, or a free one when it is taken)
   --data-dir <dir>  The app's data folder (default: the app's data folder)
   --demo            Also run the demo requester: posts a mix of short CPU jobs (GPU jobs
-                    when an NVIDIA GPU is present) from accounts #1-#3, receives results on
-                    a loopback upload endpoint, and accepts those matching the commitment
-  --market-version <1|2>  Which market contract a new devnet deploys (default 1; also
-                    RIGSHIFT_DEVNET_MARKET_VERSION). On v2 the demo requester posts auctions,
-                    replicated deterministic jobs and now and then a dispute; the agent
-                    provides on whichever version the devnet runs
+                    when an NVIDIA GPU is present) from accounts #1-#3 as auctions (10 s
+                    bid window), every third one replicated and now and then a disputed
+                    one, receives results on a loopback upload endpoint, and accepts
+                    those matching the commitment. With Docker it also runs two rival
+                    providers (accounts #8 and #9, the agent's own code, real containers)
+                    whose asks move around the default floor, so your agent wins some
+                    auctions and loses others and replicated jobs find their other replica
+  --market-version <1|2>  Which market contract a new devnet deploys (default 2; also
+                    RIGSHIFT_DEVNET_MARKET_VERSION). 1 is the legacy v1 market (first come,
+                    no auction), kept for its existing test suites; its demo requester
+                    posts v1 jobs and no rival runs. The agent provides on either
   -h, --help        Show this help`,
   market: `Usage: rigshift market post <spec.json> --max-price <USD/h> --max-hours <h> [options]
        rigshift market deploy --rpc-url <url> --token <0x…> [options]  (see market deploy --help)

@@ -1,7 +1,8 @@
 /**
  * `rigshift devnet [--port N] [--data-dir D] [--demo]`: the local chain for development
  * and for a newcomer's first run. Starts (or reuses) the Hardhat devnet, prints where it
- * is, and runs until Ctrl-C; with --demo the demo requester keeps jobs coming.
+ * is, and runs until Ctrl-C; with --demo the demo requester keeps jobs coming, and on a v2
+ * market two rival providers bid against the newcomer's agent (devnet/demo-rivals.ts).
  */
 import { join } from 'node:path';
 import { devnetAccounts, DEVNET_MNEMONIC } from '../devnet/devnet-accounts';
@@ -15,6 +16,7 @@ import { prepareDataDir } from '../node-adapters/data-dir';
 import { type DemoRequester, startDemoRequester } from '../requester/demo-requester';
 import { startDemoRequesterV2 } from '../requester/demo-requester-v2';
 import { cliPaths } from './cli-paths';
+import { startRivalsFor, type DemoRivals } from './devnet-rivals';
 
 export interface DevnetCommandOptions {
   port?: number;
@@ -66,10 +68,14 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
   }
 
   let requester: DemoRequester | null = null;
+  let rivals: DemoRivals | null = null;
   if (options.demo) {
+    const v2 = (d.marketVersion ?? 1) === 2;
+    // First, so the first job posted already meets bidders; v1 (legacy) has no auction to lose.
+    if (v2) rivals = await startRivalsFor({ deployment: d, devnetDir, out });
     try {
       // On a v2 market: auctions, replicated jobs and now and then a dispute (demo-requester-v2.ts).
-      requester = await ((d.marketVersion ?? 1) === 2 ? startDemoRequesterV2 : startDemoRequester)({
+      requester = await (v2 ? startDemoRequesterV2 : startDemoRequester)({
         rpcUrl: d.rpcUrl,
         chainId: d.chainId,
         marketAddress: d.market,
@@ -78,6 +84,9 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
         docker: createDockerodeRuntime(),
         gpuAvailable: await nvidiaGpuPresent(),
       });
+      // Each job posted meets a new set of rival asks.
+      const running = rivals;
+      if (running) requester.onEvent((event) => void (event.kind === 'posted' ? running.nextAsks() : undefined));
       out();
       out(`Demo requester: posting jobs from accounts #1-#3; results upload to ${requester.uploadOrigin}/upload/<token>`);
     } catch (error) {
@@ -106,6 +115,8 @@ export async function runDevnet(options: DevnetCommandOptions): Promise<number> 
   if (reason !== 'stop') process.stderr.write(`rigshift: ${reason}\n`);
   else process.stderr.write('rigshift: stopping the devnet…\n');
   await requester?.stop();
+  // Before the chain goes: a rival that lost its chain would look for another.
+  await rivals?.stop();
   await devnet.stop();
   return reason === 'stop' ? 0 : 1;
 }

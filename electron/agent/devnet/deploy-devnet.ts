@@ -1,6 +1,7 @@
 /**
- * Deploys TestUSD and RigShiftMarket (v1, or v2 when asked) on a fresh devnet from the committed artifacts (no
- * compiler at runtime) with the devnet parameters, and funds the test accounts with tUSD.
+ * Deploys TestUSD and the market (v2, RigShiftMarketV2; the legacy v1 RigShiftMarket only when
+ * asked) on a fresh devnet from the committed artifacts (no compiler at runtime) with the
+ * devnet parameters, and funds the test accounts with tUSD.
  */
 import { Contract, ContractFactory, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { MARKET_ABI, MARKET_BYTECODE, TOKEN_ABI, TOKEN_BYTECODE } from '../chain/market-abi';
@@ -26,14 +27,19 @@ export const DEVNET_MARKET_PARAMS = {
 export const DEVNET_TOKEN_GRANT = 100_000n * 1_000_000n;
 
 /**
- * The market a new devnet deploys. THE ONE-LINE FLIP: set this to 2 to make every devnet
- * (`npm run devnet`, the headless agent's embedded one, the tests') a v2 market.
+ * The market a new devnet deploys (`npm run devnet`, the agent's embedded one): v2, the
+ * auction market (docs/MARKET-V2.md). The v1 market is the legacy contract, kept deployable
+ * for its existing test suites: only `--market-version 1` or RIGSHIFT_DEVNET_MARKET_VERSION=1
+ * deploys it, never a default.
  */
-export const DEFAULT_DEVNET_MARKET_VERSION: MarketVersion = 1;
+export const DEFAULT_DEVNET_MARKET_VERSION: MarketVersion = 2;
 
-/** `rigshift devnet --market-version N`, else RIGSHIFT_DEVNET_MARKET_VERSION, else the default above. */
+/** The environment variable that picks the market of a new devnet ('1' or '2'; empty: the default). */
+export const DEVNET_MARKET_VERSION_ENV = 'RIGSHIFT_DEVNET_MARKET_VERSION';
+
+/** `rigshift devnet --market-version N`, else RIGSHIFT_DEVNET_MARKET_VERSION, else the default above (v2). */
 export function devnetMarketVersion(flag?: string, env: NodeJS.ProcessEnv = process.env): MarketVersion {
-  const wanted = flag ?? env.RIGSHIFT_DEVNET_MARKET_VERSION;
+  const wanted = flag ?? env[DEVNET_MARKET_VERSION_ENV];
   if (wanted === undefined || wanted === '') return DEFAULT_DEVNET_MARKET_VERSION;
   if (wanted !== '1' && wanted !== '2') throw new Error(`the devnet market version must be 1 or 2, not "${wanted}"`);
   return wanted === '2' ? 2 : 1;

@@ -8,6 +8,10 @@
  * market's logs, awards auctions whose window closed (anyone may), accepts a single
  * replica's result once its upload arrived, concludes jobs nobody could take, and
  * withdraws its credit (refunds, unused escrow).
+ * The demo's providers are honest, so every dispute is lost; a requester that lost more than
+ * the providers' default rule allows is refused by them (v2-requester-rule.ts), and its jobs
+ * would sit unbid. So a requester disputes only while one more loss keeps it within that
+ * rule (mayDispute); after that its "to be disputed" jobs are accepted.
  */
 import { Contract, type ContractTransactionResponse, NonceManager, Wallet } from 'ethers';
 import { getLogsChunked } from '../chain/get-logs-chunked';
@@ -18,6 +22,7 @@ import { decodeMarketV2Log, V2_EVENT_TOPICS, type V2JobEvent } from '../market-v
 import type { DemoRequester, DemoRequesterEvent, DemoRequesterOptions, DemoJob } from './demo-requester';
 import { resolveImages } from './demo-requester';
 import { planDemoJob } from './demo-job-mix';
+import { DEFAULT_MAX_REQUESTER_DISPUTES_LOST } from '../../../shared/domain/settings';
 import { acceptV2Job, disputeV2Job, postV2Job } from './market-v2-requester';
 import { chainNow } from './post-job';
 import { requesterProvider } from './requester-signer';
@@ -25,6 +30,11 @@ import { startUploadServer } from './upload-server';
 
 export const DEMO_V2_BID_WINDOW_SECONDS = 10;
 const RUN_SLACK_SECONDS = 600;
+
+/** Would one more lost dispute (with those still open) keep the requester within the providers' default rule? */
+export function mayDispute(disputesLost: number, disputesOpen: number, limit: number = DEFAULT_MAX_REQUESTER_DISPUTES_LOST): boolean {
+  return disputesLost + disputesOpen + 1 <= limit;
+}
 
 interface DemoV2Job extends DemoJob {
   replicas: number;
@@ -66,10 +76,8 @@ export async function startDemoRequesterV2(options: DemoRequesterOptions): Promi
     const index = sequence % signers.length;
     const signer = signers[index]!;
     const replicas = (sequence + 1) % 3 === 0 ? 2 : 1;
-    const disputeIt = replicas === 1 && (singles + 1) % 5 === 0;
-    if (replicas === 1) singles++;
-    // Replicas and a dispute compare outputs digests: such a job must give the same outputs
-    // on every machine (fixed rounds), or honest providers would disagree and be slashed.
+    const disputeIt = replicas === 1 && ++singles % 5 === 0;
+    // Replicas and a dispute's verifier compare outputs digests: such a job does fixed work.
     const plan = planDemoJob(random, images, ++sequence, { starter: false, deterministic: replicas > 1 || disputeIt });
     const { token, url } = uploads.newUploadUrl();
     const now = await chainNow(signer);
@@ -129,7 +137,7 @@ export async function startDemoRequesterV2(options: DemoRequesterOptions): Promi
       return;
     }
     if (b.state === 'submitted' && job.replicas === 1 && b.dispute === null && uploads.upload(job.uploadToken)) {
-      if (job.disputeIt) {
+      if (job.disputeIt && (await requesterMayDispute(job))) {
         const disputed = await disputeV2Job(signerFor(job.requester), options.marketAddress, job.jobId);
         job.state = 'disputed';
         emit({ kind: 'disputed', jobId: id, message: `job ${id} disputed (bond ${Number(disputed.bondMicros) / 1e6} tUSD): a verifier run decides` });
@@ -139,6 +147,14 @@ export async function startDemoRequesterV2(options: DemoRequesterOptions): Promi
         emit({ kind: 'accepted', jobId: id, message: `job ${id} accepted: its results arrived` });
       }
     }
+  }
+
+  async function requesterMayDispute(job: DemoV2Job): Promise<boolean> {
+    const record = (await marketAs(job.requester).getFunction('requesterRecord')(job.requester)) as { disputesLost: bigint };
+    const open = [...jobs.values()].filter((j) => j.requester === job.requester && j.state === 'disputed' && !j.done).length;
+    if (mayDispute(Number(record.disputesLost), open)) return true;
+    logger.info(`demo requester (v2): job ${job.jobId} not disputed after all: ${job.requester} lost ${record.disputesLost} disputes (${open} open), and providers refuse a requester that lost more than ${DEFAULT_MAX_REQUESTER_DISPUTES_LOST}`);
+    return false;
   }
 
   async function tick() {

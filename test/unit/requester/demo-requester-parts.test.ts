@@ -3,8 +3,11 @@ import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../../shared/domain/job-spec-validation';
 import { outputsDigest } from '../../../shared/domain/market-job';
-import { DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, deterministicRounds, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
+import { DEMO_DURATION_MARGIN_SECONDS, DEMO_PRICE_RANGE_MICROS, DEMO_STARTER_WORK_SECONDS, deterministicRounds, planDemoJob } from '../../../electron/agent/requester/demo-job-mix';
+import { mayDispute } from '../../../electron/agent/requester/demo-requester-v2';
 import { escrowFor } from '../../../electron/agent/requester/post-job';
+import { requesterRuleOf } from '../../../electron/agent/market-v2/v2-requester-rule';
+import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
 import { readTarFiles } from '../../../electron/agent/requester/tar-reader';
 import { manifestOf } from '../../../electron/agent/requester/upload-server';
 
@@ -97,8 +100,22 @@ describe('deterministic jobs (replicated or disputed on a v2 market)', () => {
       expect(['hash', 'primes']).toContain(plan.workload);
       expect(plan.spec.command).toEqual([plan.workload, String(plan.workSeconds), `rounds=${deterministicRounds(plan.workload, plan.workSeconds)}`]);
       expect(plan.description).toMatch(/fixed rounds \(deterministic\)/);
+      // A CPU twice as slow as planned still finishes within the billing cap.
+      expect(plan.maxDurationSeconds).toBe(2 * plan.workSeconds + DEMO_DURATION_MARGIN_SECONDS);
     }
     expect(new Set(plans.map((p) => p.workload))).toEqual(new Set(['hash', 'primes']));
+  });
+});
+
+describe('demo disputes (every one of them lost: the demo providers are honest)', () => {
+  it('stop before the requester would be refused by the providers\' default rule', () => {
+    const limit = requesterRuleOf(DEFAULT_SETTINGS).maxDisputesLost;
+    // Disputing while it has lost `limit` would make it lose limit + 1: refused ("more than limit").
+    expect(mayDispute(limit - 1, 0)).toBe(true);
+    expect(mayDispute(limit, 0)).toBe(false);
+    // A dispute still open will be lost too.
+    expect(mayDispute(limit - 1, 1)).toBe(false);
+    expect(mayDispute(0, 0)).toBe(true);
   });
 });
 

@@ -23,7 +23,8 @@ export async function startWalletDevnet(): Promise<WalletDevnet> {
   const port = await pickFreePort();
   const node = await spawnDevnetNode({ port, intervalMs: 0, logger: recordingLogger().logger });
   try {
-    const contracts = await deployDevnetContracts(node.rpcUrl);
+    // The legacy v1 market, asked for by name: the network below names no marketVersion (v1).
+    const contracts = await deployDevnetContracts(node.rpcUrl, 1);
     const provider = new JsonRpcProvider(node.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 200 });
     const genesis = await provider.getBlock(0);
     const network: ResolvedNetwork = {
