@@ -31,3 +31,11 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
     });
   });
 }
+
+/** Stops a `rigshift devnet` (or any CLI child) as Ctrl+C does and waits for it to exit. */
+export async function interruptAndWait(child: import('node:child_process').ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '../../electron/agent/devnet/deployment-file';
 import { pickFreePort } from '../../electron/agent/devnet/ports-free';
-import { cliBundle, cliShim, repoRoot } from '../helpers/cli';
+import { cliBundle, cliShim, interruptAndWait, repoRoot } from '../helpers/cli';
 import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
 import { fileExists, need } from '../helpers/requirements';
 import { tempDir } from '../helpers/temp-dir';
@@ -28,11 +28,7 @@ describe.skipIf(!ready)('a headless agent with its own --data-dir finds the devn
 
   afterAll(async () => {
     await agent?.stop();
-    if (devnet && devnet.exitCode === null) {
-      const exited = new Promise((r) => devnet!.once('exit', r));
-      devnet.kill('SIGINT');
-      await exited;
-    }
+    await interruptAndWait(devnet);
     for (const dir of [devnetData, agentData, runtime]) dir.cleanup();
   });
 

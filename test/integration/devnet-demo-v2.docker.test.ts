@@ -23,7 +23,7 @@ import { DEMO_IMAGE_FILE } from '../../electron/agent/requester/demo-image';
 import type { MarketJob, MarketOverview } from '../../shared/domain/market';
 import { type AgentApi, agentApi } from '../helpers/agent-api';
 import { startBidding } from '../helpers/bidding-agent';
-import { cliBundle, cliShim, repoRoot } from '../helpers/cli';
+import { cliBundle, cliShim, interruptAndWait, repoRoot } from '../helpers/cli';
 import { type HeadlessProcess, startHeadlessAgent } from '../helpers/headless-process';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
 import { tempDir } from '../helpers/temp-dir';
@@ -71,11 +71,7 @@ describe.skipIf(!ready)('the demo devnet on the default market (v2): auctions wo
   afterAll(async () => {
     rpc?.destroy();
     await agent?.stop();
-    if (devnet && devnet.exitCode === null) {
-      const exited = new Promise((r) => devnet!.once('exit', r));
-      devnet.kill('SIGINT');
-      await exited;
-    }
+    await interruptAndWait(devnet);
     for (const dir of [devnetData, agentData, runtime]) dir.cleanup();
   });
 
