@@ -85,6 +85,8 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     reportFailure: (error) => chain.reportFailure(error),
     dataDir: deps.dataDir,
     logger,
+    // The token's transfers to our wallet ride along (the wallet page's incoming transfers).
+    account: () => wallet.address(),
     confirmations: (c) => (isLocalChain(c.network) ? 0 : deps.confirmations ?? 2),
     onHead: deps.pollMs ? undefined : (listener) => chain.onHead(listener),
     pollMs: deps.pollMs,

@@ -10,6 +10,10 @@
  *
  * Persisted incrementally (v2-log-file.ts): each step appends its events and cursor; a
  * rewind appends a marker. No compaction yet: a v2 market's events are kept whole.
+ *
+ * The token's Transfer events to our wallet ride along (v2-received.ts, the v1 decoder):
+ * read in the same steps, persisted with the same cursor, rewound with the same reorgs, so
+ * the wallet page explains the balance on a v2 market too (wallet/incoming-feature.ts).
  */
 import { join } from 'node:path';
 import { type ChainConnection, marketKeyOf } from '../chain/chain-hub';
@@ -18,12 +22,16 @@ import type { Logger } from '../ports';
 import { createV2Book, type V2Book } from './v2-book';
 import { decodeMarketV2Log, V2_EVENT_TOPICS, type V2AccountEvent, type V2Event, type V2JobEvent } from './v2-events';
 import { openV2LogFile, type V2LogFile } from './v2-log-file';
+import type { ReceivedEvent } from '../market/token-transfers';
+import { createV2Received, receivedIn } from './v2-received';
 
 export interface V2EventLogDeps {
   connection(): ChainConnection | null;
   reportFailure(error: unknown): void;
   dataDir: string;
   logger: Logger;
+  /** Our wallet's address: the token's transfers to it are read along (none without). */
+  account?: () => string | null;
   /** Blocks to wait before an event counts (0 on the devnet). */
   confirmations(connection: ChainConnection): number;
   /** The hub's head stream; without it (tests) the log polls every pollMs. */
@@ -53,6 +61,8 @@ export interface V2EventLog {
   book: V2Book;
   /** Stake and withdrawal events (every account), in chain order. */
   accountEvents(): readonly V2AccountEvent[];
+  /** The token's transfers to `account` (our wallet), newest first. */
+  received(account: string): readonly ReceivedEvent[];
   status(): V2EventLogStatus;
   /** Timestamp of the newest head read (0 before the first). */
   chainTime(): number;
@@ -73,6 +83,10 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   const pollMs = deps.pollMs ?? 1000;
   const book = createV2Book();
   let accounts: V2AccountEvent[] = [];
+  const accountKeys = new Set<string>();
+  const received = createV2Received();
+  /** The wallet whose transfers were read (its past ones once, when it became ours). */
+  let keptFor: string | null = null;
   let chainKey: string | null = null;
   let file: V2LogFile | null = null;
   let cursor: { block: number; hash: string } | null = null;
@@ -94,7 +108,11 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   };
 
   const apply = (events: readonly V2Event[]): Set<string> => {
-    for (const e of events) if (!isJobEvent(e) && !accounts.some((a) => a.key === e.key)) accounts.push(e);
+    for (const e of events) {
+      if (isJobEvent(e) || accountKeys.has(e.key)) continue;
+      accountKeys.add(e.key);
+      accounts.push(e);
+    }
     return book.apply(events.filter(isJobEvent));
   };
 
@@ -107,6 +125,8 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   const clear = () => {
     book.rewindTo(-1);
     accounts = [];
+    accountKeys.clear();
+    received.rewindTo(-1);
     cursor = null;
     recent = [];
   };
@@ -114,9 +134,12 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   const load = (key: string) => {
     clear();
     file = openV2LogFile(join(deps.dataDir, 'market', 'v2-index', `${key}.jsonl`), deps.logger);
+    keptFor = null;
     const loaded = file.load();
     if (!loaded) return;
     apply(loaded.events);
+    received.add(loaded.received);
+    keptFor = loaded.account;
     cursor = loaded.cursor;
     recent = loaded.recent.slice(-rememberBlocks);
     deps.logger.info('market v2 index resumed', { chain: key, block: cursor?.block ?? null, jobs: book.size() });
@@ -139,6 +162,9 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     deps.logger.warn('market v2 index: chain reorganised; rewinding', { from: cursor?.block, to: at });
     const changed = book.rewindTo(at);
     accounts = accounts.filter((a) => a.blockNumber <= at);
+    accountKeys.clear();
+    for (const a of accounts) accountKeys.add(a.key);
+    received.rewindTo(at);
     recent = recent.filter(([block]) => block <= at);
     cursor = { block: at, hash: target[1] };
     file?.rewind(at, cursor);
@@ -153,6 +179,16 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
       chainKey = key;
       load(key);
       publish({ changed: new Set(), reset: true });
+    }
+    const account = deps.account?.()?.toLowerCase() ?? null;
+    const token = network.tokenAddress;
+    if (account !== keptFor && account && token) {
+      // A wallet that became ours after the cursor moved: its past transfers, read once.
+      const past = cursor ? await receivedIn(port, token, account, network.deploymentBlock, cursor.block) : [];
+      if (cursor) file?.append([], cursor, past);
+      file?.account(account);
+      keptFor = account;
+      if (received.add(past)) publish({ changed: new Set(), reset: false });
     }
     const announced = pushedHead;
     pushedHead = null;
@@ -176,14 +212,18 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     // A log from a block that is no longer the one at its height: a reorg raced us; read again.
     if (logs.some((l) => l.blockNumber === to && l.blockHash !== end.hash)) return true;
     const events = logs.map((l) => decodeMarketV2Log(l)).filter((e): e is V2Event => e !== null);
+    // The token's transfers to our wallet in the same blocks (same cursor, same reorg policy).
+    const incoming = account && token && account === keptFor ? await receivedIn(port, token, account, from, to, latest) : [];
+    if (incoming.some((r) => r.blockNumber === to && r.blockHash !== end.hash)) return true;
     const changed = apply(events);
+    const came = received.add(incoming);
     remember(to, end.hash);
     // The cursor alone is written at most every 30 s (a restart reads those blocks again).
-    if (events.length > 0 || Date.now() - cursorWrittenAt > 30_000) {
-      file?.append(events, cursor!);
+    if (events.length > 0 || incoming.length > 0 || Date.now() - cursorWrittenAt > 30_000) {
+      file?.append(events, cursor!, incoming);
       cursorWrittenAt = Date.now();
     }
-    if (changed.size > 0) publish({ changed, reset: false });
+    if (changed.size > 0 || came) publish({ changed, reset: false });
     return to < target;
   };
 
@@ -233,6 +273,7 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   return {
     book,
     accountEvents: () => accounts,
+    received: (account) => received.to(account),
     status: () => {
       const connection = deps.connection();
       const lag = connection ? deps.confirmations(connection) : 0;

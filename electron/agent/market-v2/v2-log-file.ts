@@ -4,24 +4,34 @@
  * in its own time: a lost tail is only read again from the chain); a reorg appends a rewind
  * marker. A torn last line (a crash mid-append) is ignored at load; a file that cannot be
  * read is moved aside and the chain is read again from the deployment block.
+ *
+ * The token's Transfer events to our wallet ride along in the same step lines (`r`), and an
+ * `a` line names the wallet they were read for (another wallet reads its past ones once).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../ports';
+import type { ReceivedEvent } from '../market/token-transfers';
 import type { V2Event } from './v2-events';
 
 type Cursor = { block: number; hash: string };
-type Line = { t: 's'; c: Cursor; e: V2Event[] } | { t: 'w'; b: number; c: Cursor | null };
+type Line = { t: 's'; c: Cursor; e: V2Event[]; r?: ReceivedEvent[] } | { t: 'w'; b: number; c: Cursor | null } | { t: 'a'; a: string };
 
 export interface V2LogContents {
   cursor: Cursor | null;
   recent: Array<[number, string]>;
   events: V2Event[];
+  /** Token transfers to the wallet named by `account`. */
+  received: ReceivedEvent[];
+  /** The wallet whose incoming transfers were read (null: none yet). */
+  account: string | null;
 }
 
 export interface V2LogFile {
   load(): V2LogContents | null;
-  append(events: readonly V2Event[], cursor: Cursor): void;
+  append(events: readonly V2Event[], cursor: Cursor, received?: readonly ReceivedEvent[]): void;
+  /** The wallet whose transfers the following lines hold (its past ones already appended). */
+  account(account: string): void;
   /** A rewind to `block` (−1: everything). */
   rewind(block: number, cursor: Cursor | null): void;
 }
@@ -42,6 +52,8 @@ export function openV2LogFile(path: string, logger: Logger): V2LogFile {
       try {
         const lines = readFileSync(path, 'utf8').split('\n');
         let events: V2Event[] = [];
+        let received: ReceivedEvent[] = [];
+        let account: string | null = null;
         let cursor: Cursor | null = null;
         let recent: Array<[number, string]> = [];
         lines.forEach((text, i) => {
@@ -54,17 +66,21 @@ export function openV2LogFile(path: string, logger: Logger): V2LogFile {
             if (i >= lines.length - 2) return;
             throw error;
           }
-          if (line.t === 's') {
+          if (line.t === 'a') {
+            account = line.a;
+          } else if (line.t === 's') {
             events.push(...line.e);
+            received.push(...(line.r ?? []));
             cursor = line.c;
             recent.push([line.c.block, line.c.hash]);
           } else {
             events = events.filter((e) => e.blockNumber <= line.b);
+            received = received.filter((e) => e.blockNumber <= line.b);
             recent = recent.filter(([b]) => b <= line.b);
             cursor = line.c;
           }
         });
-        return { cursor, recent: recent.slice(-256), events };
+        return { cursor, recent: recent.slice(-256), events, received, account };
       } catch (error) {
         const aside = `${path}.unreadable-${Date.now()}`;
         logger.warn('market v2 index file unreadable; moved aside and reading the chain again', { path, aside, error: String(error) });
@@ -72,8 +88,11 @@ export function openV2LogFile(path: string, logger: Logger): V2LogFile {
         return null;
       }
     },
-    append(events, cursor) {
-      write({ t: 's', c: cursor, e: [...events] });
+    append(events, cursor, received = []) {
+      write(received.length > 0 ? { t: 's', c: cursor, e: [...events], r: [...received] } : { t: 's', c: cursor, e: [...events] });
+    },
+    account(account) {
+      write({ t: 'a', a: account });
     },
     rewind(block, cursor) {
       write({ t: 'w', b: block, c: cursor });
