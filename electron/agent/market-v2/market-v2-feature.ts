@@ -154,6 +154,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       return connection && state.constants ? ensureStake(funds, connection, { ...state.constants, feeBps: 0, reopenClaimWindow: 0 }) : false;
     },
     rule: () => requesterRuleOf(state.ctx?.settings()),
+    recordsBase: () => log.recordsBase(),
     send: (call) => v2WalletSend(wallet, marketAddress())(call),
     blockTime: async (block) => (await chain.connection()?.port.block(block))?.timestamp ?? null,
     startJob: (spec, deviceId, localJobId) => {

@@ -9,7 +9,10 @@
  * newest remembered block that still is, or rescans from the deployment block.
  *
  * Persisted incrementally (v2-log-file.ts): each step appends its events and cursor; a
- * rewind appends a marker. No compaction yet: a v2 market's events are kept whole.
+ * rewind appends a marker. Once the file passes compactAfterBytes (and twice what its last
+ * compaction wrote) it is compacted (v2-compaction.ts: other wallets' finished jobs below the
+ * reorg horizon are forgotten, in memory too; their records are kept as a sum). Another
+ * wallet after a compaction forgot jobs reads the chain again from the deployment block.
  *
  * The token's Transfer events to our wallet ride along (v2-received.ts, the v1 decoder):
  * read in the same steps, persisted with the same cursor, rewound with the same reorgs, so
@@ -24,6 +27,8 @@ import { decodeMarketV2Log, V2_EVENT_TOPICS, type V2AccountEvent, type V2Event, 
 import { openV2LogFile, type V2LogFile } from './v2-log-file';
 import type { ReceivedEvent } from '../market/token-transfers';
 import { createV2Received, receivedIn } from './v2-received';
+import { planV2Compaction } from './v2-compaction';
+import { addV2Records, type V2Records } from './v2-records';
 
 export interface V2EventLogDeps {
   connection(): ChainConnection | null;
@@ -39,6 +44,8 @@ export interface V2EventLogDeps {
   pollMs?: number;
   stepBlocks?: number;
   rememberBlocks?: number;
+  /** File size past which the log compacts (default 4 MiB, as v1's). */
+  compactAfterBytes?: number;
 }
 
 export interface V2LogUpdate {
@@ -63,6 +70,10 @@ export interface V2EventLog {
   accountEvents(): readonly V2AccountEvent[];
   /** The token's transfers to `account` (our wallet), newest first. */
   received(account: string): readonly ReceivedEvent[];
+  /** Records of the jobs compaction forgot (add them to a fold of the book: v2-records.ts). */
+  recordsBase(): V2Records | undefined;
+  /** Compacts now (tests, the benchmark); the log compacts by itself past compactAfterBytes. */
+  compact(): void;
   status(): V2EventLogStatus;
   /** Timestamp of the newest head read (0 before the first). */
   chainTime(): number;
@@ -80,6 +91,7 @@ const isJobEvent = (e: V2Event): e is V2JobEvent => 'id' in e;
 export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   const stepBlocks = deps.stepBlocks ?? 2000;
   const rememberBlocks = deps.rememberBlocks ?? 128;
+  const compactAfterBytes = deps.compactAfterBytes ?? 4 * 1024 * 1024;
   const pollMs = deps.pollMs ?? 1000;
   const book = createV2Book();
   let accounts: V2AccountEvent[] = [];
@@ -87,6 +99,9 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   const received = createV2Received();
   /** The wallet whose transfers were read (its past ones once, when it became ours). */
   let keptFor: string | null = null;
+  /** Records of the jobs compaction forgot (null: none forgotten), and the size it left. */
+  let forgotten: V2Records | null = null;
+  let compactedBytes = 0;
   let chainKey: string | null = null;
   let file: V2LogFile | null = null;
   let cursor: { block: number; hash: string } | null = null;
@@ -127,6 +142,7 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     accounts = [];
     accountKeys.clear();
     received.rewindTo(-1);
+    forgotten = null;
     cursor = null;
     recent = [];
   };
@@ -140,6 +156,8 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     apply(loaded.events);
     received.add(loaded.received);
     keptFor = loaded.account;
+    forgotten = loaded.forgotten;
+    compactedBytes = file.size();
     cursor = loaded.cursor;
     recent = loaded.recent.slice(-rememberBlocks);
     deps.logger.info('market v2 index resumed', { chain: key, block: cursor?.block ?? null, jobs: book.size() });
@@ -182,6 +200,15 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     }
     const account = deps.account?.()?.toLowerCase() ?? null;
     const token = network.tokenAddress;
+    if (account !== keptFor && account && forgotten) {
+      // Compaction forgot other wallets' jobs, and this wallet's may be among them: read again.
+      deps.logger.info('market v2 index: another wallet; rescanning for its history', { chain: key });
+      clear();
+      file?.rewind(-1, null);
+      file?.account(account);
+      keptFor = account;
+      publish({ changed: new Set(), reset: true });
+    }
     if (account !== keptFor && account && token) {
       // A wallet that became ours after the cursor moved: its past transfers, read once.
       const past = cursor ? await receivedIn(port, token, account, network.deploymentBlock, cursor.block) : [];
@@ -224,7 +251,30 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
       cursorWrittenAt = Date.now();
     }
     if (changed.size > 0 || came) publish({ changed, reset: false });
+    if (file && file.size() > compactAfterBytes && file.size() > 2 * compactedBytes) compact();
     return to < target;
+  };
+
+  /**
+   * Rewrites the file with what is still needed and forgets the rest in memory. Only jobs
+   * whose every event lies below the oldest remembered block go: a rewind never reaches them
+   * (one past every remembered block reads the chain again from the start). No update is
+   * published: nothing a view shows changed, and the price store keeps its points.
+   */
+  const compact = () => {
+    if (!file || !cursor) return;
+    const me = deps.account?.()?.toLowerCase() ?? keptFor;
+    const horizon = recent[0]?.[0] ?? cursor.block;
+    const plan = planV2Compaction(book.all(), accounts, me, horizon);
+    book.forget(plan.drop);
+    accounts = plan.accounts;
+    accountKeys.clear();
+    for (const a of accounts) accountKeys.add(a.key);
+    if (plan.drop.length > 0 || forgotten) forgotten = addV2Records(forgotten ?? { providers: new Map(), requesters: new Map() }, plan.dropped);
+    const before = file.size();
+    compactedBytes = file.rewrite({ cursor, recent, account: me, events: plan.events, received: received.all(), forgotten });
+    if (me) keptFor = me;
+    deps.logger.info('market v2 index compacted', { jobsForgotten: plan.drop.length, jobsKept: book.size(), bytesBefore: before, bytesAfter: compactedBytes });
   };
 
   const pollOnce = async () => {
@@ -274,6 +324,8 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
     book,
     accountEvents: () => accounts,
     received: (account) => received.to(account),
+    recordsBase: () => forgotten ?? undefined,
+    compact,
     status: () => {
       const connection = deps.connection();
       const lag = connection ? deps.confirmations(connection) : 0;
