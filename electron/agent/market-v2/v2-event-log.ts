@@ -256,15 +256,17 @@ export function createV2EventLog(deps: V2EventLogDeps): V2EventLog {
   };
 
   /**
-   * Rewrites the file with what is still needed and forgets the rest in memory. Only jobs
-   * whose every event lies below the oldest remembered block go: a rewind never reaches them
-   * (one past every remembered block reads the chain again from the start). No update is
-   * published: nothing a view shows changed, and the price store keeps its points.
+   * Rewrites the file with what is still needed and forgets the rest in memory. The reorg
+   * horizon is rememberBlocks below the cursor (or the oldest remembered block, if newer):
+   * remembered blocks below it are let go, so a rewind never reaches below it (one deeper
+   * reads the chain again from the start), and only jobs whose every event lies below it go.
+   * No update is published: nothing a view shows changed, and the price store keeps its points.
    */
   const compact = () => {
     if (!file || !cursor) return;
     const me = deps.account?.()?.toLowerCase() ?? keptFor;
-    const horizon = recent[0]?.[0] ?? cursor.block;
+    const horizon = Math.max(recent[0]?.[0] ?? cursor.block, cursor.block - rememberBlocks);
+    recent = recent.filter(([block]) => block >= horizon);
     const plan = planV2Compaction(book.all(), accounts, me, horizon);
     book.forget(plan.drop);
     accounts = plan.accounts;

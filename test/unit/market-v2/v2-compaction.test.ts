@@ -182,6 +182,22 @@ describe('v2 event log compaction', () => {
     expect(views(again)).toEqual(views(wholeLog));
   });
 
+  it('a reorg deeper than the horizon after a compaction reads the chain again, to what a whole log shows', async () => {
+    const chain = createFakeChain();
+    busyMarket(chain);
+    const log = logOn(chain, newDir());
+    await log.poll();
+    log.compact();
+    // Job 28's blocks (and 3 before them) are replaced by another one: deeper than the 4 remembered.
+    chain.reorg(8, [[ev('StakeDeposited', [ME, 1n])]]);
+    await log.poll();
+    const whole = logOn(chain, newDir());
+    await whole.poll();
+    expect(log.book.get('28')).toBeUndefined();
+    expect(log.accountEvents().filter((e) => (e.kind === 'withdrawn' ? e.account : e.provider) === ME).map((e) => e.amount)).toEqual([5_000_000n, 89_100n, 1n]);
+    expect(views(log)).toEqual(views(whole));
+  });
+
   it('another wallet after a compaction reads the chain again: its jobs and transfers are all there', async () => {
     const chain = createFakeChain();
     busyMarket(chain);
