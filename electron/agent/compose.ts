@@ -37,7 +37,7 @@ import { createMarketFeature } from './market/market-feature';
 import { createMarketEventLog } from './market/market-event-log';
 import { createMarketSwitch } from './market-v2/market-switch';
 import { createMarketV2Feature } from './market-v2/market-v2-feature';
-import { createIncomingTransfersFeature } from './wallet/incoming-feature';
+import { activeIncomingSource, createIncomingTransfersFeature } from './wallet/incoming-feature';
 import { createLedgerFeature } from './ledger/ledger-feature';
 import { activeLedgerSource, type LedgerSource, v1LedgerSource, v2LedgerSource } from './ledger/ledger-source';
 import { createMarketPricesFeature } from './market-prices/market-prices-feature';
@@ -153,8 +153,11 @@ export function composeAgent(options: ComposeOptions): Agent {
     // First: started first, stopped last (the others use the chain until they stop).
     createChainFeature(chain),
     wallet.feature,
-    // Token that came into the wallet, from the same event log (its Transfer events to us).
-    createIncomingTransfersFeature({ events: marketEvents, address: () => wallet.access.address() }),
+    // Token that came into the wallet, from the running market's event log (its Transfer events to us).
+    createIncomingTransfersFeature({
+      events: activeIncomingSource({ market, v1: marketEvents, v2: () => market.v2Feature()?.internals.log ?? null }),
+      address: () => wallet.access.address(),
+    }),
     market,
     // The earnings ledger: SQLite in the data dir, reconciled with the chain for this wallet,
     // a fold of the running market's event log (v1's or v2's: ledger-source.ts).

@@ -30,6 +30,8 @@ import { measureFirstPayment } from './first-payment-figures';
 import { repoRoot } from '../helpers/cli';
 // --- v2-prices helper: prices from the market (issue 12, item 3) ---
 import { measureMarketPriceFigures } from './market-prices-figures';
+// --- v2-log helper: the v2 event log's file and load, before and after compaction ---
+import { measureV2LogFigures } from './v2-log-figures';
 
 const figures: BenchFigure[] = [];
 const report = (figure: BenchFigure) => {
@@ -66,6 +68,8 @@ for (const figure of await measureFirstPayment({ benchmark: process.env.BENCH_FI
 for (const figure of await measureFaultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 30))) report(figure);
 // --- v2-prices helper: the price history on 5,000 awarded jobs (BENCH_MARKET_PRICE_JOBS) ---
 for (const figure of await measureMarketPriceFigures(Number(process.env.BENCH_MARKET_PRICE_JOBS ?? 5_000))) report(figure);
+// --- v2-log helper: a v2 event log of 10,000 jobs (BENCH_V2_LOG_JOBS), whole and compacted ---
+for (const figure of await measureV2LogFigures(Number(process.env.BENCH_V2_LOG_JOBS ?? 10_000))) report(figure);
 
 if (await detectNvidiaGpu()) {
   const { figures: gpuFigures, result } = await measureGpuBenchmark();

@@ -182,6 +182,9 @@ export function createMarketPriceHistory(deps: MarketPriceHistoryDeps): MarketPr
     if (changedIds === undefined) pendingFull = true;
     else for (const id of changedIds) pendingIds.add(id);
     if (running) return running;
+    // Nothing to do (an update naming no job): without this the loop below would not await,
+    // its finally would run before `running` is assigned, and `running` would stay set forever.
+    if (!pendingFull && pendingIds.size === 0) return;
     running = (async () => {
       try {
         while (pendingFull || pendingIds.size > 0) {

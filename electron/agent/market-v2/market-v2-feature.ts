@@ -85,6 +85,8 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
     reportFailure: (error) => chain.reportFailure(error),
     dataDir: deps.dataDir,
     logger,
+    // The token's transfers to our wallet ride along (the wallet page's incoming transfers).
+    account: () => wallet.address(),
     confirmations: (c) => (isLocalChain(c.network) ? 0 : deps.confirmations ?? 2),
     onHead: deps.pollMs ? undefined : (listener) => chain.onHead(listener),
     pollMs: deps.pollMs,
@@ -152,6 +154,7 @@ export function createMarketV2Feature(deps: MarketV2FeatureDeps): MarketV2Featur
       return connection && state.constants ? ensureStake(funds, connection, { ...state.constants, feeBps: 0, reopenClaimWindow: 0 }) : false;
     },
     rule: () => requesterRuleOf(state.ctx?.settings()),
+    recordsBase: () => log.recordsBase(),
     send: (call) => v2WalletSend(wallet, marketAddress())(call),
     blockTime: async (block) => (await chain.connection()?.port.block(block))?.timestamp ?? null,
     startJob: (spec, deviceId, localJobId, options) => {

@@ -203,6 +203,8 @@ export interface V2Book {
   apply(events: readonly V2JobEvent[]): Set<string>;
   /** Drops every event above `block`; returns the ids that changed or disappeared. */
   rewindTo(block: number): Set<string>;
+  /** Forgets these jobs (compaction: finished jobs of others, below any rewind). */
+  forget(ids: Iterable<string>): void;
   get(id: string): V2BookJob | undefined;
   all(): IterableIterator<V2BookJob>;
   size(): number;
@@ -246,6 +248,12 @@ export function createV2Book(): V2Book {
         changed.add(id);
       }
       return changed;
+    },
+    forget(ids) {
+      for (const id of ids) {
+        for (const e of jobs.get(id)?.events ?? []) keys.delete(e.key);
+        jobs.delete(id);
+      }
     },
     get: (id) => jobs.get(id),
     all: () => jobs.values(),

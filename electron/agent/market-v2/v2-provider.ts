@@ -62,6 +62,8 @@ export interface V2ProviderDeps {
   /** Tops up free stake to minStake; false when it cannot. */
   ensureStake(): Promise<boolean>;
   rule(): RequesterRule;
+  /** Records of the jobs the event log compacted away (added to the fold of the book). */
+  recordsBase?(): V2Records | undefined;
   send(call: V2Call): Promise<void>;
   /** Block timestamp of a block (a slot's start on chain). */
   blockTime(block: number): Promise<number | null>;
@@ -311,7 +313,7 @@ export function createV2Provider(deps: V2ProviderDeps): V2Provider {
       const constants = deps.constants();
       if (!me || !constants) return [];
       const all = [...jobs];
-      records = foldV2Records(all);
+      records = foldV2Records(all, deps.recordsBase?.());
       const blocked = deps.biddingBlocked();
       const verdicts = new Map<string, V2Verdict>();
       const verdictOf = (job: V2BookJob) => verdicts.get(job.id) ?? verdicts.set(job.id, deps.verdict(job)).get(job.id)!;

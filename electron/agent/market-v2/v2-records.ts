@@ -35,8 +35,26 @@ export const emptyRequesterRecord = (): V2RequesterRecord => ({ posted: 0, accep
 /** The auction's tie-break, as the contract computes it: settled − 2 × (slashes + disputes lost). */
 export const reputationScore = (r: V2ProviderRecord) => r.settled - 2 * (r.slashes + r.disputesLost);
 
-/** Records of every account in these jobs (keys lower case). */
-export function foldV2Records(jobs: Iterable<V2BookJob>): V2Records {
+/**
+ * Every record counts events of jobs one by one, so records add up: those of jobs the event
+ * log compacted away (kept as a snapshot, v2-compaction.ts) plus those of the jobs it holds.
+ */
+export function addV2Records(into: V2Records, more: V2Records): V2Records {
+  for (const [key, r] of more.providers) {
+    const to = into.providers.get(key) ?? emptyProviderRecord();
+    for (const field of Object.keys(r) as Array<keyof V2ProviderRecord>) to[field] += r[field];
+    into.providers.set(key, to);
+  }
+  for (const [key, r] of more.requesters) {
+    const to = into.requesters.get(key) ?? emptyRequesterRecord();
+    for (const field of Object.keys(r) as Array<keyof V2RequesterRecord>) to[field] += r[field];
+    into.requesters.set(key, to);
+  }
+  return into;
+}
+
+/** Records of every account in these jobs (keys lower case), plus `base` (jobs compacted away). */
+export function foldV2Records(jobs: Iterable<V2BookJob>, base?: V2Records): V2Records {
   const providers = new Map<string, V2ProviderRecord>();
   const requesters = new Map<string, V2RequesterRecord>();
   const provider = (address: string) => {
@@ -96,5 +114,5 @@ export function foldV2Records(jobs: Iterable<V2BookJob>): V2Records {
       }
     }
   }
-  return { providers, requesters };
+  return base ? addV2Records({ providers, requesters }, base) : { providers, requesters };
 }

@@ -47,6 +47,18 @@ async function setup(groups: FakeLog[][], times: number[], vramMiB: number | nul
 }
 
 describe('the market price history', () => {
+  it('an update naming no job (a log update that brought only a token transfer) does not stop later updates', async () => {
+    const { store, history } = await setup(auctioned(1, documentFor(1, 8_000), 100_000n), [T0, T0 + 10]);
+    await history.update();
+    await history.update([]);
+    await history.update(new Set<string>());
+    // The store loses the points (a rewind to block 0): the next full pass writes them again.
+    history.rewindTo(0);
+    expect(store.all()).toEqual([]);
+    await history.update();
+    expect(store.all().map((p) => p.jobId)).toEqual(['1']);
+  });
+
   it('keeps each award with its block time and class, and answers median and range for the classes this card runs', async () => {
     const groups = [
       ...auctioned(1, documentFor(1, 8_000), 100_000n),
