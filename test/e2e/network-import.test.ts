@@ -79,7 +79,8 @@ describe.skipIf(!ready)('Settings → Network: import a deployment file in Chrom
     const out = join(dir.path, 'deployment.json');
     const env = { XDG_CONFIG_HOME: dir.path };
     const deployStarted = Date.now();
-    const deployed = await runCli(['market', 'deploy', '--rpc-url', proxy.url, '--token', devnet.tokenAddress, '--private-key-file', keyFile, '--out', out], { env, timeoutMs: 120_000 });
+    // The legacy v1 market this suite was written for (the CLI's default is v2).
+    const deployed = await runCli(['market', 'deploy', '--market-version', '1', '--rpc-url', proxy.url, '--token', devnet.tokenAddress, '--private-key-file', keyFile, '--out', out], { env, timeoutMs: 120_000 });
     expect(deployed.code, deployed.stderr + deployed.stdout).toBe(0);
     const deployment = MarketDeploymentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     process.stderr.write(`[network-import] deployed in block ${deployment.deploymentBlock} in ${Date.now() - deployStarted} ms\n`);

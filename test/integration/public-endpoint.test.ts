@@ -55,7 +55,8 @@ describe.skipIf(!built)('a custom network behind a public-endpoint-like RPC', ()
     writeFileSync(keyFile, `${devnet.privateKeys[2]}\n`, { mode: 0o644 });
     chmodSync(keyFile, 0o644);
     const out = join(dir.path, 'deployment.json');
-    const deployArgs = ['market', 'deploy', '--rpc-url', proxy.url, '--token', devnet.tokenAddress, '--private-key-file', keyFile, '--out', out, '--json'];
+    // The legacy v1 market this suite was written for (the CLI's default is v2).
+    const deployArgs = ['market', 'deploy', '--market-version', '1', '--rpc-url', proxy.url, '--token', devnet.tokenAddress, '--private-key-file', keyFile, '--out', out, '--json'];
 
     const help = await runCli(['market', 'deploy', '--help']);
     expect(help.code).toBe(0);

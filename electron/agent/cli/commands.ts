@@ -181,7 +181,8 @@ Options:
   --fee-bps <n>              Market fee in basis points (default 100 = 1 %)
   --fee-recipient <0x…>      Who receives the fee (default: the deployer)
   --challenge-seconds <s>    Time the requester has to dispute a result (default 3600)
-  --market-version <1|2>     Which market contract (default 1, what agents provide on today);
-                             2: reverse auction, replicas, disputes, records (docs/MARKET-V2.md)
+  --market-version <1|2>     Which market contract (default 2: reverse auction, replicas,
+                             disputes, records, docs/MARKET-V2.md); 1: the legacy first-come
+                             market, kept for its test suites
   -h, --help                 Show this help`,
 } as const;

@@ -96,15 +96,19 @@ function parseParams(options: MarketDeployOptions): MarketParams {
   return params;
 }
 
+/** `--market-version`: v2 unless the legacy v1 is asked for by name (what agents and the devnet default to). */
+export function deployMarketVersion(flag: string | undefined): 1 | 2 {
+  if (flag === undefined) return 2;
+  if (flag !== '1' && flag !== '2') throw new AgentError('usage', `--market-version must be 1 or 2, not "${flag}".`);
+  return flag === '1' ? 1 : 2;
+}
+
 export async function runMarketDeploy(options: MarketDeployOptions): Promise<number> {
   if (!options.rpcUrl || !options.token) throw new AgentError('usage', 'market deploy needs --rpc-url <url> and --token <0x… stablecoin address>.', 'See: rigshift market deploy --help');
   if (!/^https?:\/\/\S+$/.test(options.rpcUrl)) throw new AgentError('usage', `--rpc-url must be an http(s) URL, not "${options.rpcUrl}".`);
   if (!/^0x[0-9a-fA-F]{40}$/.test(options.token)) throw new AgentError('usage', `--token must be 0x followed by 40 hex digits, not "${options.token}".`);
   const params = parseParams(options);
-  if (options.marketVersion !== undefined && options.marketVersion !== '1' && options.marketVersion !== '2') {
-    throw new AgentError('usage', `--market-version must be 1 or 2, not "${options.marketVersion}".`);
-  }
-  const marketVersion = options.marketVersion === '2' ? 2 : 1;
+  const marketVersion = deployMarketVersion(options.marketVersion);
   const privateKey = options.privateKeyFile ? readPrivateKeyFile(options.privateKeyFile) : await promptPrivateKey();
   const deployment = await deployMarket({
     rpcUrl: options.rpcUrl,
@@ -121,9 +125,8 @@ export async function runMarketDeploy(options: MarketDeployOptions): Promise<num
     process.stdout.write(
       `Market ${deployment.market} deployed on chain ${deployment.chainId} in block ${deployment.deploymentBlock} (tx ${deployment.deployTxHash})\n` +
         `  token ${deployment.tokenSymbol} ${deployment.token}; deployment file: ${out}\n` +
-        (marketVersion === 2
-          ? `  A v2 market: post jobs on it with rigshift market post … --deployment ${out}\n`
-          : `  Point an agent at it: rigshift headless --deployment ${out}\n`),
+        `  Point an agent at it: rigshift headless --deployment ${out}\n` +
+        (marketVersion === 2 ? `  Post jobs on it: rigshift market post … --deployment ${out}\n` : `  (the legacy v1 market)\n`),
     );
   }
   return 0;
