@@ -131,3 +131,26 @@ export async function startV2Agent(floorMicrosPerHour: bigint): Promise<V2AgentR
     throw error;
   }
 }
+
+/**
+ * Polls `probe` every 250 ms until it answers. A timeout names `what` and shows the agent's
+ * state (`state`: its market, unless the test looks at something else) and its output tail.
+ */
+export async function waitOnAgent<T>(
+  run: Pick<V2AgentRun, 'agent' | 'api'>,
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  options: { timeoutMs?: number; state?: { label: string; read(): Promise<unknown> } } = {},
+): Promise<T> {
+  const state = options.state ?? { label: 'market', read: () => run.api('getMarket', { limit: 5 }) };
+  const end = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) {
+      const seen = await state.read().catch((error: unknown) => String(error));
+      throw new Error(`timed out waiting for ${what}\n${state.label}: ${JSON.stringify(seen, null, 1).slice(0, 4000)}\n${run.agent.output().slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -20,7 +20,7 @@ import type { MarketOverview } from '../../shared/domain/market';
 import { cliBundle } from '../helpers/cli';
 import { busyboxAvailable } from '../helpers/job-images';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
-import { startV2Agent, type V2AgentRun } from '../helpers/v2-agent-run';
+import { startV2Agent, type V2AgentRun, waitOnAgent } from '../helpers/v2-agent-run';
 
 const ready = need(fileExists(cliBundle, 'npm run build')) && need(dockerEngine()) && need(busyboxAvailable());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,18 +38,8 @@ describe.skipIf(!ready)('the headless agent on a v2 market (devnet v2, Docker)',
     await run?.stop();
   });
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > end) {
-        const overview = await run.api<MarketOverview>('getMarket', { limit: 5 }).catch((error: unknown) => String(error));
-        throw new Error(`timed out waiting for ${what}\nmarket: ${JSON.stringify(overview, null, 1).slice(0, 4000)}\n${run.agent.output().slice(-4000)}`);
-      }
-      await sleep(250);
-    }
-  }
+  const waitFor = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs?: number) =>
+    waitOnAgent(run, what, probe, { timeoutMs });
 
   it('bids its floor, wins, runs the container, commits, delivers, is accepted and paid', async () => {
     const { rpc, market, token, me, received } = run;

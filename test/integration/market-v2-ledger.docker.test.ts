@@ -16,10 +16,9 @@ import { type EarningsReport, gasWeiToMicros, type LedgerJob } from '../../share
 import { cliBundle } from '../helpers/cli';
 import { busyboxAvailable } from '../helpers/job-images';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
-import { startV2Agent, type V2AgentRun } from '../helpers/v2-agent-run';
+import { startV2Agent, type V2AgentRun, waitOnAgent } from '../helpers/v2-agent-run';
 
 const ready = need(fileExists(cliBundle, 'npm run build')) && need(dockerEngine()) && need(busyboxAvailable());
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FLOOR = 100_000n;
 /** 2,000 USD per gas coin: gas becomes part of net. */
 const GAS_COIN_MICROS = 2_000_000_000n;
@@ -35,18 +34,8 @@ describe.skipIf(!ready)('the earnings ledger of an agent on a v2 market (devnet 
     await run?.stop();
   });
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > end) {
-        const jobs = await run.api('listLedgerJobs', { limit: 10 }).catch((error: unknown) => String(error));
-        throw new Error(`timed out waiting for ${what}\nledger: ${JSON.stringify(jobs, null, 1).slice(0, 4000)}\n${run.agent.output().slice(-4000)}`);
-      }
-      await sleep(250);
-    }
-  }
+  const waitFor = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs?: number) =>
+    waitOnAgent(run, what, probe, { timeoutMs, state: { label: 'ledger', read: () => run.api('listLedgerJobs', { limit: 10 }) } });
 
   it('a paid v2 job shows in the earnings: what the contract credited, our gas, the electricity, net', async () => {
     const { rpc, market, token, me } = run;

@@ -17,12 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devnetAccounts } from '../../electron/agent/devnet/devnet-accounts';
 import { commitmentOf } from '../../electron/agent/market-v2/v2-provider-loop';
 import { showV2Job } from '../../electron/agent/requester/market-v2-requester';
-import type { MarketJobDetail, MarketOverview } from '../../shared/domain/market';
+import type { MarketJobDetail } from '../../shared/domain/market';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { cliBundle } from '../helpers/cli';
 import { busyboxAvailable } from '../helpers/job-images';
 import { dockerEngine, fileExists, need } from '../helpers/requirements';
-import { startV2Agent, type V2AgentRun } from '../helpers/v2-agent-run';
+import { startV2Agent, type V2AgentRun, waitOnAgent } from '../helpers/v2-agent-run';
 
 const ready = need(fileExists(cliBundle, 'npm run build')) && need(dockerEngine()) && need(busyboxAvailable());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,18 +41,8 @@ describe.skipIf(!ready)('the headless agent gives a preemptible v2 job back when
     await run?.stop();
   });
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > end) {
-        const overview = await run.api<MarketOverview>('getMarket', { limit: 5 }).catch((error: unknown) => String(error));
-        throw new Error(`timed out waiting for ${what}\nmarket: ${JSON.stringify(overview, null, 1).slice(0, 4000)}\n${run.agent.output().slice(-4000)}`);
-      }
-      await sleep(250);
-    }
-  }
+  const waitFor = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs?: number) =>
+    waitOnAgent(run, what, probe, { timeoutMs });
 
   it('stops the run, releases it with its checkpoint and the seconds served, delivers the checkpoint, is paid for the time served only and never takes the job again', async () => {
     const { rpc, market, me, received } = run;
